@@ -1,0 +1,120 @@
+import { useEffect, useMemo, useState } from 'react'
+import { Tldraw, type TLComponents } from 'tldraw'
+import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite.js'
+import type { BoardInfoResponse } from '@samenbord/shared/api'
+import { canWrite } from '@samenbord/shared/roles'
+import { ApiError, getBoardInfo } from '../app/api.ts'
+import { useClientConfig } from '../app/useClientConfig.ts'
+import { useLocale } from '../i18n/locale.tsx'
+import { NamePrompt } from './NamePrompt.tsx'
+import { BoardStatusContext, BoardStatusPanel } from './BoardStatusPanel.tsx'
+import { createBoardIdentity, rememberedName, rememberName } from './identity.ts'
+import { useBoardSession } from './useBoardSession.ts'
+
+// Fonts, icons and tldraw's translations are bundled by Vite and served by our own server.
+const assetUrls = getAssetUrlsByImport()
+
+/** The token travels in the URL fragment (#token=…), which browsers never send to a server. */
+function tokenFromHash(): string {
+  return new URLSearchParams(location.hash.slice(1)).get('token') ?? ''
+}
+
+export function BoardPage({ boardId }: { boardId: string }) {
+  const { t } = useLocale()
+  const [token] = useState(tokenFromHash)
+  const [info, setInfo] = useState<BoardInfoResponse | null>(null)
+  const [error, setError] = useState<string | null>(token ? null : t.noToken)
+  const [name, setName] = useState(rememberedName)
+  const [askName, setAskName] = useState(!rememberedName())
+
+  useEffect(() => {
+    if (!token) return
+    getBoardInfo(boardId, token)
+      .then((board) => {
+        setInfo(board)
+        document.title = `${board.title} · Samenbord`
+      })
+      .catch((e: unknown) => {
+        const status = e instanceof ApiError ? e.status : 0
+        const byStatus: Record<number, string> = { 401: t.refused[4401], 403: t.refused[4403], 404: t.refused[4404] }
+        setError(byStatus[status] ?? (e as Error).message)
+      })
+  }, [boardId, token, t])
+
+  if (error) return <Notice message={error} />
+  if (askName)
+    return (
+      <NamePrompt
+        initial={name}
+        onSubmit={(next) => {
+          rememberName(next)
+          setName(next)
+          setAskName(false)
+        }}
+      />
+    )
+  if (!info) return <Notice message={t.loadingBoard} busy />
+  return <LiveBoard info={info} token={token} name={name} onChangeName={() => setAskName(true)} />
+}
+
+function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoResponse; token: string; name: string; onChangeName(): void }) {
+  const { t, locale, setLocale } = useLocale()
+  const config = useClientConfig()
+  // The identity lives as long as the board is open; name and language changes update it in place.
+  const identity = useMemo(() => createBoardIdentity(name, locale, setLocale), [])
+  useEffect(() => identity.setName(name), [identity, name])
+  useEffect(() => identity.setLocale(locale), [identity, locale])
+  const session = useBoardSession(info.id, token, info.role, identity)
+  const readOnly = !canWrite(info.role)
+
+  const components = useMemo<TLComponents>(
+    () => ({
+      SharePanel: BoardStatusPanel,
+      // A viewer link is for watching: no tools to pick.
+      ...(readOnly ? { Toolbar: null, StylePanel: null, ActionsMenu: null, QuickActions: null } : {}),
+    }),
+    [readOnly]
+  )
+
+  if (session.closed)
+    return <Notice message={t.refused[session.closed.code] ?? `${t.refusedFallback} (${session.closed.reason})`} reload />
+  if (session.schemaTooNew) return <Notice message={t.schemaTooNew} reload />
+  if (!session.store || !config) return <Notice message={t.connecting} busy />
+
+  return (
+    <BoardStatusContext.Provider
+      value={{ title: info.title, role: info.role, status: session.status, participants: session.participants, onChangeName }}
+    >
+      <div className="sb-board" data-role={info.role}>
+        <Tldraw
+          store={session.store}
+          user={identity.currentUser}
+          assetUrls={assetUrls}
+          licenseKey={config.tldrawLicenseKey ?? undefined}
+          components={components}
+        />
+      </div>
+    </BoardStatusContext.Provider>
+  )
+}
+
+function Notice({ message, busy, reload }: { message: string; busy?: boolean; reload?: boolean }) {
+  const { t } = useLocale()
+  return (
+    <div className="sb-overlay">
+      <div className="sb-card sb-dialog" role={busy ? 'status' : 'alert'} aria-busy={busy}>
+        <p className="sb-notice">{message}</p>
+        {reload && (
+          <button type="button" onClick={() => location.reload()}>
+            {t.reload}
+          </button>
+        )}
+        {!busy && (
+          <p>
+            <a href="/">{t.backToStart}</a>
+          </p>
+        )}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,139 @@
+import { useEffect, useState } from 'react'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import { atom, createTLStore, react, defaultBindingUtils, defaultShapeUtils, type TLStore } from 'tldraw'
+import { SYNC_PATH } from '@samenbord/shared/protocol'
+import { canWrite, type Role } from '@samenbord/shared/roles'
+import { bindStoreToYDoc } from '../sync/yjs-store-binding.ts'
+import { bindPresenceToAwareness } from '../sync/awareness-presence.ts'
+import type { BoardIdentity } from './identity.ts'
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline'
+
+export interface Participant {
+  clientId: number
+  name: string
+  color: string
+  role: Role
+  isSelf: boolean
+}
+
+export interface BoardSession {
+  status: ConnectionStatus
+  /** Set when the server refused or ended the connection for good (44xx close code). */
+  closed: { code: number; reason: string } | null
+  /** The bound store, available once the first sync with the server completed. */
+  store: TLStore | null
+  participants: Participant[]
+  schemaTooNew: boolean
+}
+
+function syncUrl(): string {
+  const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:'
+  return `${protocol}//${location.host}${SYNC_PATH}`
+}
+
+/**
+ * One live board: Y.Doc + y-websocket provider + tldraw store, torn down on unmount.
+ * Created inside an effect (not useMemo) so React's StrictMode double-mount does not leave
+ * a second provider behind.
+ */
+export function useBoardSession(boardId: string, token: string, role: Role, identity: BoardIdentity): BoardSession {
+  const [session, setSession] = useState<BoardSession>({
+    status: 'connecting',
+    closed: null,
+    store: null,
+    participants: [],
+    schemaTooNew: false,
+  })
+
+  useEffect(() => {
+    const update = (patch: Partial<BoardSession>) => setSession((s) => ({ ...s, ...patch }))
+    const doc = new Y.Doc()
+    const provider = new WebsocketProvider(syncUrl(), boardId, doc, {
+      params: { token },
+      // Cross-tab BroadcastChannel would let a viewer tab's state leak into a writer tab.
+      disableBc: true,
+    })
+    const awareness = provider.awareness
+    const $status = atom<'online' | 'offline'>('connection', 'offline')
+    const $mode = atom<'readonly' | 'readwrite'>('mode', canWrite(role) ? 'readwrite' : 'readonly')
+    const store = createTLStore({
+      shapeUtils: defaultShapeUtils,
+      bindingUtils: defaultBindingUtils,
+      users: identity.userStore,
+      collaboration: { status: $status, mode: $mode },
+    })
+
+    let everConnected = false
+    let disposeBinding: (() => void) | null = null
+    let disposePresence: (() => void) | null = null
+
+    const onStatus = ({ status }: { status: 'connected' | 'connecting' | 'disconnected' }) => {
+      if (status === 'connected') {
+        everConnected = true
+        $status.set('online')
+        update({ status: 'connected' })
+      } else {
+        $status.set('offline')
+        update({ status: !navigator.onLine ? 'offline' : everConnected ? 'reconnecting' : 'connecting' })
+      }
+    }
+    const onSynced = (synced: boolean) => {
+      if (!synced || disposeBinding) return
+      const binding = bindStoreToYDoc(store, doc, {
+        canWrite: canWrite(role),
+        onSchemaTooNew: () => update({ schemaTooNew: true }),
+        onRejectedRecord: (id, error) => console.warn(`Samenbord: record ${id} skipped`, error),
+      })
+      disposeBinding = () => binding.dispose()
+      disposePresence = bindPresenceToAwareness(store, awareness, identity.userStore.currentUser)
+      update({ store })
+    }
+    const onClosed = ({ code, reason }: { code: number; reason: string }) => {
+      $status.set('offline')
+      update({ closed: { code, reason } })
+    }
+    const publishUser = () => {
+      const prefs = identity.currentUser.userPreferences.get()
+      awareness.setLocalStateField('user', { name: prefs.name ?? '', color: prefs.color ?? '#333', role })
+    }
+    const onAwareness = () => {
+      const participants: Participant[] = []
+      awareness.getStates().forEach((state, clientId) => {
+        const user = state.user as { name?: string; color?: string; role?: Role } | undefined
+        if (!user?.name) return
+        participants.push({
+          clientId,
+          name: user.name,
+          color: user.color ?? '#333',
+          role: user.role ?? 'participant',
+          isSelf: clientId === awareness.clientID,
+        })
+      })
+      participants.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name))
+      update({ participants })
+    }
+    const onBrowserOffline = () => update({ status: 'offline' })
+
+    provider.on('status', onStatus)
+    provider.on('sync', onSynced)
+    provider.on('closed', onClosed)
+    awareness.on('change', onAwareness)
+    window.addEventListener('offline', onBrowserOffline)
+    // Re-published whenever the name or colour changes.
+    const stopUserWatch = react('publish user to awareness', publishUser)
+
+    return () => {
+      stopUserWatch()
+      window.removeEventListener('offline', onBrowserOffline)
+      disposePresence?.()
+      disposeBinding?.()
+      provider.destroy()
+      doc.destroy()
+      store.dispose()
+    }
+  }, [boardId, token, role, identity])
+
+  return session
+}

@@ -1,0 +1,109 @@
+import { useState, type FormEvent } from 'react'
+import { MAX_TITLE_LENGTH } from '@samenbord/shared/board-doc'
+import { ROLES, type Role } from '@samenbord/shared/roles'
+import type { CreateBoardResponse } from '@samenbord/shared/api'
+import { createBoard } from '../app/api.ts'
+import { LanguageSwitch, useLocale } from '../i18n/locale.tsx'
+
+/** Create a board, then hand out the three capability links. */
+export function StartPage() {
+  const { t } = useLocale()
+  const [title, setTitle] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [created, setCreated] = useState<CreateBoardResponse | null>(null)
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault()
+    setBusy(true)
+    setError(null)
+    try {
+      setCreated(await createBoard(title.trim()))
+    } catch (e) {
+      setError(`${t.createFailed}: ${(e as Error).message}`)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <div className="sb-start">
+      <header className="sb-start__header">
+        <h1>
+          <img src="/favicon.svg" alt="" width={36} height={36} /> {t.appName}
+        </h1>
+        <LanguageSwitch />
+      </header>
+      <main>
+        <p className="sb-start__tagline">{t.tagline}</p>
+        {!created ? (
+          <form className="sb-card" onSubmit={onSubmit} aria-labelledby="create-heading">
+            <h2 id="create-heading">{t.createHeading}</h2>
+            <label htmlFor="board-title">{t.titleLabel}</label>
+            <input
+              id="board-title"
+              name="title"
+              required
+              maxLength={MAX_TITLE_LENGTH}
+              value={title}
+              placeholder={t.titlePlaceholder}
+              onChange={(e) => setTitle(e.target.value)}
+              autoFocus
+            />
+            <button type="submit" disabled={busy || !title.trim()}>
+              {busy ? t.creating : t.createButton}
+            </button>
+            {error && (
+              <p role="alert" className="sb-error">
+                {error}
+              </p>
+            )}
+          </form>
+        ) : (
+          <section className="sb-card" aria-labelledby="links-heading">
+            <h2 id="links-heading">
+              {t.linksHeading}: {created.title}
+            </h2>
+            <p>{t.linksIntro}</p>
+            <ul className="sb-links">
+              {ROLES.map((role) => (
+                <LinkRow key={role} role={role} link={created.links[role]} />
+              ))}
+            </ul>
+            <a className="sb-button" href={created.links.facilitator}>
+              {t.openBoard}
+            </a>
+          </section>
+        )}
+        <p className="sb-start__privacy">{t.privacyNote}</p>
+      </main>
+    </div>
+  )
+}
+
+function LinkRow({ role, link }: { role: Role; link: string }) {
+  const { t } = useLocale()
+  const [copied, setCopied] = useState(false)
+  const inputId = `link-${role}`
+  async function copy() {
+    await navigator.clipboard?.writeText(link).catch(() => undefined)
+    setCopied(true)
+    setTimeout(() => setCopied(false), 2000)
+  }
+  return (
+    <li className="sb-links__row" data-role={role}>
+      <div>
+        <label htmlFor={inputId} className="sb-links__role">
+          {t.roleName[role]}
+        </label>
+        <p className="sb-links__who">{t.roleWho[role]}</p>
+      </div>
+      <div className="sb-links__copy">
+        <input id={inputId} readOnly value={link} onFocus={(e) => e.target.select()} />
+        <button type="button" onClick={copy} aria-label={`${t.copy}: ${t.linkFor(t.roleName[role])}`}>
+          {copied ? t.copied : t.copy}
+        </button>
+      </div>
+    </li>
+  )
+}
