@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { REPO_ROOT, disposeAll, startServer, type TestServer } from '../integration/helpers.ts'
+import { foreignRequests, joinBoard, launchChromium, newRecordingContext } from './browser.ts'
+
+const CLIENT_DIR = join(REPO_ROOT, 'client/dist')
+
+let server: TestServer
+let browser: Browser
+
+beforeAll(async () => {
+  if (!existsSync(join(CLIENT_DIR, 'index.html'))) throw new Error('client/dist is missing: run `pnpm build` first')
+  server = await startServer({ env: { CLIENT_DIR } })
+  browser = await launchChromium()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await disposeAll()
+})
+
+/** Creates a board through the start page, as a facilitator would, and returns its links. */
+async function createBoardThroughStartPage(page: Page, title: string) {
+  await page.goto(server.httpUrl)
+  await page.getByLabel(/Titel van het bord/).fill(title)
+  await page.getByRole('button', { name: 'Bord maken' }).click()
+  const linkOf = (role: string) => page.getByLabel(role, { exact: true }).inputValue()
+  return { participant: await linkOf('Deelnemer'), viewer: await linkOf('Kijker'), facilitator: await linkOf('Facilitator') }
+}
+
+async function drawRectangle(page: Page, from: [number, number], to: [number, number]) {
+  await page.keyboard.press('r')
+  await page.mouse.move(...from)
+  await page.mouse.down()
+  await page.mouse.move((from[0] + to[0]) / 2, (from[1] + to[1]) / 2, { steps: 4 })
+  await page.mouse.move(...to, { steps: 4 })
+  await page.mouse.up()
+}
+
+async function writeText(page: Page, at: [number, number], text: string) {
+  await page.keyboard.press('t')
+  await page.mouse.click(...at)
+  await page.waitForFunction(() => document.activeElement?.getAttribute('contenteditable') === 'true')
+  await page.keyboard.type(text)
+  await page.keyboard.press('Escape')
+}
+
+const geoShapes = (page: Page) => page.locator('.tl-shape[data-shape-type="geo"]')
+const textShape = (page: Page, text: string) => page.locator('.tl-shape[data-shape-type="text"]', { hasText: text })
+
+describe('two people on one board', () => {
+  it('draw together live, see each other, keep everything after reload, and talk to no other host', async () => {
+    const anna = await newRecordingContext(browser)
+    const bram = await newRecordingContext(browser)
+    const links = await createBoardThroughStartPage(await anna.context.newPage(), 'MDO gezin Jansen')
+    // The start page was opened on 127.0.0.1, the links name localhost: both are this server.
+    const ownOrigins = [server.httpUrl, new URL(links.participant).origin]
+
+    const pageA = await joinBoard(anna.context, links.participant, 'Anna')
+    const pageB = await joinBoard(bram.context, links.participant, 'Bram')
+    await pageA.getByRole('status', { name: /Verbinding: Verbonden/ }).waitFor()
+    await pageB.locator('[data-testid="participant"]', { hasText: 'Anna' }).waitFor()
+
+    await drawRectangle(pageA, [400, 300], [600, 420])
+    await writeText(pageA, [720, 300], 'Hallo gezin')
+    const drawnAt = Date.now()
+    await geoShapes(pageB).first().waitFor({ timeout: 2000 })
+    await textShape(pageB, 'Hallo gezin').waitFor({ timeout: Math.max(100, 2000 - (Date.now() - drawnAt)) })
+    expect(Date.now() - drawnAt).toBeLessThan(2000)
+
+    // Anna's cursor, with her name, on Bram's screen.
+    await pageA.mouse.move(820, 520, { steps: 3 })
+    await pageB.locator('.tl-collaborator__cursor', { hasText: 'Anna' }).waitFor({ timeout: 2000 })
+
+    await Promise.all([pageA.reload(), pageB.reload()])
+    for (const page of [pageA, pageB]) {
+      await page.locator('.tl-canvas').waitFor()
+      await expect.poll(() => geoShapes(page).count()).toBe(1)
+      await expect.poll(() => textShape(page, 'Hallo gezin').count()).toBe(1)
+    }
+
+    expect(foreignRequests([...anna.requested, ...bram.requested], ownOrigins)).toEqual([])
+    await anna.context.close()
+    await bram.context.close()
+  })
+
+  it('give a viewer the live board without editing tools, and refuse what the viewer draws', async () => {
+    const host = await newRecordingContext(browser)
+    const watcher = await newRecordingContext(browser)
+    const links = await createBoardThroughStartPage(await host.context.newPage(), 'Gedeeld scherm')
+    const pageA = await joinBoard(host.context, links.participant, 'Anna')
+    const viewer = await joinBoard(watcher.context, links.viewer, 'Scherm')
+    await viewer.getByText('Alleen kijken').waitFor()
+    expect(await pageA.locator('[data-testid="tools.rectangle"]').count()).toBeGreaterThan(0)
+    expect(await viewer.locator('[data-testid^="tools."]').count()).toBe(0)
+
+    await drawRectangle(pageA, [300, 300], [450, 400])
+    await geoShapes(viewer).first().waitFor({ timeout: 2000 })
+
+    // Keyboard shortcuts still reach the canvas, but the read-only editor creates nothing.
+    await drawRectangle(viewer, [700, 300], [850, 400])
+    await pageA.waitForTimeout(500)
+    expect(await geoShapes(pageA).count()).toBe(1)
+    expect(await geoShapes(viewer).count()).toBe(1)
+    await host.context.close()
+    await watcher.context.close()
+  })
+
+  it('keep edits made while the server is away and deliver them after it returns', async () => {
+    const anna = await newRecordingContext(browser)
+    const bram = await newRecordingContext(browser)
+    const links = await createBoardThroughStartPage(await anna.context.newPage(), 'Verbinding kwijt')
+    const pageA = await joinBoard(anna.context, links.participant, 'Anna')
+    const pageB = await joinBoard(bram.context, links.participant, 'Bram')
+
+    const { port, dataDir } = server
+    await server.close()
+    await pageB.getByRole('status', { name: /Opnieuw verbinden|Offline/ }).waitFor({ timeout: 5000 })
+    await drawRectangle(pageB, [300, 300], [450, 400])
+    expect(await geoShapes(pageB).count()).toBe(1)
+
+    server = await startServer({ dataDir, env: { CLIENT_DIR }, port })
+    await pageB.getByRole('status', { name: /Verbonden/ }).waitFor({ timeout: 10_000 })
+    await geoShapes(pageA).first().waitFor({ timeout: 10_000 })
+    await anna.context.close()
+    await bram.context.close()
+  })
+
+  it('explain a broken link instead of showing an empty board', async () => {
+    const { context } = await newRecordingContext(browser)
+    const links = await createBoardThroughStartPage(await context.newPage(), 'Kapotte link')
+    const page = await context.newPage()
+    await page.goto(links.participant.replace(/token=(.)/, (_, first: string) => `token=${first === 'A' ? 'B' : 'A'}`))
+    await page.getByText(/ongeldig of verlopen/).waitFor()
+    await page.goto(links.participant.split('#')[0])
+    await page.getByText(/niet compleet/).waitFor()
+    await context.close()
+  })
+})
