@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react'
-import { Tldraw, type TLComponents } from 'tldraw'
+import { Tldraw, type Editor, type TLComponents } from 'tldraw'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite.js'
 import type { BoardInfoResponse } from '@samenbord/shared/api'
 import { canWrite } from '@samenbord/shared/roles'
@@ -92,10 +92,18 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
           assetUrls={assetUrls}
           licenseKey={config.tldrawLicenseKey ?? undefined}
           components={components}
+          onMount={(editor) => nameFirstPage(editor, t.firstPageName)}
         />
       </div>
     </BoardStatusContext.Provider>
   )
+}
+
+/** tldraw names the first page in English; a fresh board gets a name in the board's language. */
+function nameFirstPage(editor: Editor, name: string) {
+  const pages = editor.getPages()
+  if (editor.getIsReadonly() || pages.length !== 1 || pages[0].name !== 'Page 1') return
+  editor.run(() => editor.updatePage({ id: pages[0].id, name }), { history: 'ignore' })
 }
 
 function Notice({ message, busy, reload }: { message: string; busy?: boolean; reload?: boolean }) {

@@ -21,7 +21,7 @@ export function BoardStatusPanel() {
   return (
     <div className="sb-status-panel" role="region" aria-label={board.title}>
       <div className="sb-status-panel__row">
-        <strong className="sb-status-panel__title">{board.title}</strong>
+        <strong className="sb-status-panel__title" title={board.title}>{board.title}</strong>
         <span className={`sb-role sb-role--${board.role}`}>
           {board.role === 'viewer' ? t.readOnlyBadge : t.roleName[board.role]}
         </span>

@@ -54,6 +54,7 @@ const nl = {
   reload: 'Opnieuw laden',
   schemaTooNew: 'Dit bord is bijgewerkt door een nieuwere versie van Samenbord. Laad de pagina opnieuw.',
   backToStart: 'Naar de startpagina',
+  firstPageName: 'Bord',
 }
 
 export type Strings = typeof nl
@@ -107,6 +108,7 @@ const en: Strings = {
   reload: 'Reload',
   schemaTooNew: 'This board was updated by a newer version of Samenbord. Reload the page.',
   backToStart: 'Back to the start page',
+  firstPageName: 'Board',
 }
 
 export const STRINGS: Record<Locale, Strings> = { nl, en }
