@@ -8,6 +8,8 @@ export interface CreateBoardRequest {
 export interface CreateBoardResponse {
   id: string
   title: string
+  /** ISO 8601 */
+  createdAt: string
   /** Full links; the token sits in the URL fragment so it never reaches access logs or Referer headers. */
   links: Record<Role, string>
   tokens: Record<Role, string>
@@ -17,7 +19,8 @@ export interface BoardInfoResponse {
   id: string
   title: string
   role: Role
-  createdAt: number
+  /** ISO 8601 */
+  createdAt: string
 }
 
 export interface ClientConfigResponse {
