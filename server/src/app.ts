@@ -1,0 +1,90 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { authPlugin } from './auth/plugin.ts'
+import type { Config } from './config.ts'
+import { apiPlugin } from './http/api.ts'
+import { installErrorHandler } from './http/errors.ts'
+import { healthPlugin } from './http/health.ts'
+import { staticPlugin } from './http/static.ts'
+import type { DocumentStore } from './storage/document-store.ts'
+import { storagePlugin } from './storage/plugin.ts'
+import type { PersistenceOptions } from './sync/persistence.ts'
+import { syncPlugin } from './sync/plugin.ts'
+
+export type { Config } from './config.ts'
+export { loadConfig } from './config.ts'
+
+export interface BuildAppOptions {
+  /** true: pino at level info (what main uses); false/omitted: silent (tests); or pino options. */
+  logger?: boolean | Record<string, unknown>
+  /** Use this store instead of SQLite in config.dataDir. */
+  store?: DocumentStore
+  /** Clock for token checks and link expiry, milliseconds since the Unix epoch. */
+  now?: () => number
+  pingIntervalMs?: number
+  persistence?: PersistenceOptions
+}
+
+/** Strips the query string, which may hold a capability token, from a logged URL. */
+export function redactUrl(url: string | undefined): string {
+  if (url === undefined) return ''
+  const query = url.indexOf('?')
+  return query === -1 ? url : `${url.slice(0, query)}?[redacted]`
+}
+
+interface LoggedRequest {
+  method?: string
+  url?: string
+  ip?: string
+}
+
+function loggerOptions(logger: BuildAppOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false
+  return {
+    level: 'info',
+    ...(typeof logger === 'object' ? logger : {}),
+    // Tokens must never reach the log: only method, redacted URL and address are kept.
+    serializers: {
+      req: (request: LoggedRequest) => ({ method: request.method, url: redactUrl(request.url), remoteAddress: request.ip }),
+    },
+  }
+}
+
+/** http://localhost:<port>, with the port actually bound once listening. */
+function defaultPublicUrl(app: FastifyInstance, config: Config): string {
+  const address = app.server.address()
+  const port = address !== null && typeof address === 'object' ? address.port : config.port
+  return `http://localhost:${port}`
+}
+
+/** The whole server, plugins registered, not yet listening. */
+export async function buildApp(config: Config, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(opts.logger),
+    bodyLimit: 64 * 1024,
+    // Strict input: a number is not a title. (Fastify's default would coerce 42 to "42".)
+    ajv: { customOptions: { coerceTypes: false } },
+  })
+  installErrorHandler(app)
+
+  await app.register(storagePlugin, { dataDir: config.dataDir, ...(opts.store ? { store: opts.store } : {}) })
+  await app.register(authPlugin, {
+    secret: config.secret,
+    publicUrl: config.publicUrlIsDefault ? () => defaultPublicUrl(app, config) : config.publicUrl,
+    linkTtlDays: config.linkTtlDays,
+    ...(opts.now ? { now: opts.now } : {}),
+  })
+  await app.register(syncPlugin, {
+    maxMessageBytes: config.maxMessageBytes,
+    roomIdleMs: config.roomIdleMs,
+    ...(opts.pingIntervalMs ? { pingIntervalMs: opts.pingIntervalMs } : {}),
+    ...(opts.persistence ? { persistence: opts.persistence } : {}),
+  })
+  await app.register(apiPlugin, {
+    prefix: '/api',
+    tldrawLicenseKey: config.tldrawLicenseKey,
+    maxMessageBytes: config.maxMessageBytes,
+  })
+  await app.register(healthPlugin)
+  await app.register(staticPlugin, { clientDir: config.clientDir })
+  return app
+}

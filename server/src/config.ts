@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export interface Config {
+  port: number
+  host: string
+  /** Absolute path; created if missing. */
+  dataDir: string
+  /** Base URL used to build capability links, without a trailing slash. */
+  publicUrl: string
+  /**
+   * True when PUBLIC_URL was not set: links then use http://localhost:<bound port>, so
+   * PORT=0 (tests) still gives working links.
+   */
+  publicUrlIsDefault: boolean
+  /** HMAC key for capability tokens. */
+  secret: string
+  maxMessageBytes: number
+  tldrawLicenseKey: string | null
+  linkTtlDays: number
+  /** An empty room is unloaded (flushed, compacted, destroyed) after this long. */
+  roomIdleMs: number
+  /** Absolute path of the built client (index.html + assets/). */
+  clientDir: string
+}
+
+type Env = Record<string, string | undefined>
+
+export const SECRET_FILE_NAME = 'secret'
+const MIN_SECRET_LENGTH = 16
+const DEFAULT_MAX_MESSAGE_BYTES = 2 * 1024 * 1024
+
+/**
+ * Reads the configuration from environment variables. Throws an Error naming the variable
+ * when a value is unusable, so a misconfigured deployment fails at start, not at first use.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const port = readInteger(env, 'PORT', 8080, 0, 65535)
+  const host = readString(env, 'HOST') ?? '0.0.0.0'
+  const dataDir = resolve(readString(env, 'DATA_DIR') ?? './data')
+  try {
+    mkdirSync(dataDir, { recursive: true })
+  } catch (error) {
+    throw new Error(`DATA_DIR: cannot create directory ${dataDir}: ${(error as Error).message}`)
+  }
+  const publicUrl = readPublicUrl(env, port)
+  const secret = readSecret(env, dataDir)
+  const maxMessageBytes = readInteger(env, 'MAX_MESSAGE_BYTES', DEFAULT_MAX_MESSAGE_BYTES, 1024, 256 * 1024 * 1024)
+  const tldrawLicenseKey = readString(env, 'TLDRAW_LICENSE_KEY') ?? null
+  const linkTtlDays = readInteger(env, 'LINK_TTL_DAYS', 180, 1, 100 * 365)
+  const roomIdleMs = readInteger(env, 'ROOM_IDLE_MS', 15_000, 0, 24 * 60 * 60 * 1000)
+  const clientDirEnv = readString(env, 'CLIENT_DIR')
+  const clientDir = clientDirEnv
+    ? resolve(clientDirEnv)
+    : fileURLToPath(new URL('../../client/dist/', import.meta.url))
+
+  return {
+    port,
+    host,
+    dataDir,
+    publicUrl,
+    publicUrlIsDefault: readString(env, 'PUBLIC_URL') === undefined,
+    secret,
+    maxMessageBytes,
+    tldrawLicenseKey,
+    linkTtlDays,
+    roomIdleMs,
+    clientDir,
+  }
+}
+
+/** A set variable with surrounding whitespace removed; empty counts as unset. */
+function readString(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim()
+  return value ? value : undefined
+}
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = readString(env, name)
+  if (raw === undefined) return fallback
+  if (!/^\d+$/.test(raw)) {
+    throw new Error(`${name} must be a whole number, got "${raw}"`)
+  }
+  const value = Number(raw)
+  if (value < min || value > max) {
+    throw new Error(`${name} must be between ${min} and ${max}, got ${value}`)
+  }
+  return value
+}
+
+function readPublicUrl(env: Env, port: number): string {
+  const raw = readString(env, 'PUBLIC_URL') ?? `http://localhost:${port}`
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new Error(`PUBLIC_URL must be an absolute http(s) URL, got "${raw}"`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`PUBLIC_URL must start with http:// or https://, got "${raw}"`)
+  }
+  if (url.search || url.hash) {
+    throw new Error(`PUBLIC_URL must not contain a query or fragment, got "${raw}"`)
+  }
+  return url.href.replace(/\/+$/, '')
+}
+
+/**
+ * SECRET from the environment, else the one kept in DATA_DIR/secret, else a new random one
+ * written there (mode 0600) so links stay valid across restarts.
+ */
+function readSecret(env: Env, dataDir: string): string {
+  const fromEnv = readString(env, 'SECRET')
+  if (fromEnv !== undefined) {
+    if (fromEnv.length < MIN_SECRET_LENGTH) {
+      throw new Error(`SECRET must be at least ${MIN_SECRET_LENGTH} characters long`)
+    }
+    return fromEnv
+  }
+  const file = join(dataDir, SECRET_FILE_NAME)
+  if (existsSync(file)) {
+    const stored = readFileSync(file, 'utf8').trim()
+    if (stored.length < MIN_SECRET_LENGTH) {
+      throw new Error(`SECRET: the file ${file} is empty or too short; delete it to generate a new secret`)
+    }
+    return stored
+  }
+  const generated = randomBytes(32).toString('base64url')
+  // 'wx' fails if another process created the file meanwhile; then use theirs.
+  try {
+    writeFileSync(file, generated + '\n', { mode: 0o600, flag: 'wx' })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim()
+    throw new Error(`SECRET: cannot write ${file}: ${(error as Error).message}`)
+  }
+  return generated
+}

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyPluginAsync } from 'fastify'
+import { BOARD_ID_PATTERN, MAX_TITLE_LENGTH } from '@samenbord/shared'
+import { bearerToken } from '../auth/plugin.ts'
+import { sendError } from './errors.ts'
+
+export interface ApiPluginOptions {
+  tldrawLicenseKey: string | null
+  maxMessageBytes: number
+}
+
+/** 16 random bytes, base64url: 22 characters, matching BOARD_ID_PATTERN. */
+export function newBoardId(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+const createBoardSchema = {
+  body: {
+    type: 'object',
+    required: ['title'],
+    properties: {
+      // The trimmed length is checked in the handler; this only bounds the raw input.
+      title: { type: 'string', minLength: 1, maxLength: MAX_TITLE_LENGTH * 4 },
+    },
+  },
+} as const
+
+/** JSON API under /api. Registered with prefix '/api'. */
+export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, options) => {
+  // Responses may carry tokens or per-user data: never cache them anywhere.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('cache-control', 'no-store')
+    return payload
+  })
+
+  app.post<{ Body: { title: string } }>('/boards', { schema: createBoardSchema }, async (request, reply) => {
+    const title = request.body.title.trim()
+    if (title.length === 0) return sendError(reply, 400, 'bad-request', 'De titel mag niet leeg zijn.')
+    if (title.length > MAX_TITLE_LENGTH) {
+      return sendError(reply, 400, 'bad-request', `De titel mag hoogstens ${MAX_TITLE_LENGTH} tekens lang zijn.`)
+    }
+    const board = await app.store.createBoard({ id: newBoardId(), title })
+    const { links, tokens } = app.issueBoardLinks(board.id)
+    request.log.info({ board: board.id }, 'board created')
+    return reply.code(201).send({
+      id: board.id,
+      title: board.title,
+      createdAt: new Date(board.createdAt).toISOString(),
+      links,
+      tokens,
+    })
+  })
+
+  app.get<{ Params: { id: string } }>('/boards/:id', async (request, reply) => {
+    const { id } = request.params
+    if (!BOARD_ID_PATTERN.test(id)) return sendError(reply, 404, 'not-found', 'Dit bord bestaat niet.')
+    const access = app.checkBoardAccess(bearerToken(request), id)
+    if (!access.ok) return sendError(reply, access.status, access.error, capitalize(access.message))
+    const board = await app.store.getBoard(id)
+    if (board === null) return sendError(reply, 404, 'not-found', 'Dit bord bestaat niet (meer).')
+    return {
+      id: board.id,
+      title: board.title,
+      role: access.claims.role,
+      createdAt: new Date(board.createdAt).toISOString(),
+      expiresAt: new Date(access.claims.exp).toISOString(),
+    }
+  })
+
+  // The license key is handed out at runtime so one client build serves every deployment.
+  app.get('/config', async () => ({
+    tldrawLicenseKey: options.tldrawLicenseKey,
+    maxMessageBytes: options.maxMessageBytes,
+  }))
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1) + '.'
+}

@@ -1,0 +1,49 @@
+import type { AddressInfo } from 'node:net'
+import { buildApp } from './app.ts'
+import { loadConfig, type Config } from './config.ts'
+
+/** Integration tests parse this line to learn the port (PORT=0 picks a free one). */
+export const LISTENING_LINE = 'Samenbord luistert op'
+
+let config: Config
+try {
+  config = loadConfig()
+} catch (error) {
+  console.error(`Samenbord kan niet starten: ${(error as Error).message}`)
+  process.exit(1)
+}
+
+const app = await buildApp(config, { logger: true })
+
+let stopping = false
+async function stop(signal: string): Promise<void> {
+  if (stopping) {
+    // A second Ctrl-C means "now".
+    process.exit(1)
+  }
+  stopping = true
+  app.log.info({ signal }, 'stopping: closing sockets and flushing storage')
+  const watchdog = setTimeout(() => {
+    app.log.error('shutdown took too long, exiting')
+    process.exit(1)
+  }, 10_000)
+  watchdog.unref()
+  try {
+    await app.close()
+    process.exit(0)
+  } catch (error) {
+    app.log.error({ err: error }, 'shutdown failed')
+    process.exit(1)
+  }
+}
+process.on('SIGTERM', () => void stop('SIGTERM'))
+process.on('SIGINT', () => void stop('SIGINT'))
+
+try {
+  await app.listen({ port: config.port, host: config.host })
+} catch (error) {
+  console.error(`Samenbord kan niet luisteren op ${config.host}:${config.port}: ${(error as Error).message}`)
+  process.exit(1)
+}
+const { port } = app.server.address() as AddressInfo
+console.log(`${LISTENING_LINE} http://${config.host}:${port}`)

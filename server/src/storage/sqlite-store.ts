@@ -1,0 +1,134 @@
+import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import { join } from 'node:path'
+import type { BoardRecord, DocumentStore, StorageHealth } from './document-store.ts'
+
+export const SQLITE_FILE_NAME = 'samenbord.sqlite'
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS boards (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_active_at INTEGER NOT NULL
+  );
+  -- "update" is an SQL keyword, hence the quotes.
+  CREATE TABLE IF NOT EXISTS doc_updates (
+    doc TEXT NOT NULL,
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    "update" BLOB NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON doc_updates (doc, seq);
+`
+
+interface BoardRow {
+  id: string
+  title: string
+  created_at: number
+  last_active_at: number
+}
+
+/**
+ * SQLite through the built-in `node:sqlite` (no native addon). Yjs updates are kept as an
+ * append-only log per document and compacted into one row now and then.
+ */
+export class SqliteDocumentStore implements DocumentStore {
+  readonly path: string
+  private readonly db: DatabaseSync
+  private readonly statements: {
+    insertBoard: StatementSync
+    selectBoard: StatementSync
+    touchBoard: StatementSync
+    selectUpdates: StatementSync
+    insertUpdate: StatementSync
+    deleteUpdates: StatementSync
+    countUpdates: StatementSync
+  }
+  private closed = false
+
+  /** `location` is a directory (the file is `samenbord.sqlite` inside it) or `':memory:'`. */
+  constructor(location: string) {
+    this.path = location === ':memory:' ? location : join(location, SQLITE_FILE_NAME)
+    this.db = new DatabaseSync(this.path)
+    // WAL: readers never block the writer; synchronous=NORMAL is still safe against a process
+    // crash (kill -9), only an OS crash can lose the last commits.
+    this.db.exec('PRAGMA journal_mode = WAL')
+    this.db.exec('PRAGMA synchronous = NORMAL')
+    this.db.exec('PRAGMA busy_timeout = 5000')
+    this.db.exec(SCHEMA)
+    this.statements = {
+      insertBoard: this.db.prepare(
+        'INSERT INTO boards (id, title, created_at, last_active_at) VALUES (?, ?, ?, ?)',
+      ),
+      selectBoard: this.db.prepare('SELECT id, title, created_at, last_active_at FROM boards WHERE id = ?'),
+      touchBoard: this.db.prepare('UPDATE boards SET last_active_at = ? WHERE id = ?'),
+      selectUpdates: this.db.prepare('SELECT "update" FROM doc_updates WHERE doc = ? ORDER BY seq'),
+      insertUpdate: this.db.prepare('INSERT INTO doc_updates (doc, "update") VALUES (?, ?)'),
+      deleteUpdates: this.db.prepare('DELETE FROM doc_updates WHERE doc = ?'),
+      countUpdates: this.db.prepare('SELECT COUNT(*) AS n FROM doc_updates WHERE doc = ?'),
+    }
+  }
+
+  async createBoard(board: { id: string; title: string; createdAt?: number }): Promise<BoardRecord> {
+    const createdAt = board.createdAt ?? Date.now()
+    this.statements.insertBoard.run(board.id, board.title, createdAt, createdAt)
+    return { id: board.id, title: board.title, createdAt, lastActiveAt: createdAt }
+  }
+
+  async getBoard(id: string): Promise<BoardRecord | null> {
+    const row = this.statements.selectBoard.get(id) as BoardRow | undefined
+    if (!row) return null
+    return { id: row.id, title: row.title, createdAt: Number(row.created_at), lastActiveAt: Number(row.last_active_at) }
+  }
+
+  async touchBoard(id: string, at: number = Date.now()): Promise<void> {
+    this.statements.touchBoard.run(at, id)
+  }
+
+  async loadDocUpdates(doc: string): Promise<Uint8Array[]> {
+    const rows = this.statements.selectUpdates.all(doc) as { update: Uint8Array }[]
+    return rows.map((row) => row.update)
+  }
+
+  async appendDocUpdate(doc: string, update: Uint8Array): Promise<void> {
+    this.statements.insertUpdate.run(doc, update)
+  }
+
+  async replaceDocState(doc: string, state: Uint8Array): Promise<void> {
+    this.transaction(() => {
+      this.statements.deleteUpdates.run(doc)
+      this.statements.insertUpdate.run(doc, state)
+    })
+  }
+
+  async countDocUpdates(doc: string): Promise<number> {
+    const row = this.statements.countUpdates.get(doc) as { n: number | bigint }
+    return Number(row.n)
+  }
+
+  async health(): Promise<StorageHealth> {
+    try {
+      this.db.prepare('SELECT 1').get()
+      const journal = this.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }
+      return { ok: true, kind: 'sqlite', journalMode: journal.journal_mode }
+    } catch (error) {
+      return { ok: false, kind: 'sqlite', error: (error as Error).message }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.db.close()
+  }
+
+  private transaction(work: () => void): void {
+    this.db.exec('BEGIN IMMEDIATE')
+    try {
+      work()
+      this.db.exec('COMMIT')
+    } catch (error) {
+      this.db.exec('ROLLBACK')
+      throw error
+    }
+  }
+}

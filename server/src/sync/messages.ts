@@ -1,0 +1,125 @@
+/**
+ * Encoding and strict decoding of y-websocket frames. Decoding never trusts the input: every
+ * read is bounds-checked by lib0, and anything unexpected becomes a ProtocolError, which the
+ * relay answers by closing that one socket with 4400.
+ */
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import * as Y from 'yjs'
+import { MessageType, SyncMessageType } from '@samenbord/shared'
+
+/** A frame that is not a well-formed y-websocket message. */
+export class ProtocolError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'ProtocolError'
+  }
+}
+
+export type IncomingMessage =
+  | { type: 'sync-step1'; stateVector: Uint8Array }
+  | { type: 'sync-step2'; update: Uint8Array }
+  | { type: 'sync-update'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'query-awareness' }
+
+/** Splits a frame into its message; throws ProtocolError for anything malformed or unknown. */
+export function decodeMessage(frame: Uint8Array): IncomingMessage {
+  if (frame.byteLength === 0) throw new ProtocolError('empty frame')
+  const decoder = decoding.createDecoder(frame)
+  let message: IncomingMessage
+  try {
+    const messageType = decoding.readVarUint(decoder)
+    switch (messageType) {
+      case MessageType.sync: {
+        const syncType = decoding.readVarUint(decoder)
+        const payload = decoding.readVarUint8Array(decoder)
+        if (syncType === SyncMessageType.step1) message = { type: 'sync-step1', stateVector: payload }
+        else if (syncType === SyncMessageType.step2) message = { type: 'sync-step2', update: payload }
+        else if (syncType === SyncMessageType.update) message = { type: 'sync-update', update: payload }
+        else throw new ProtocolError(`unknown sync message type ${syncType}`)
+        break
+      }
+      case MessageType.awareness:
+        message = { type: 'awareness', update: decoding.readVarUint8Array(decoder) }
+        break
+      case MessageType.queryAwareness:
+        message = { type: 'query-awareness' }
+        break
+      default:
+        throw new ProtocolError(`unknown message type ${messageType}`)
+    }
+  } catch (error) {
+    if (error instanceof ProtocolError) throw error
+    throw new ProtocolError('truncated frame', { cause: error })
+  }
+  // The stock client never sends trailing bytes; extra bytes mean a broken or hostile sender.
+  if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after message')
+  return message
+}
+
+/**
+ * Fully decodes a Yjs update (structs and delete set) without touching any document, so bytes
+ * that would fail half-way through `Y.applyUpdate` are refused before they can change the room.
+ */
+export function assertValidUpdate(update: Uint8Array): void {
+  try {
+    Y.decodeUpdate(update)
+  } catch (error) {
+    throw new ProtocolError('undecodable Yjs update', { cause: error })
+  }
+}
+
+/** Checks an awareness update (clientID, clock, JSON state per entry) before it is applied. */
+export function assertValidAwarenessUpdate(update: Uint8Array): void {
+  const decoder = decoding.createDecoder(update)
+  try {
+    const count = decoding.readVarUint(decoder)
+    for (let i = 0; i < count; i++) {
+      decoding.readVarUint(decoder) // clientID
+      decoding.readVarUint(decoder) // clock
+      JSON.parse(decoding.readVarString(decoder))
+    }
+  } catch (error) {
+    throw new ProtocolError('undecodable awareness update', { cause: error })
+  }
+  if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after awareness update')
+}
+
+export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.sync)
+  encoding.writeVarUint(encoder, SyncMessageType.step1)
+  encoding.writeVarUint8Array(encoder, Y.encodeStateVector(doc))
+  return encoding.toUint8Array(encoder)
+}
+
+/** Sync step 2: what `doc` has that the holder of `stateVector` lacks. */
+export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+  let diff: Uint8Array
+  try {
+    diff = Y.encodeStateAsUpdate(doc, stateVector)
+  } catch (error) {
+    throw new ProtocolError('undecodable state vector', { cause: error })
+  }
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.sync)
+  encoding.writeVarUint(encoder, SyncMessageType.step2)
+  encoding.writeVarUint8Array(encoder, diff)
+  return encoding.toUint8Array(encoder)
+}
+
+export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.sync)
+  encoding.writeVarUint(encoder, SyncMessageType.update)
+  encoding.writeVarUint8Array(encoder, update)
+  return encoding.toUint8Array(encoder)
+}
+
+export function encodeAwarenessMessage(awarenessUpdate: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.awareness)
+  encoding.writeVarUint8Array(encoder, awarenessUpdate)
+  return encoding.toUint8Array(encoder)
+}

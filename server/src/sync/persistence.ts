@@ -1,0 +1,131 @@
+import * as Y from 'yjs'
+import type { FastifyBaseLogger } from 'fastify'
+import type { DocumentStore } from '../storage/document-store.ts'
+
+export interface PersistenceOptions {
+  /** The first pending update starts a timer of this length; later updates join the same batch. */
+  batchMs: number
+  /** Compact the stored log in the background once it has more rows than this. */
+  compactAfterRows: number
+}
+
+export const DEFAULT_PERSISTENCE_OPTIONS: PersistenceOptions = { batchMs: 100, compactAfterRows: 500 }
+
+/**
+ * Writes one document's updates to the store. Updates are batched (one row per batch window, not
+ * one per keystroke), and all store calls go through one promise chain so they reach the store in
+ * order, whichever store implementation sits behind it.
+ */
+export class DocPersistence {
+  readonly docName: string
+  private readonly store: DocumentStore
+  private readonly log: FastifyBaseLogger
+  private readonly options: PersistenceOptions
+  private pending: Uint8Array[] = []
+  private timer: NodeJS.Timeout | null = null
+  private chain: Promise<void> = Promise.resolve()
+  private storedRows: number
+  private compactionScheduled = false
+  /** Set by the room; compaction encodes the live document. */
+  private doc: Y.Doc | null = null
+
+  constructor(store: DocumentStore, docName: string, log: FastifyBaseLogger, storedRows: number, options: PersistenceOptions) {
+    this.store = store
+    this.docName = docName
+    this.log = log
+    this.storedRows = storedRows
+    this.options = options
+  }
+
+  /** Reads the stored log into `doc` and returns a persistence bound to it. */
+  static async load(
+    store: DocumentStore,
+    docName: string,
+    doc: Y.Doc,
+    log: FastifyBaseLogger,
+    options: PersistenceOptions = DEFAULT_PERSISTENCE_OPTIONS,
+  ): Promise<DocPersistence> {
+    const rows = await store.loadDocUpdates(docName)
+    if (rows.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(rows), 'storage')
+    const persistence = new DocPersistence(store, docName, log, rows.length, options)
+    persistence.doc = doc
+    if (rows.length > options.compactAfterRows) persistence.scheduleCompaction()
+    return persistence
+  }
+
+  get pendingCount(): number {
+    return this.pending.length
+  }
+
+  enqueue(update: Uint8Array): void {
+    this.pending.push(update)
+    if (this.timer === null) {
+      this.timer = setTimeout(() => {
+        this.timer = null
+        void this.flush()
+      }, this.options.batchMs)
+    }
+  }
+
+  /** Writes the pending batch now. Resolves when everything enqueued so far is stored. */
+  flush(): Promise<void> {
+    if (this.timer !== null) {
+      clearTimeout(this.timer)
+      this.timer = null
+    }
+    if (this.pending.length > 0) {
+      const batch = this.pending
+      this.pending = []
+      this.run('append', async () => {
+        await this.store.appendDocUpdate(this.docName, batch.length === 1 ? batch[0] : Y.mergeUpdates(batch))
+        this.storedRows += 1
+        if (this.storedRows > this.options.compactAfterRows) this.scheduleCompaction()
+      })
+    }
+    return this.chain
+  }
+
+  /**
+   * Replaces the stored log by one row holding the document's current state. That state already
+   * contains every pending update, so the pending batch is dropped rather than written twice.
+   */
+  compact(): Promise<void> {
+    const doc = this.doc
+    if (doc === null) return this.flush()
+    if (this.timer !== null) {
+      clearTimeout(this.timer)
+      this.timer = null
+    }
+    this.pending = []
+    const state = Y.encodeStateAsUpdate(doc)
+    this.run('compact', async () => {
+      await this.store.replaceDocState(this.docName, state)
+      this.storedRows = 1
+    })
+    return this.chain
+  }
+
+  /** Stops timers; the caller flushes or compacts first if it wants the data kept. */
+  dispose(): void {
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+    this.doc = null
+  }
+
+  private scheduleCompaction(): void {
+    if (this.compactionScheduled) return
+    this.compactionScheduled = true
+    // Off the hot path: the current message finishes first.
+    setImmediate(() => {
+      this.compactionScheduled = false
+      if (this.doc !== null) void this.compact()
+    })
+  }
+
+  private run(what: string, work: () => Promise<void>): void {
+    this.chain = this.chain.then(work).catch((error: unknown) => {
+      // Keep the chain alive: the next batch or the compaction on unload retries with full state.
+      this.log.error({ err: error, doc: this.docName }, `storage ${what} failed`)
+    })
+  }
+}

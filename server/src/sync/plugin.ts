@@ -1,0 +1,219 @@
+import fp from 'fastify-plugin'
+import websocket from '@fastify/websocket'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { RawData, WebSocket } from 'ws'
+import { boardIdOfDocName, canWrite, CloseCode, SYNC_PATH } from '@samenbord/shared'
+import { ProtocolError } from './messages.ts'
+import type { PersistenceOptions } from './persistence.ts'
+import { RoomRegistry } from './room-registry.ts'
+import type { Connection, Room } from './room.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    rooms: RoomRegistry
+  }
+}
+
+export interface SyncPluginOptions {
+  maxMessageBytes: number
+  roomIdleMs: number
+  /** Ping interval; a socket that did not answer the previous ping is terminated. */
+  pingIntervalMs?: number
+  persistence?: PersistenceOptions
+}
+
+/** Close code for failures on our side (RFC 6455 "internal error"); the client retries. */
+const CLOSE_INTERNAL_ERROR = 1011
+/** Frames a client may send while its room is still loading, before it is cut off. */
+const MAX_QUEUED_FRAMES = 256
+
+/**
+ * The relay: `GET /sync/:docName?token=…` upgrades to a y-websocket connection.
+ * Refusals accept the upgrade and then close with a 44xx code, which the stock
+ * y-websocket client treats as final (it stops reconnecting).
+ */
+export const syncPlugin = fp<SyncPluginOptions>(
+  async (app, options) => {
+    const maxMessageBytes = options.maxMessageBytes
+    const registry = new RoomRegistry(app.store, app.log, {
+      roomIdleMs: options.roomIdleMs,
+      ...(options.persistence ? { persistence: options.persistence } : {}),
+    })
+    app.decorate('rooms', registry)
+
+    await app.register(websocket, {
+      // Hard cap well above our own limit: frames in between get a final 4413 from us, only
+      // absurd ones are cut off by ws itself (1009, which clients would retry).
+      options: { maxPayload: transportPayloadCap(maxMessageBytes) },
+      errorHandler(error, socket, request) {
+        request.log.warn({ err: { message: error.message } }, 'websocket error')
+        socket.terminate()
+      },
+      preClose: async function preClose(this: FastifyInstance) {
+        clearInterval(pingTimer)
+        const sockets = [...this.websocketServer.clients]
+        // 1001 "going away" is not final: clients reconnect once the server is back.
+        for (const socket of sockets) socket.close(CloseCode.goingAway, 'server stopt')
+        await registry.shutdown()
+        await waitForClosed(sockets, 1000)
+        this.websocketServer.close()
+      },
+    })
+
+    // Liveness: browsers answer pings automatically; a socket that missed one is dead.
+    const alive = new WeakSet<WebSocket>()
+    const pingTimer = setInterval(() => {
+      for (const socket of app.websocketServer.clients) {
+        if (!alive.has(socket)) {
+          socket.terminate()
+          continue
+        }
+        alive.delete(socket)
+        socket.ping()
+      }
+    }, options.pingIntervalMs ?? 30_000)
+    pingTimer.unref()
+
+    app.get<{ Params: { docName: string }; Querystring: { token?: string } }>(
+      `${SYNC_PATH}/:docName`,
+      { websocket: true },
+      (socket, request) => {
+        alive.add(socket)
+        socket.on('pong', () => alive.add(socket))
+        handleConnection(app, registry, maxMessageBytes, socket, request)
+      },
+    )
+  },
+  { name: 'samenbord-sync', fastify: '5.x', dependencies: ['samenbord-storage', 'samenbord-auth'] },
+)
+
+function handleConnection(
+  app: FastifyInstance,
+  registry: RoomRegistry,
+  maxMessageBytes: number,
+  socket: WebSocket,
+  request: FastifyRequest<{ Params: { docName: string }; Querystring: { token?: string } }>,
+): void {
+  const docName = request.params.docName
+  let room: Room | null = null
+  let connection: Connection | null = null
+  /** Set once we decided to close (or the peer did): later frames are ignored. */
+  let finished = false
+  const queued: Uint8Array[] = []
+
+  const closeWith = (code: number, reason: string): void => {
+    if (finished) return
+    finished = true
+    leaveRoom()
+    socket.close(code, reason)
+  }
+
+  const leaveRoom = (): void => {
+    if (room !== null && connection !== null) registry.leave(room, connection)
+    room = null
+  }
+
+  const deliver = (frame: Uint8Array): void => {
+    if (room === null || connection === null) return
+    try {
+      room.handleMessage(connection, frame)
+    } catch (error) {
+      if (error instanceof ProtocolError) {
+        request.log.info({ doc: docName, reason: error.message }, 'closing socket: bad message')
+        closeWith(CloseCode.badMessage, 'ongeldig bericht')
+      } else {
+        request.log.error({ err: error, doc: docName }, 'message handling failed')
+        closeWith(CLOSE_INTERNAL_ERROR, 'interne fout')
+      }
+    }
+  }
+
+  // Attached synchronously, before any await: frames that arrive while the token is checked
+  // and the room loads are queued, not lost.
+  socket.on('message', (data: RawData, isBinary: boolean) => {
+    if (finished) return
+    const frame = toUint8Array(data)
+    if (frame.byteLength > maxMessageBytes) return closeWith(CloseCode.messageTooLarge, 'bericht te groot')
+    if (!isBinary) return closeWith(CloseCode.badMessage, 'ongeldig bericht')
+    if (room === null) {
+      if (queued.length >= MAX_QUEUED_FRAMES) return closeWith(CloseCode.rateLimited, 'te veel berichten')
+      queued.push(frame)
+      return
+    }
+    deliver(frame)
+  })
+
+  socket.on('close', () => {
+    finished = true
+    leaveRoom()
+  })
+
+  const boardId = boardIdOfDocName(docName)
+  if (boardId === null) return closeWith(CloseCode.badMessage, 'ongeldige documentnaam')
+  const access = app.checkBoardAccess(request.query.token, boardId)
+  if (!access.ok) return closeWith(access.closeCode, access.message)
+  const role = access.claims.role
+
+  void (async () => {
+    const board = await app.store.getBoard(boardId)
+    if (finished) return
+    if (board === null) return closeWith(CloseCode.notFound, 'bord bestaat niet')
+    app.store.touchBoard(boardId).catch((error: unknown) => request.log.warn({ err: error }, 'touchBoard failed'))
+
+    const self: Connection = {
+      role,
+      canWrite: canWrite(role),
+      send(message) {
+        if (socket.readyState !== socket.OPEN) return
+        socket.send(message, (error) => {
+          if (error) socket.terminate()
+        })
+      },
+    }
+    const joined = await registry.join(docName, self, () => finished)
+    if (joined === null) return
+    room = joined
+    connection = self
+    request.log.info({ doc: docName, role }, 'client joined')
+    for (const frame of queued.splice(0)) {
+      if (finished) break
+      deliver(frame)
+    }
+  })().catch((error: unknown) => {
+    request.log.error({ err: error, doc: docName }, 'could not open room')
+    closeWith(CLOSE_INTERNAL_ERROR, 'bord kan niet geladen worden')
+  })
+}
+
+/** The most ws buffers for one frame before cutting the connection. */
+export function transportPayloadCap(maxMessageBytes: number): number {
+  return Math.max(maxMessageBytes * 4, maxMessageBytes + 64 * 1024)
+}
+
+/** ws hands out Buffer, ArrayBuffer or fragments depending on binaryType; the relay wants bytes. */
+function toUint8Array(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}
+
+function waitForClosed(sockets: WebSocket[], timeoutMs: number): Promise<void> {
+  const open = sockets.filter((socket) => socket.readyState !== socket.CLOSED)
+  if (open.length === 0) return Promise.resolve()
+  return new Promise((resolve) => {
+    let remaining = open.length
+    const timer = setTimeout(() => {
+      for (const socket of open) if (socket.readyState !== socket.CLOSED) socket.terminate()
+      resolve()
+    }, timeoutMs)
+    for (const socket of open) {
+      socket.once('close', () => {
+        remaining -= 1
+        if (remaining === 0) {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+    }
+  })
+}

@@ -1,0 +1,159 @@
+import * as Y from 'yjs'
+import type { FastifyBaseLogger } from 'fastify'
+import type { DocumentStore } from '../storage/document-store.ts'
+import { DEFAULT_PERSISTENCE_OPTIONS, DocPersistence, type PersistenceOptions } from './persistence.ts'
+import { Room, type Connection } from './room.ts'
+
+export interface RoomRegistryOptions {
+  /** Unload a room this long after its last connection left. */
+  roomIdleMs: number
+  persistence?: PersistenceOptions
+}
+
+/**
+ * The rooms in memory. A room is loaded from the store on its first connection and unloaded
+ * (flushed, compacted, destroyed) once it has been empty for `roomIdleMs`.
+ */
+export class RoomRegistry {
+  private readonly store: DocumentStore
+  private readonly log: FastifyBaseLogger
+  private readonly options: Required<RoomRegistryOptions>
+  private readonly rooms = new Map<string, Room>()
+  private readonly loading = new Map<string, Promise<Room>>()
+  /** Unloads still writing their final state; a reload of the same doc waits for them. */
+  private readonly unloading = new Map<string, Promise<void>>()
+  private readonly idleTimers = new Map<string, NodeJS.Timeout>()
+  private shuttingDown = false
+
+  constructor(store: DocumentStore, log: FastifyBaseLogger, options: RoomRegistryOptions) {
+    this.store = store
+    this.log = log
+    this.options = { persistence: DEFAULT_PERSISTENCE_OPTIONS, ...options }
+  }
+
+  get roomCount(): number {
+    return this.rooms.size
+  }
+
+  get connectionCount(): number {
+    let count = 0
+    for (const room of this.rooms.values()) count += room.connectionCount
+    return count
+  }
+
+  /** The loaded room, if any (for tests and diagnostics). */
+  peek(docName: string): Room | undefined {
+    return this.rooms.get(docName)
+  }
+
+  /**
+   * Joins `connection` to the room of `docName`, loading the room first if needed.
+   * `isGone` is asked after loading: a socket that closed meanwhile does not join.
+   */
+  async join(docName: string, connection: Connection, isGone: () => boolean): Promise<Room | null> {
+    const room = await this.open(docName)
+    // No await between here and join(): the idle timer cannot fire in between.
+    if (isGone()) {
+      this.scheduleIdleUnload(room)
+      return null
+    }
+    this.cancelIdleUnload(docName)
+    room.join(connection)
+    return room
+  }
+
+  leave(room: Room, connection: Connection): void {
+    room.leave(connection)
+    if (this.rooms.get(room.name) === room) this.scheduleIdleUnload(room)
+  }
+
+  /** Writes every pending batch and destroys all rooms; used on shutdown. */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true
+    for (const timer of this.idleTimers.values()) clearTimeout(timer)
+    this.idleTimers.clear()
+    await Promise.allSettled([...this.loading.values()])
+    const rooms = [...this.rooms.values()]
+    this.rooms.clear()
+    await Promise.all(
+      rooms.map(async (room) => {
+        try {
+          await room.persistence.flush()
+        } finally {
+          room.destroy()
+        }
+      }),
+    )
+    await Promise.allSettled([...this.unloading.values()])
+  }
+
+  private async open(docName: string): Promise<Room> {
+    if (this.shuttingDown) throw new Error('server is shutting down')
+    const loaded = this.rooms.get(docName)
+    if (loaded) return loaded
+    let pending = this.loading.get(docName)
+    if (!pending) {
+      pending = this.load(docName).finally(() => this.loading.delete(docName))
+      this.loading.set(docName, pending)
+    }
+    return pending
+  }
+
+  private async load(docName: string): Promise<Room> {
+    await this.unloading.get(docName)
+    const doc = new Y.Doc({ gc: true })
+    try {
+      const persistence = await DocPersistence.load(this.store, docName, doc, this.log, this.options.persistence)
+      const room = new Room(docName, doc, persistence)
+      if (this.shuttingDown) {
+        room.destroy()
+        throw new Error('server is shutting down')
+      }
+      this.rooms.set(docName, room)
+      this.log.debug({ doc: docName }, 'room loaded')
+      return room
+    } catch (error) {
+      doc.destroy()
+      throw error
+    }
+  }
+
+  private scheduleIdleUnload(room: Room): void {
+    if (room.connectionCount > 0 || this.shuttingDown) return
+    this.cancelIdleUnload(room.name)
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(room.name)
+      void this.unload(room)
+    }, this.options.roomIdleMs)
+    this.idleTimers.set(room.name, timer)
+  }
+
+  private cancelIdleUnload(docName: string): void {
+    const timer = this.idleTimers.get(docName)
+    if (timer !== undefined) {
+      clearTimeout(timer)
+      this.idleTimers.delete(docName)
+    }
+  }
+
+  private async unload(room: Room): Promise<void> {
+    if (room.connectionCount > 0 || this.rooms.get(room.name) !== room) return
+    this.rooms.delete(room.name)
+    const done = (async () => {
+      try {
+        await room.persistence.compact()
+      } finally {
+        room.destroy()
+      }
+    })()
+    this.unloading.set(room.name, done)
+    try {
+      await done
+      this.log.debug({ doc: room.name }, 'room unloaded')
+    } catch (error) {
+      this.log.error({ err: error, doc: room.name }, 'room unload failed')
+    } finally {
+      if (this.unloading.get(room.name) === done) this.unloading.delete(room.name)
+    }
+  }
+}

@@ -1,0 +1,324 @@
+/**
+ * Shared plumbing for the integration suite: real servers on real sockets (in-process or as a
+ * child process), the stock y-websocket client, raw `ws` sockets for hand-made frames, and a
+ * cleanup list so no test leaks a socket, timer, server or temp dir.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import { buildApp, loadConfig, type BuildAppOptions, type Config } from '@samenbord/server'
+import { SYNC_PATH, type Role } from '@samenbord/shared'
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup
+
+const disposers: (() => unknown)[] = []
+
+/** Registers something to undo in `disposeAll`, last registered first. */
+export function onDispose(dispose: () => unknown): void {
+  disposers.push(dispose)
+}
+
+/** Runs every registered disposer; call from afterEach/afterAll. */
+export async function disposeAll(): Promise<void> {
+  while (disposers.length > 0) {
+    const dispose = disposers.pop()!
+    try {
+      await dispose()
+    } catch {
+      // Best effort: a failing cleanup must not hide the test result.
+    }
+  }
+}
+
+export function makeTempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'samenbord-it-'))
+  onDispose(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+export type App = Awaited<ReturnType<typeof buildApp>>
+
+export interface TestServer {
+  app: App
+  config: Config
+  port: number
+  dataDir: string
+  /** http://127.0.0.1:PORT */
+  httpUrl: string
+  /** ws://127.0.0.1:PORT/sync, the serverUrl for WebsocketProvider. */
+  wsUrl: string
+  /** Graceful close (what SIGTERM does); safe to call twice. */
+  close(): Promise<void>
+}
+
+export interface StartServerOptions {
+  /** Reuse a data dir (restart tests); a fresh temp dir otherwise. */
+  dataDir?: string
+  /** Extra environment for loadConfig, e.g. { MAX_MESSAGE_BYTES: '65536' }. */
+  env?: Record<string, string>
+  build?: BuildAppOptions
+  /** Listen on this port (a restart that clients must find again); a free one otherwise. */
+  port?: number
+}
+
+/** buildApp + listen on 127.0.0.1 with a free port, in this process. */
+export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? makeTempDir()
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ROOM_IDLE_MS: '500',
+    CLIENT_DIR: join(dataDir, 'no-client'),
+    ...options.env,
+  })
+  const app = await buildApp(config, options.build)
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  if (address === null || typeof address !== 'object') throw new Error('server has no port')
+  let closed: Promise<void> | null = null
+  const close = () => (closed ??= app.close().then(() => undefined))
+  onDispose(close)
+  const httpUrl = `http://127.0.0.1:${address.port}`
+  return { app, config, port: address.port, dataDir, httpUrl, wsUrl: `ws://127.0.0.1:${address.port}${SYNC_PATH}`, close }
+}
+
+export interface ServerProcess {
+  child: ChildProcess
+  port: number
+  dataDir: string
+  httpUrl: string
+  wsUrl: string
+  /** Everything the process printed so far (stdout and stderr). */
+  output(): string
+  /** Sends `signal` and resolves with the exit code (or the signal name). */
+  stop(signal?: NodeJS.Signals): Promise<number | string>
+}
+
+/** Starts `node server/src/main.ts` with PORT=0 and waits for its "luistert op" line. */
+export async function startServerProcess(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+  const dataDir = options.dataDir ?? makeTempDir()
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...options.env }
+  delete env.SECRET
+  delete env.PUBLIC_URL
+  const child = spawn(process.execPath, ['server/src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'))
+  })
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+    return exited
+  }
+  onDispose(() => stop('SIGKILL'))
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 15_000)
+    const check = () => {
+      const match = /Samenbord luistert op http:\/\/[^\s:]+:(\d+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve(Number(match[1]))
+      }
+    }
+    child.stdout!.on('data', check)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited with ${code} before listening:\n${output}`))
+    })
+  })
+  return {
+    child,
+    port,
+    dataDir,
+    httpUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}${SYNC_PATH}`,
+    output: () => output,
+    stop,
+  }
+}
+
+/** The secret a server generated in its data dir (for signing test tokens). */
+export function readSecret(dataDir: string): string {
+  return readFileSync(join(dataDir, 'secret'), 'utf8').trim()
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+export interface CreatedBoard {
+  id: string
+  title: string
+  createdAt: string
+  links: Record<Role, string>
+  tokens: Record<Role, string>
+}
+
+export async function createBoard(httpUrl: string, title = 'Testbord'): Promise<CreatedBoard> {
+  const response = await fetch(`${httpUrl}/api/boards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title }),
+  })
+  if (response.status !== 201) throw new Error(`createBoard: ${response.status} ${await response.text()}`)
+  return (await response.json()) as CreatedBoard
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clients
+
+export interface Client {
+  doc: Y.Doc
+  provider: WebsocketProvider
+  /** Close events the provider saw: code and reason. */
+  closes: { code: number; reason: string }[]
+  /** How many times the provider started a connection attempt. */
+  attempts(): number
+  destroy(): void
+}
+
+/** The stock y-websocket client, as the browser uses it, with Node's `ws` as WebSocket. */
+export function connectClient(wsUrl: string, docName: string, token: string | null, doc: Y.Doc = new Y.Doc()): Client {
+  const provider = new WebsocketProvider(wsUrl, docName, doc, {
+    params: token === null ? {} : { token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  })
+  const closes: { code: number; reason: string }[] = []
+  let attempts = 0
+  provider.on('status', ({ status }) => {
+    if (status === 'connecting') attempts += 1
+  })
+  provider.on('connection-close', (event) => {
+    if (event) closes.push({ code: event.code, reason: event.reason })
+  })
+  // setupWS ran inside the constructor, before our listener: count that first attempt.
+  attempts = provider.ws ? 1 : 0
+  let destroyed = false
+  const destroy = () => {
+    if (destroyed) return
+    destroyed = true
+    provider.destroy()
+    doc.destroy() // also destroys the provider's Awareness and its interval
+  }
+  onDispose(destroy)
+  return { doc, provider, closes, attempts: () => attempts, destroy }
+}
+
+export function waitForSynced(client: Client, timeout = 5000): Promise<void> {
+  return waitFor(() => client.provider.synced, { timeout, message: 'provider did not sync' })
+}
+
+/** Resolves with the final close ('closed' event) the y-websocket client reports. */
+export function waitForFinalClose(client: Client, timeout = 5000): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('provider was not closed by the server')), timeout)
+    client.provider.once('closed', (event) => {
+      clearTimeout(timer)
+      resolve(event)
+    })
+  })
+}
+
+export interface RawSocket {
+  ws: WebSocket
+  /** Resolves with the close code and reason once the server closes the socket. */
+  closed: Promise<{ code: number; reason: string }>
+  /** Binary frames received so far. */
+  received: Uint8Array[]
+}
+
+/** A bare `ws` socket on the relay, for frames the stock client would never send. */
+export async function openRawSocket(wsUrl: string, docName: string, token: string): Promise<RawSocket> {
+  const ws = new WebSocket(`${wsUrl}/${docName}?token=${encodeURIComponent(token)}`)
+  const received: Uint8Array[] = []
+  ws.on('message', (data: Buffer) => received.push(new Uint8Array(data)))
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))
+  })
+  ws.on('error', () => {})
+  onDispose(() => ws.terminate())
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+  })
+  return { ws, closed, received }
+}
+
+export function sendFrame(socket: RawSocket, frame: Uint8Array | string, options: { binary?: boolean } = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.ws.send(frame, { binary: options.binary ?? typeof frame !== 'string' }, (error) => (error ? reject(error) : resolve()))
+  })
+}
+
+/** lib0's unsigned varint: 7 bits per byte, high bit set on all but the last. */
+export function varUint(value: number): number[] {
+  const bytes: number[] = []
+  while (value > 0x7f) {
+    bytes.push((value % 128) | 0x80)
+    value = Math.floor(value / 128)
+  }
+  bytes.push(value)
+  return bytes
+}
+
+/** A y-websocket frame: the varint header fields, then a length-prefixed payload. */
+export function frame(header: number[], payload?: Uint8Array): Uint8Array {
+  const head = header.flatMap(varUint)
+  if (payload === undefined) return new Uint8Array(head)
+  return new Uint8Array([...head, ...varUint(payload.byteLength), ...payload])
+}
+
+/** `[0, 2, update]`: a sync update frame, as y-websocket encodes it. */
+export function syncUpdateFrame(update: Uint8Array): Uint8Array {
+  return frame([0, 2], update)
+}
+
+/** `[0, 0, stateVector]`: sync step 1; the server always answers it, so it works as a barrier. */
+export function syncStep1Frame(doc: Y.Doc = new Y.Doc()): Uint8Array {
+  return frame([0, 0], Y.encodeStateVector(doc))
+}
+
+/**
+ * Sends a step-1 frame and waits for the reply. The server handles a socket's frames in order,
+ * so after this resolves every frame sent before it has been processed.
+ */
+export async function roundTrip(socket: RawSocket): Promise<void> {
+  const before = socket.received.length
+  await sendFrame(socket, syncStep1Frame())
+  // Frame 0/1 of the reply is the step 2 answer; any frame after `before` will do.
+  await waitFor(() => socket.received.slice(before).some((frame) => frame[0] === 0 && frame[1] === 1), {
+    message: 'no answer to sync step 1',
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Waiting
+
+export async function waitFor(
+  condition: () => boolean,
+  { timeout = 5000, interval = 10, message = 'condition not met' }: { timeout?: number; interval?: number; message?: string } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeout
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`waitFor timed out after ${timeout} ms: ${message}`)
+    await sleep(interval)
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}

@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import {
+  connectClient,
+  createBoard,
+  disposeAll,
+  makeTempDir,
+  sleep,
+  startServer,
+  startServerProcess,
+  waitFor,
+  waitForSynced,
+} from './helpers.ts'
+
+afterEach(disposeAll)
+
+/** Makes a recognisable set of edits: 40 map entries, an array, some deletions. */
+function writeEdits(doc: Y.Doc): void {
+  const records = doc.getMap('records')
+  const order = doc.getArray<string>('order')
+  for (let i = 0; i < 40; i++) {
+    // Separate transactions: separate updates, like a user drawing.
+    records.set(`shape:${i}`, { x: i, label: `vorm ${i}` })
+    order.push([`shape:${i}`])
+  }
+  for (let i = 0; i < 10; i++) records.delete(`shape:${i}`)
+  order.delete(0, 10)
+}
+
+function expectEdits(doc: Y.Doc): void {
+  const records = doc.getMap('records').toJSON()
+  expect(Object.keys(records)).toHaveLength(30)
+  expect(records['shape:39']).toEqual({ x: 39, label: 'vorm 39' })
+  expect(records['shape:3']).toBeUndefined()
+  expect(doc.getArray('order').toArray()).toEqual(Array.from({ length: 30 }, (_, i) => `shape:${i + 10}`))
+}
+
+describe('persistence', () => {
+  it('keeps the board across a graceful restart (same DATA_DIR), flushing at shutdown', async () => {
+    const dataDir = makeTempDir()
+    const first = await startServer({ dataDir })
+    const board = await createBoard(first.httpUrl)
+    const writer = connectClient(first.wsUrl, board.id, board.tokens.participant)
+    await waitForSynced(writer)
+    writeEdits(writer.doc)
+    await waitFor(() => first.app.rooms.peek(board.id)?.doc.getArray('order').length === 30)
+    // Close at once: the last batch is still pending and must be flushed by the shutdown.
+    await first.close()
+    writer.destroy()
+
+    const second = await startServer({ dataDir })
+    expect(second.config.secret).toBe(first.config.secret)
+    const reader = connectClient(second.wsUrl, board.id, board.tokens.viewer)
+    await waitForSynced(reader)
+    expectEdits(reader.doc)
+  })
+
+  it('batches updates and compacts the stored log in the background past the row limit', async () => {
+    const dataDir = makeTempDir()
+    const server = await startServer({ dataDir, build: { persistence: { batchMs: 20, compactAfterRows: 5 } } })
+    const board = await createBoard(server.httpUrl)
+    const writer = connectClient(server.wsUrl, board.id, board.tokens.participant)
+    await waitForSynced(writer)
+
+    // A burst inside one batch window becomes one row.
+    for (let i = 0; i < 30; i++) writer.doc.getArray<number>('burst').push([i])
+    await waitFor(() => server.app.rooms.peek(board.id)?.doc.getArray('burst').length === 30)
+    await sleep(100)
+    expect(await server.app.store.countDocUpdates(board.id)).toBe(1)
+
+    // Separate batches: rows grow, then compaction folds them back into one.
+    let maxRows = 0
+    for (let i = 0; i < 12; i++) {
+      writer.doc.getMap('m').set(`k${i}`, i)
+      await sleep(40)
+      maxRows = Math.max(maxRows, await server.app.store.countDocUpdates(board.id))
+    }
+    await sleep(100)
+    expect(maxRows).toBeGreaterThan(2)
+    expect(maxRows).toBeLessThanOrEqual(6)
+    expect(await server.app.store.countDocUpdates(board.id)).toBeLessThanOrEqual(6)
+
+    await server.close()
+    writer.destroy()
+    const restarted = await startServer({ dataDir })
+    const reader = connectClient(restarted.wsUrl, board.id, board.tokens.viewer)
+    await waitForSynced(reader)
+    expect(reader.doc.getArray('burst').toArray()).toEqual(Array.from({ length: 30 }, (_, i) => i))
+    expect(reader.doc.getMap('m').toJSON()).toEqual(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, i])))
+  })
+
+  it('closes client sockets with 1001 on shutdown, and the client reconnects to the restarted server', async () => {
+    const dataDir = makeTempDir()
+    const first = await startServer({ dataDir })
+    const board = await createBoard(first.httpUrl)
+    const client = connectClient(first.wsUrl, board.id, board.tokens.participant)
+    await waitForSynced(client)
+    await first.close()
+    await waitFor(() => client.closes.length > 0)
+    expect(client.closes[0].code).toBe(1001)
+    expect(client.provider.shouldConnect).toBe(true) // 1001 is not final
+  })
+
+  it('keeps every edit across kill -9 of the server process once the batch window has passed', async () => {
+    const dataDir = makeTempDir()
+    const first = await startServerProcess({ dataDir })
+    const board = await createBoard(first.httpUrl)
+    const writer = connectClient(first.wsUrl, board.id, board.tokens.participant)
+    const witness = connectClient(first.wsUrl, board.id, board.tokens.participant)
+    await Promise.all([waitForSynced(writer), waitForSynced(witness)])
+    writeEdits(writer.doc)
+    // The witness has everything, so the server has applied everything.
+    await waitFor(() => witness.doc.getArray('order').length === 30 && witness.doc.getMap('records').size === 30)
+    await sleep(1200)
+    expect(await first.stop('SIGKILL')).toBe('SIGKILL')
+    writer.destroy()
+    witness.destroy()
+
+    const second = await startServerProcess({ dataDir })
+    const reader = connectClient(second.wsUrl, board.id, board.tokens.viewer)
+    await waitForSynced(reader)
+    expectEdits(reader.doc)
+    expect(await second.stop('SIGTERM')).toBe(0)
+  })
+})
