@@ -75,6 +75,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   })
   await app.register(syncPlugin, {
     maxMessageBytes: config.maxMessageBytes,
+    limits: config.limits,
     roomIdleMs: config.roomIdleMs,
     ...(opts.pingIntervalMs ? { pingIntervalMs: opts.pingIntervalMs } : {}),
     ...(opts.persistence ? { persistence: opts.persistence } : {}),
@@ -83,6 +84,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     prefix: '/api',
     tldrawLicenseKey: config.tldrawLicenseKey,
     maxMessageBytes: config.maxMessageBytes,
+    maxBoards: config.limits.maxBoards,
   })
   await app.register(healthPlugin)
   await app.register(staticPlugin, { clientDir: config.clientDir })

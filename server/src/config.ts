@@ -24,6 +24,22 @@ export interface Config {
   roomIdleMs: number
   /** Absolute path of the built client (index.html + assets/). */
   clientDir: string
+  limits: Limits
+}
+
+/** Abuse and capacity limits; every one is an environment variable (see README). */
+export interface Limits {
+  /** Sustained frames per second per socket (token bucket refill rate). */
+  maxMessagesPerSecond: number
+  /** Bucket size: how many frames a socket may send in one burst. */
+  messageBurst: number
+  maxConnectionsPerBoard: number
+  maxConnectionsPerIp: number
+  maxBoards: number
+  /** Documents per board, the main document included (sub-documents are `boardId.kind.id`). */
+  maxDocsPerBoard: number
+  /** A socket whose unsent output exceeds this is closed (1013) instead of buffering without bound. */
+  maxBufferedBytes: number
 }
 
 type Env = Record<string, string | undefined>
@@ -56,6 +72,17 @@ export function loadConfig(env: Env = process.env): Config {
     ? resolve(clientDirEnv)
     : fileURLToPath(new URL('../../client/dist/', import.meta.url))
 
+  const maxMessagesPerSecond = readInteger(env, 'MAX_MESSAGES_PER_SECOND', 300, 1, 1_000_000)
+  const limits: Limits = {
+    maxMessagesPerSecond,
+    messageBurst: readInteger(env, 'MESSAGE_BURST', Math.max(maxMessagesPerSecond * 2, 600), 1, 10_000_000),
+    maxConnectionsPerBoard: readInteger(env, 'MAX_CONNECTIONS_PER_BOARD', 100, 1, 1_000_000),
+    maxConnectionsPerIp: readInteger(env, 'MAX_CONNECTIONS_PER_IP', 200, 1, 1_000_000),
+    maxBoards: readInteger(env, 'MAX_BOARDS', 100_000, 1, 1_000_000_000),
+    maxDocsPerBoard: readInteger(env, 'MAX_DOCS_PER_BOARD', 100, 1, 1_000_000),
+    maxBufferedBytes: readInteger(env, 'MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
+  }
+
   return {
     port,
     host,
@@ -68,6 +95,7 @@ export function loadConfig(env: Env = process.env): Config {
     linkTtlDays,
     roomIdleMs,
     clientDir,
+    limits,
   }
 }
 

@@ -7,6 +7,7 @@ import { sendError } from './errors.ts'
 export interface ApiPluginOptions {
   tldrawLicenseKey: string | null
   maxMessageBytes: number
+  maxBoards: number
 }
 
 /** 16 random bytes, base64url: 22 characters, matching BOARD_ID_PATTERN. */
@@ -38,6 +39,10 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
     if (title.length === 0) return sendError(reply, 400, 'bad-request', 'De titel mag niet leeg zijn.')
     if (title.length > MAX_TITLE_LENGTH) {
       return sendError(reply, 400, 'bad-request', `De titel mag hoogstens ${MAX_TITLE_LENGTH} tekens lang zijn.`)
+    }
+    if ((await app.store.countBoards()) >= options.maxBoards) {
+      request.log.warn('refusing new board: MAX_BOARDS reached')
+      return sendError(reply, 507, 'insufficient-storage', 'Deze server heeft het maximale aantal borden bereikt.')
     }
     const board = await app.store.createBoard({ id: newBoardId(), title })
     const { links, tokens } = app.issueBoardLinks(board.id)

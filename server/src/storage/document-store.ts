@@ -18,10 +18,42 @@ export interface StorageHealth {
   [detail: string]: unknown
 }
 
+export type AuditEvent = 'create' | 'join' | 'export' | 'delete'
+
+/** One line of a board's audit log: who did what when. Never content, never tokens. */
+export interface AuditEntry {
+  boardId: string
+  event: AuditEvent
+  /** The role of the link used; null when not applicable. */
+  role: string | null
+  /** Display name the person chose (optional, socket query param `name`). */
+  name: string | null
+  /** Milliseconds since the Unix epoch. */
+  at: number
+}
+
+/** Documents that belong to a board: the board id itself, and `boardId.kind.id` sub-documents. */
+export function isDocOfBoard(doc: string, boardId: string): boolean {
+  return doc === boardId || doc.startsWith(`${boardId}.`)
+}
+
 export interface DocumentStore {
   createBoard(board: { id: string; title: string; createdAt?: number }): Promise<BoardRecord>
   getBoard(id: string): Promise<BoardRecord | null>
   touchBoard(id: string, at?: number): Promise<void>
+  countBoards(): Promise<number>
+  /** Deletes the board, every update of every one of its documents and its audit log. */
+  deleteBoard(id: string): Promise<boolean>
+  /** Ids of boards whose last_active_at is before `before`. */
+  listIdleBoards(before: number): Promise<string[]>
+  /** Names of the board's documents that have stored updates. */
+  listBoardDocs(boardId: string): Promise<string[]>
+
+  appendAudit(entry: AuditEntry): Promise<void>
+  /** The board's audit log, oldest first. */
+  listAudit(boardId: string): Promise<AuditEntry[]>
+  /** Removes audit entries older than `before` (retention). Returns how many. */
+  deleteAuditBefore(before: number): Promise<number>
 
   /** Every stored update of a document, oldest first. */
   loadDocUpdates(doc: string): Promise<Uint8Array[]>

@@ -1,6 +1,6 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import { join } from 'node:path'
-import type { BoardRecord, DocumentStore, StorageHealth } from './document-store.ts'
+import type { AuditEntry, AuditEvent, BoardRecord, DocumentStore, StorageHealth } from './document-store.ts'
 
 export const SQLITE_FILE_NAME = 'samenbord.sqlite'
 
@@ -18,6 +18,17 @@ const SCHEMA = `
     "update" BLOB NOT NULL
   );
   CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON doc_updates (doc, seq);
+  CREATE INDEX IF NOT EXISTS boards_by_activity ON boards (last_active_at);
+  CREATE TABLE IF NOT EXISTS audit_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    board_id TEXT NOT NULL,
+    event TEXT NOT NULL,
+    role TEXT,
+    name TEXT,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS audit_by_board ON audit_log (board_id, seq);
+  CREATE INDEX IF NOT EXISTS audit_by_time ON audit_log (at);
 `
 
 interface BoardRow {
@@ -42,6 +53,15 @@ export class SqliteDocumentStore implements DocumentStore {
     insertUpdate: StatementSync
     deleteUpdates: StatementSync
     countUpdates: StatementSync
+    countBoards: StatementSync
+    deleteBoard: StatementSync
+    deleteBoardDocs: StatementSync
+    deleteBoardAudit: StatementSync
+    idleBoards: StatementSync
+    boardDocs: StatementSync
+    insertAudit: StatementSync
+    selectAudit: StatementSync
+    deleteAuditBefore: StatementSync
   }
   private closed = false
 
@@ -65,6 +85,16 @@ export class SqliteDocumentStore implements DocumentStore {
       insertUpdate: this.db.prepare('INSERT INTO doc_updates (doc, "update") VALUES (?, ?)'),
       deleteUpdates: this.db.prepare('DELETE FROM doc_updates WHERE doc = ?'),
       countUpdates: this.db.prepare('SELECT COUNT(*) AS n FROM doc_updates WHERE doc = ?'),
+      countBoards: this.db.prepare('SELECT COUNT(*) AS n FROM boards'),
+      deleteBoard: this.db.prepare('DELETE FROM boards WHERE id = ?'),
+      // The board's own doc, and 'id.' ≤ doc < 'id/' ('/' follows '.'): its sub-documents, by index.
+      deleteBoardDocs: this.db.prepare('DELETE FROM doc_updates WHERE doc = ? OR (doc >= ? AND doc < ?)'),
+      deleteBoardAudit: this.db.prepare('DELETE FROM audit_log WHERE board_id = ?'),
+      idleBoards: this.db.prepare('SELECT id FROM boards WHERE last_active_at < ? ORDER BY last_active_at'),
+      boardDocs: this.db.prepare('SELECT DISTINCT doc FROM doc_updates WHERE doc = ? OR (doc >= ? AND doc < ?)'),
+      insertAudit: this.db.prepare('INSERT INTO audit_log (board_id, event, role, name, at) VALUES (?, ?, ?, ?, ?)'),
+      selectAudit: this.db.prepare('SELECT board_id, event, role, name, at FROM audit_log WHERE board_id = ? ORDER BY seq'),
+      deleteAuditBefore: this.db.prepare('DELETE FROM audit_log WHERE at < ?'),
     }
   }
 
@@ -82,6 +112,49 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async touchBoard(id: string, at: number = Date.now()): Promise<void> {
     this.statements.touchBoard.run(at, id)
+  }
+
+  async countBoards(): Promise<number> {
+    const row = this.statements.countBoards.get() as { n: number | bigint }
+    return Number(row.n)
+  }
+
+  async deleteBoard(id: string): Promise<boolean> {
+    let deleted = false
+    this.transaction(() => {
+      deleted = Number(this.statements.deleteBoard.run(id).changes) > 0
+      this.statements.deleteBoardDocs.run(id, `${id}.`, `${id}/`)
+      this.statements.deleteBoardAudit.run(id)
+    })
+    return deleted
+  }
+
+  async listIdleBoards(before: number): Promise<string[]> {
+    return (this.statements.idleBoards.all(before) as { id: string }[]).map((row) => row.id)
+  }
+
+  async listBoardDocs(boardId: string): Promise<string[]> {
+    const rows = this.statements.boardDocs.all(boardId, `${boardId}.`, `${boardId}/`) as { doc: string }[]
+    return rows.map((row) => row.doc)
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    this.statements.insertAudit.run(entry.boardId, entry.event, entry.role, entry.name, entry.at)
+  }
+
+  async listAudit(boardId: string): Promise<AuditEntry[]> {
+    const rows = this.statements.selectAudit.all(boardId) as {
+      board_id: string
+      event: AuditEvent
+      role: string | null
+      name: string | null
+      at: number
+    }[]
+    return rows.map((row) => ({ boardId: row.board_id, event: row.event, role: row.role, name: row.name, at: Number(row.at) }))
+  }
+
+  async deleteAuditBefore(before: number): Promise<number> {
+    return Number(this.statements.deleteAuditBefore.run(before).changes)
   }
 
   async loadDocUpdates(doc: string): Promise<Uint8Array[]> {

@@ -16,10 +16,71 @@ declare module 'fastify' {
 
 export interface SyncPluginOptions {
   maxMessageBytes: number
+  limits: SyncLimits
   roomIdleMs: number
   /** Ping interval; a socket that did not answer the previous ping is terminated. */
   pingIntervalMs?: number
   persistence?: PersistenceOptions
+}
+
+export interface SyncLimits {
+  maxMessagesPerSecond: number
+  messageBurst: number
+  maxConnectionsPerBoard: number
+  maxConnectionsPerIp: number
+  maxDocsPerBoard: number
+  maxBufferedBytes: number
+}
+
+/** RFC 6455 "try again later": not final, the y-websocket client reconnects and resyncs. */
+export const CLOSE_TRY_AGAIN_LATER = 1013
+/** A socket closed for being too slow gets this long for the close handshake, then is cut. */
+const SLOW_CLOSE_GRACE_MS = 2000
+
+/** Token bucket: `rate` tokens per second, at most `burst` saved up. */
+export class TokenBucket {
+  private tokens: number
+  private last: number
+  private readonly rate: number
+  private readonly burst: number
+  private readonly now: () => number
+  constructor(rate: number, burst: number, now: () => number = performance.now.bind(performance)) {
+    this.rate = rate
+    this.burst = burst
+    this.tokens = burst
+    this.now = now
+    this.last = now()
+  }
+  take(): boolean {
+    const now = this.now()
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate)
+    this.last = now
+    if (this.tokens < 1) return false
+    this.tokens -= 1
+    return true
+  }
+}
+
+/** Live socket counts per board and per client address, for the connection limits. */
+class Counter {
+  private readonly counts = new Map<string, number>()
+  get(key: string): number {
+    return this.counts.get(key) ?? 0
+  }
+  add(key: string): void {
+    this.counts.set(key, this.get(key) + 1)
+  }
+  remove(key: string): void {
+    const next = this.get(key) - 1
+    if (next <= 0) this.counts.delete(key)
+    else this.counts.set(key, next)
+  }
+}
+
+interface ConnectionLimits {
+  limits: SyncLimits
+  perBoard: Counter
+  perIp: Counter
 }
 
 /** Close code for failures on our side (RFC 6455 "internal error"); the client retries. */
@@ -40,6 +101,7 @@ export const syncPlugin = fp<SyncPluginOptions>(
       ...(options.persistence ? { persistence: options.persistence } : {}),
     })
     app.decorate('rooms', registry)
+    const connectionLimits: ConnectionLimits = { limits: options.limits, perBoard: new Counter(), perIp: new Counter() }
 
     await app.register(websocket, {
       // Hard cap well above our own limit: frames in between get a final 4413 from us, only
@@ -80,7 +142,7 @@ export const syncPlugin = fp<SyncPluginOptions>(
       (socket, request) => {
         alive.add(socket)
         socket.on('pong', () => alive.add(socket))
-        handleConnection(app, registry, maxMessageBytes, socket, request)
+        handleConnection(app, registry, maxMessageBytes, connectionLimits, socket, request)
       },
     )
   },
@@ -91,6 +153,7 @@ function handleConnection(
   app: FastifyInstance,
   registry: RoomRegistry,
   maxMessageBytes: number,
+  { limits, perBoard, perIp }: ConnectionLimits,
   socket: WebSocket,
   request: FastifyRequest<{ Params: { docName: string }; Querystring: { token?: string } }>,
 ): void {
@@ -100,6 +163,9 @@ function handleConnection(
   /** Set once we decided to close (or the peer did): later frames are ignored. */
   let finished = false
   const queued: Uint8Array[] = []
+  const bucket = new TokenBucket(limits.maxMessagesPerSecond, limits.messageBurst)
+  /** Undoes the connection counts once; set when this socket was counted. */
+  let uncount: (() => void) | null = null
 
   const closeWith = (code: number, reason: string): void => {
     if (finished) return
@@ -135,6 +201,10 @@ function handleConnection(
     const frame = toUint8Array(data)
     if (frame.byteLength > maxMessageBytes) return closeWith(CloseCode.messageTooLarge, 'bericht te groot')
     if (!isBinary) return closeWith(CloseCode.badMessage, 'ongeldig bericht')
+    if (!bucket.take()) {
+      request.log.info({ doc: docName }, 'closing socket: message rate limit')
+      return closeWith(CloseCode.rateLimited, 'te veel berichten')
+    }
     if (room === null) {
       if (queued.length >= MAX_QUEUED_FRAMES) return closeWith(CloseCode.rateLimited, 'te veel berichten')
       queued.push(frame)
@@ -146,6 +216,8 @@ function handleConnection(
   socket.on('close', () => {
     finished = true
     leaveRoom()
+    uncount?.()
+    uncount = null
   })
 
   const boardId = boardIdOfDocName(docName)
@@ -154,20 +226,59 @@ function handleConnection(
   if (!access.ok) return closeWith(access.closeCode, access.message)
   const role = access.claims.role
 
+  const ip = request.ip
+  if (perIp.get(ip) >= limits.maxConnectionsPerIp) {
+    request.log.warn({ doc: docName }, 'refusing socket: connection limit per address')
+    return closeWith(CloseCode.rateLimited, 'te veel verbindingen vanaf dit adres')
+  }
+  if (perBoard.get(boardId) >= limits.maxConnectionsPerBoard) {
+    request.log.warn({ doc: docName }, 'refusing socket: connection limit per board')
+    return closeWith(CloseCode.rateLimited, 'te veel verbindingen met dit bord')
+  }
+  perIp.add(ip)
+  perBoard.add(boardId)
+  uncount = () => {
+    perIp.remove(ip)
+    perBoard.remove(boardId)
+  }
+
   void (async () => {
     const board = await app.store.getBoard(boardId)
     if (finished) return
     if (board === null) return closeWith(CloseCode.notFound, 'bord bestaat niet')
+    if (docName !== boardId && registry.peek(docName) === undefined) {
+      const docs = new Set(await app.store.listBoardDocs(boardId))
+      if (finished) return
+      docs.add(boardId)
+      for (const name of registry.loadedDocsOf(boardId)) docs.add(name)
+      if (!docs.has(docName) && docs.size >= limits.maxDocsPerBoard) {
+        request.log.warn({ doc: docName }, 'refusing socket: document limit per board')
+        return closeWith(CloseCode.rateLimited, 'te veel documenten op dit bord')
+      }
+    }
     app.store.touchBoard(boardId).catch((error: unknown) => request.log.warn({ err: error }, 'touchBoard failed'))
 
     const self: Connection = {
       role,
       canWrite: canWrite(role),
       send(message) {
-        if (socket.readyState !== socket.OPEN) return
+        if (socket.readyState !== socket.OPEN || finished) return
+        // Never wait for a slow reader, and never buffer for it without bound: past the limit
+        // it is cut off (1013, not final: it reconnects and resyncs once it can keep up).
+        if (socket.bufferedAmount + message.byteLength > limits.maxBufferedBytes) {
+          request.log.warn({ doc: docName, buffered: socket.bufferedAmount }, 'closing socket: client too slow')
+          closeWith(CLOSE_TRY_AGAIN_LATER, 'verbinding te traag')
+          setTimeout(() => {
+            if (socket.readyState !== socket.CLOSED) socket.terminate()
+          }, SLOW_CLOSE_GRACE_MS).unref()
+          return
+        }
         socket.send(message, (error) => {
           if (error) socket.terminate()
         })
+      },
+      close(code, reason) {
+        closeWith(code, reason)
       },
     }
     const joined = await registry.join(docName, self, () => finished)

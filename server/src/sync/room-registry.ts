@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import type { FastifyBaseLogger } from 'fastify'
-import type { DocumentStore } from '../storage/document-store.ts'
+import { isDocOfBoard, type DocumentStore } from '../storage/document-store.ts'
 import { DEFAULT_PERSISTENCE_OPTIONS, DocPersistence, type PersistenceOptions } from './persistence.ts'
 import { Room, type Connection } from './room.ts'
 
@@ -39,6 +39,11 @@ export class RoomRegistry {
     let count = 0
     for (const room of this.rooms.values()) count += room.connectionCount
     return count
+  }
+
+  /** Names of the loaded (or loading) documents of a board. */
+  loadedDocsOf(boardId: string): string[] {
+    return [...this.rooms.keys(), ...this.loading.keys()].filter((name) => isDocOfBoard(name, boardId))
   }
 
   /** The loaded room, if any (for tests and diagnostics). */

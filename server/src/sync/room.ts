@@ -19,6 +19,8 @@ export interface Connection {
   /** False for viewers: their document writes are dropped. */
   readonly canWrite: boolean
   send(message: Uint8Array): void
+  /** Closes the socket with a code and reason (the room is left as a consequence). */
+  close(code: number, reason: string): void
 }
 
 interface AwarenessChange {
@@ -53,6 +55,11 @@ export class Room {
 
   get connectionCount(): number {
     return this.connections.size
+  }
+
+  /** The connections in this room (a copy). */
+  get connectionList(): Connection[] {
+    return [...this.connections.keys()]
   }
 
   join(connection: Connection): void {

@@ -1,0 +1,163 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { CloseCode } from '@samenbord/shared'
+import {
+  connectClient,
+  createBoard,
+  disposeAll,
+  frame,
+  openRawSocket,
+  sendFrame,
+  sleep,
+  startServer,
+  syncUpdateFrame,
+  waitFor,
+  waitForFinalClose,
+  waitForSynced,
+  type TestServer,
+} from './helpers.ts'
+
+afterEach(disposeAll)
+
+/** Two stock clients on one board that keep syncing: the proof that a limit hit only its target. */
+async function twoClients(server: TestServer, boardId: string, token: string) {
+  const a = connectClient(server.wsUrl, boardId, token)
+  const b = connectClient(server.wsUrl, boardId, token)
+  await Promise.all([waitForSynced(a), waitForSynced(b)])
+  return {
+    a,
+    b,
+    async stillSync(marker: string) {
+      a.doc.getMap('m').set(marker, true)
+      await waitFor(() => b.doc.getMap('m').get(marker) === true, { message: `A and B stopped syncing (${marker})` })
+    },
+  }
+}
+
+describe('limits', () => {
+  it('closes a socket that sends more messages per second than allowed with 4429 "te veel berichten"', async () => {
+    const server = await startServer({ env: { MAX_MESSAGES_PER_SECOND: '50', MESSAGE_BURST: '50' } })
+    const board = await createBoard(server.httpUrl)
+    const { stillSync } = await twoClients(server, board.id, board.tokens.participant)
+    const raw = await openRawSocket(server.wsUrl, board.id, board.tokens.participant)
+    // query-awareness frames: cheap and valid; 200 at once is far above a burst of 50.
+    for (let i = 0; i < 200; i++) raw.ws.send(frame([3]))
+    expect(await raw.closed).toEqual({ code: CloseCode.rateLimited, reason: 'te veel berichten' })
+    await stillSync('after-flood')
+
+    // Control: within the rate, a socket stays open.
+    const calm = await openRawSocket(server.wsUrl, board.id, board.tokens.participant)
+    for (let i = 0; i < 10; i++) {
+      await sendFrame(calm, frame([3]))
+      await sleep(30)
+    }
+    expect(calm.ws.readyState).toBe(calm.ws.OPEN)
+  })
+
+  it('refuses connections beyond MAX_CONNECTIONS_PER_BOARD with 4429 and a reason; others stay', async () => {
+    const server = await startServer({ env: { MAX_CONNECTIONS_PER_BOARD: '3' } })
+    const board = await createBoard(server.httpUrl)
+    const other = await createBoard(server.httpUrl)
+    const { stillSync } = await twoClients(server, board.id, board.tokens.participant)
+    // A sub-document counts for its board.
+    const sub = connectClient(server.wsUrl, `${board.id}.card.a`, board.tokens.participant)
+    await waitForSynced(sub)
+    const fourth = connectClient(server.wsUrl, board.id, board.tokens.participant)
+    const closed = await waitForFinalClose(fourth)
+    expect(closed).toEqual({ code: CloseCode.rateLimited, reason: 'te veel verbindingen met dit bord' })
+    expect(fourth.provider.shouldConnect).toBe(false)
+    // Another board is not affected.
+    await waitForSynced(connectClient(server.wsUrl, other.id, other.tokens.participant))
+    await stillSync('after-refusal')
+    // A place frees up when someone leaves.
+    sub.destroy()
+    await waitFor(() => server.app.rooms.connectionCount === 3)
+    await waitForSynced(connectClient(server.wsUrl, board.id, board.tokens.viewer))
+  })
+
+  it('refuses connections beyond MAX_CONNECTIONS_PER_IP with 4429 and a reason', async () => {
+    const server = await startServer({ env: { MAX_CONNECTIONS_PER_IP: '2' } })
+    const one = await createBoard(server.httpUrl)
+    const two = await createBoard(server.httpUrl)
+    const { stillSync } = await twoClients(server, one.id, one.tokens.participant)
+    const third = connectClient(server.wsUrl, two.id, two.tokens.participant)
+    expect(await waitForFinalClose(third)).toEqual({ code: CloseCode.rateLimited, reason: 'te veel verbindingen vanaf dit adres' })
+    await stillSync('after-ip-refusal')
+  })
+
+  it('refuses new boards beyond MAX_BOARDS with 507 and a JSON error', async () => {
+    const server = await startServer({ env: { MAX_BOARDS: '2' } })
+    await createBoard(server.httpUrl)
+    await createBoard(server.httpUrl)
+    const response = await fetch(`${server.httpUrl}/api/boards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Eén te veel' }),
+    })
+    expect(response.status).toBe(507)
+    expect(await response.json()).toEqual({ error: 'insufficient-storage', message: expect.stringMatching(/maximale aantal borden/) })
+  })
+
+  it('refuses a new sub-document beyond MAX_DOCS_PER_BOARD; existing documents still open', async () => {
+    const server = await startServer({ env: { MAX_DOCS_PER_BOARD: '3' } })
+    const board = await createBoard(server.httpUrl)
+    const token = board.tokens.participant
+    const main = connectClient(server.wsUrl, board.id, token)
+    const cardA = connectClient(server.wsUrl, `${board.id}.card.a`, token)
+    const cardB = connectClient(server.wsUrl, `${board.id}.card.b`, token)
+    await Promise.all([waitForSynced(main), waitForSynced(cardA), waitForSynced(cardB)])
+    cardA.doc.getMap('m').set('kaart', 'a')
+    const cardC = connectClient(server.wsUrl, `${board.id}.card.c`, token)
+    expect(await waitForFinalClose(cardC)).toEqual({ code: CloseCode.rateLimited, reason: 'te veel documenten op dit bord' })
+    // Once stored and unloaded, a sub-document still counts and can be reopened.
+    await sleep(200)
+    cardA.destroy()
+    cardB.destroy()
+    await waitFor(() => server.app.rooms.roomCount === 1, { message: 'sub-documents not unloaded' })
+    const again = connectClient(server.wsUrl, `${board.id}.card.a`, token)
+    await waitForSynced(again)
+    await waitFor(() => again.doc.getMap('m').get('kaart') === 'a')
+    const stillNot = connectClient(server.wsUrl, `${board.id}.card.d`, token)
+    expect((await waitForFinalClose(stillNot)).code).toBe(CloseCode.rateLimited)
+  })
+
+  it('a slow client cannot stall a room: it is closed (1013) once its send buffer is full; others keep syncing', async () => {
+    const server = await startServer({ env: { MAX_BUFFERED_BYTES: String(256 * 1024), MAX_MESSAGE_BYTES: String(1024 * 1024) } })
+    const board = await createBoard(server.httpUrl)
+    const { a, b, stillSync } = await twoClients(server, board.id, board.tokens.participant)
+    const slow = await openRawSocket(server.wsUrl, board.id, board.tokens.viewer)
+    await waitFor(() => server.app.rooms.connectionCount === 3)
+    // The slow client stops reading: the kernel buffers fill, then the server's send buffer.
+    ;(slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause()
+
+    // Big edits from A, each relayed to everyone; B keeps up, the slow one does not.
+    const started = Date.now()
+    for (let i = 0; i < 80 && server.app.rooms.connectionCount === 3; i++) {
+      a.doc.getMap('big').set(`k${i}`, 'x'.repeat(200 * 1024))
+      await sleep(20)
+    }
+    await waitFor(() => server.app.rooms.connectionCount === 2, { timeout: 10_000, message: 'slow client was not cut off' })
+    expect(Date.now() - started).toBeLessThan(15_000)
+    await waitFor(() => b.doc.getMap('big').size === a.doc.getMap('big').size, { timeout: 10_000 })
+    await stillSync('after-slow')
+
+    ;(slow.ws as unknown as { _socket: { resume(): void } })._socket.resume()
+    const closed = await slow.closed
+    expect([1013, 1006]).toContain(closed.code)
+    if (closed.code === 1013) expect(closed.reason).toBe('verbinding te traag')
+  })
+})
+
+describe('token bucket (unit, via the relay module)', () => {
+  it('allows a burst, then the refill rate', async () => {
+    const { TokenBucket } = await import('@samenbord/server/sync/plugin')
+    let now = 0
+    const bucket = new TokenBucket(10, 5, () => now)
+    expect(Array.from({ length: 6 }, () => bucket.take())).toEqual([true, true, true, true, true, false])
+    now += 100 // 1 token
+    expect(bucket.take()).toBe(true)
+    expect(bucket.take()).toBe(false)
+    now += 10_000
+    expect(Array.from({ length: 6 }, () => bucket.take()).filter(Boolean)).toHaveLength(5)
+  })
+})
