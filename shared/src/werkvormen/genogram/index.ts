@@ -1,0 +1,3 @@
+export * from './notation.ts'
+export * from './relations.ts'
+export * from './layout.ts'

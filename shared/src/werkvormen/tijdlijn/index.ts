@@ -1,0 +1,6 @@
+export * from './categories.ts'
+export * from './dates.ts'
+export * from './lanes.ts'
+export * from './axis.ts'
+export * from './layout.ts'
+export * from './events.ts'
