@@ -10,6 +10,7 @@ import { NamePrompt } from './NamePrompt.tsx'
 import { BoardStatusContext, BoardStatusPanel } from './BoardStatusPanel.tsx'
 import { createBoardIdentity, rememberedName, rememberName } from './identity.ts'
 import { useBoardSession } from './useBoardSession.ts'
+import { registerWerkvormBehaviour, werkvormShapeUtils, WerkvormenPanel } from '../werkvormen/index.ts'
 
 // Fonts, icons and tldraw's translations are bundled by Vite and served by our own server.
 const assetUrls = getAssetUrlsByImport()
@@ -70,6 +71,7 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
   const components = useMemo<TLComponents>(
     () => ({
       SharePanel: BoardStatusPanel,
+      InFrontOfTheCanvas: WerkvormenPanel,
       // A viewer link is for watching: no tools to pick.
       ...(readOnly ? { Toolbar: null, StylePanel: null, ActionsMenu: null, QuickActions: null } : {}),
     }),
@@ -92,7 +94,11 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
           assetUrls={assetUrls}
           licenseKey={config.tldrawLicenseKey ?? undefined}
           components={components}
-          onMount={(editor) => nameFirstPage(editor, t.firstPageName)}
+          shapeUtils={werkvormShapeUtils}
+          onMount={(editor) => {
+            nameFirstPage(editor, t.firstPageName)
+            return registerWerkvormBehaviour(editor)
+          }}
         />
       </div>
     </BoardStatusContext.Provider>

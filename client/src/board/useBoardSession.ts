@@ -6,6 +6,7 @@ import { SYNC_PATH } from '@samenbord/shared/protocol'
 import { canWrite, type Role } from '@samenbord/shared/roles'
 import { bindStoreToYDoc } from '../sync/yjs-store-binding.ts'
 import { bindPresenceToAwareness } from '../sync/awareness-presence.ts'
+import { werkvormRecords, werkvormShapeUtils } from '../werkvormen/index.ts'
 import type { BoardIdentity } from './identity.ts'
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline'
@@ -59,8 +60,9 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
     const $status = atom<'online' | 'offline'>('connection', 'offline')
     const $mode = atom<'readonly' | 'readwrite'>('mode', canWrite(role) ? 'readwrite' : 'readonly')
     const store = createTLStore({
-      shapeUtils: defaultShapeUtils,
+      shapeUtils: [...defaultShapeUtils, ...werkvormShapeUtils],
       bindingUtils: defaultBindingUtils,
+      records: werkvormRecords,
       users: identity.userStore,
       collaboration: { status: $status, mode: $mode },
     })

@@ -1,0 +1,78 @@
+import { useEditor, useValue, type TLShape } from 'tldraw'
+import { extendAxis } from '@samenbord/shared/werkvormen/tijdlijn/axis'
+import { LANE_PRESETS, LANE_PRESET_IDS, type LanePresetId } from '@samenbord/shared/werkvormen/tijdlijn/lanes'
+import { PersonRegistry } from './personen/PersonRegistry.tsx'
+import { EventForm } from './tijdlijn/EventForm.tsx'
+import { insertTimeline } from './tijdlijn/insert.ts'
+import { TIJDLIJN_KAART_TYPE, TIJDLIJN_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn/tijdlijn-shapes.ts'
+
+/** What the selection means for the side panel: a timeline, or one card on a timeline. */
+function selectedTimeline(editor: ReturnType<typeof useEditor>): { timeline: TijdlijnShape; card: TijdlijnKaartShape | null } | null {
+  const selected = editor.getOnlySelectedShape() as TLShape | null
+  if (!selected) return null
+  if (selected.type === TIJDLIJN_TYPE) return { timeline: selected as TijdlijnShape, card: null }
+  if (selected.type === TIJDLIJN_KAART_TYPE) {
+    const parent = editor.getShape(selected.parentId as TLShape['id'])
+    if (parent?.type === TIJDLIJN_TYPE) return { timeline: parent as TijdlijnShape, card: selected as TijdlijnKaartShape }
+  }
+  return null
+}
+
+/** Left-hand panel: add a werkvorm, keep the person registry, edit what is selected. */
+export function WerkvormenPanel() {
+  const editor = useEditor()
+  const readOnly = useValue('readonly', () => editor.getIsReadonly(), [editor])
+  const context = useValue('werkvorm selection', () => selectedTimeline(editor), [editor])
+  const userName = useValue('user name', () => editor.user.getName(), [editor])
+  if (readOnly) return null
+  const timeline = context?.timeline
+  const setPreset = (lanePreset: LanePresetId) => timeline && editor.updateShape({ id: timeline.id, type: TIJDLIJN_TYPE, props: { lanePreset } })
+  return (
+    <aside className="sb-werkvormen" aria-label="Werkvormen" onPointerDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+      <section aria-labelledby="insert-heading">
+        <h3 id="insert-heading">Werkvorm toevoegen</h3>
+        <div className="sb-werkvormen__insert">
+          <button type="button" onClick={() => insertTimeline(editor)}>
+            Tijdlijn
+          </button>
+        </div>
+      </section>
+      {timeline && (
+        <section aria-label="Tijdlijn">
+          <h3>{timeline.props.title}</h3>
+          <label htmlFor="tijdlijn-preset">Boven en onder de lijn</label>
+          <select id="tijdlijn-preset" value={timeline.props.lanePreset} onChange={(e) => setPreset(e.target.value as LanePresetId)}>
+            {LANE_PRESET_IDS.map((id) => (
+              <option key={id} value={id}>
+                {LANE_PRESETS[id].boven} | {LANE_PRESETS[id].onder}
+              </option>
+            ))}
+          </select>
+          <div className="sb-form__row">
+            <button
+              type="button"
+              className="sb-secondary"
+              onClick={() => editor.updateShape({ id: timeline.id, type: TIJDLIJN_TYPE, props: extendAxis(timeline.props, 'start') })}
+            >
+              ◀ Eerder beginnen
+            </button>
+            <button
+              type="button"
+              className="sb-secondary"
+              onClick={() => editor.updateShape({ id: timeline.id, type: TIJDLIJN_TYPE, props: extendAxis(timeline.props, 'end') })}
+            >
+              Verlengen ▶
+            </button>
+          </div>
+          {context.card && (
+            <button type="button" className="sb-secondary" onClick={() => editor.select(timeline.id)}>
+              + Nieuwe gebeurtenis
+            </button>
+          )}
+          <EventForm timeline={timeline} card={context.card} userName={userName} />
+        </section>
+      )}
+      <PersonRegistry readOnly={readOnly} />
+    </aside>
+  )
+}

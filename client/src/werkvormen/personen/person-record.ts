@@ -1,0 +1,46 @@
+import { T, createCustomRecordId, type BaseRecord, type Editor, type RecordId } from 'tldraw'
+import { personPropsValidator, type Person } from '@samenbord/shared/werkvormen/personen/person'
+
+/**
+ * The board's person registry as a tldraw custom record: it syncs, validates and undoes like any
+ * shape, and every werkvorm refers to a person by id, so a rename shows up everywhere at once.
+ */
+export interface TLPerson extends BaseRecord<'person', RecordId<TLPerson>>, Omit<Person, 'id'> {}
+
+declare module 'tldraw' {
+  interface TLGlobalRecordPropsMap {
+    person: TLPerson
+  }
+}
+
+export const personRecordInfo = {
+  scope: 'document' as const,
+  // The shared validator (also run by the server) checks every field and the cross-field rules.
+  validator: {
+    validate(value: unknown): TLPerson {
+      const { typeName, ...person } = (value ?? {}) as Record<string, unknown>
+      if (typeName !== 'person') throw new T.ValidationError('Geen persoon')
+      personPropsValidator.validate(person)
+      return value as TLPerson
+    },
+  },
+}
+
+export function newPersonId(): TLPerson['id'] {
+  return createCustomRecordId('person') as TLPerson['id']
+}
+
+export function toPerson(record: TLPerson): Person {
+  const { typeName: _t, meta: _m, ...rest } = record as TLPerson & { meta?: unknown }
+  return rest as Person
+}
+
+export function getPersons(editor: Editor): TLPerson[] {
+  return editor.store.query.records('person').get() as TLPerson[]
+}
+
+export function putPerson(editor: Editor, person: Omit<Person, 'id'> & { id?: string }): TLPerson['id'] {
+  const id = (person.id ?? newPersonId()) as TLPerson['id']
+  editor.store.put([{ ...person, id, typeName: 'person' } as TLPerson])
+  return id
+}

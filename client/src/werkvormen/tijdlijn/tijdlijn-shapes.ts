@@ -1,0 +1,22 @@
+import type { TLShape } from 'tldraw'
+import type { TimelineEventProps, TimelineProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
+
+export const TIJDLIJN_TYPE = 'tijdlijn'
+export const TIJDLIJN_KAART_TYPE = 'tijdlijn-kaart'
+
+declare module 'tldraw' {
+  interface TLGlobalShapePropsMap {
+    [TIJDLIJN_TYPE]: TimelineProps
+    [TIJDLIJN_KAART_TYPE]: TimelineEventProps
+  }
+}
+
+export type TijdlijnShape = TLShape<typeof TIJDLIJN_TYPE>
+export type TijdlijnKaartShape = TLShape<typeof TIJDLIJN_KAART_TYPE>
+
+/** Height of the band around the axis line; cards stack above and below it. */
+export const AXIS_BAND = 60
+/** Where the axis line sits inside the timeline shape. */
+export function axisLineY(shape: TijdlijnShape): number {
+  return shape.props.h / 2
+}

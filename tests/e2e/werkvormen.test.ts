@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { REPO_ROOT, createBoard, disposeAll, startServer, type TestServer } from '../integration/helpers.ts'
+import { joinBoard, launchChromium, newRecordingContext } from './browser.ts'
+
+const CLIENT_DIR = join(REPO_ROOT, 'client/dist')
+const SCREENSHOTS = process.env.SAMENBORD_SCREENSHOTS ? join(REPO_ROOT, 'docs') : null
+
+let server: TestServer
+let browser: Browser
+
+beforeAll(async () => {
+  if (!existsSync(join(CLIENT_DIR, 'index.html'))) throw new Error('client/dist is missing: run `pnpm build` first')
+  server = await startServer({ env: { CLIENT_DIR } })
+  browser = await launchChromium()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await disposeAll()
+})
+
+const panel = (page: Page) => page.getByRole('complementary', { name: 'Werkvormen' })
+
+async function addPerson(page: Page, person: { name: string; relation: string; birthYear?: number; kind?: string }) {
+  await panel(page).getByRole('button', { name: '+ Persoon toevoegen' }).click()
+  const form = page.getByRole('form', { name: 'Persoon toevoegen' })
+  await form.getByLabel('Naam of pseudoniem').fill(person.name)
+  await form.getByLabel('Rol of relatie').fill(person.relation)
+  if (person.kind) await form.getByLabel('Soort', { exact: true }).selectOption(person.kind)
+  if (person.birthYear) await form.getByLabel('Geboortejaar').fill(String(person.birthYear))
+  await form.getByRole('button', { name: 'Toevoegen' }).click()
+  await panel(page).getByRole('button', { name: person.name }).waitFor()
+}
+
+async function addEvent(page: Page, event: { date: string; category: string; text: string; agePerson?: string }) {
+  const form = page.getByRole('form', { name: 'Gebeurtenis toevoegen' })
+  await form.getByLabel('Datum').fill(event.date)
+  if (event.agePerson) await form.getByLabel(/Leeftijd van/).selectOption({ label: event.agePerson })
+  await form.getByLabel('Soort moment').selectOption({ label: event.category })
+  await form.getByLabel('Tekst').fill(event.text)
+  await form.getByRole('button', { name: 'Toevoegen' }).click()
+}
+
+const card = (page: Page, text: string) => page.locator('.tl-shape[data-shape-type="tijdlijn-kaart"]', { hasText: text })
+
+describe('werkvormen, built together live', () => {
+  it('a tijdlijn: one person adds people and dated moments, the other sees them at their date and adds an age-based one', async () => {
+    const board = await createBoard(server.httpUrl, 'Tijdlijn gezin Jansen')
+    const a = await newRecordingContext(browser, { width: 1600, height: 1000 })
+    const b = await newRecordingContext(browser, { width: 1600, height: 1000 })
+    const pageA = await joinBoard(a.context, board.links.participant, 'Anna')
+    const pageB = await joinBoard(b.context, board.links.participant, 'Bram')
+
+    await addPerson(pageA, { name: 'Mila', relation: 'dochter', birthYear: 2010 })
+    await panel(pageB).getByRole('button', { name: 'Mila' }).waitFor({ timeout: 2000 })
+
+    await panel(pageA).getByRole('button', { name: 'Tijdlijn' }).click()
+    await addEvent(pageA, { date: 'maart 2019', category: 'Beslismoment', text: 'Start jeugdhulp' })
+    await card(pageB, 'Start jeugdhulp').waitFor({ timeout: 2000 })
+    expect(await card(pageB, 'Start jeugdhulp').textContent()).toContain('maart 2019')
+
+    // Bram selects the timeline and adds a moment dated by Mila's age.
+    await pageB.locator('.sb-tijdlijn__header').click()
+    await addEvent(pageB, { date: 'op haar 12e', agePerson: 'Mila', category: 'Uitspraak: beleving', text: 'Ik voelde me niet gehoord' })
+    await card(pageA, 'Ik voelde me niet gehoord').waitFor({ timeout: 2000 })
+    expect(await card(pageA, 'Ik voelde me niet gehoord').textContent()).toContain('2022')
+
+    // Cards sit at their date: 2019 left of 2022, and never on top of each other.
+    const boxStart = (await card(pageA, 'Start jeugdhulp').boundingBox())!
+    const boxLater = (await card(pageA, 'Ik voelde me niet gehoord').boundingBox())!
+    expect(boxStart.x).toBeLessThan(boxLater.x)
+
+    // A rename in the registry shows up on the card that names Mila's age.
+    if (SCREENSHOTS) await pageA.screenshot({ path: join(SCREENSHOTS, 'tijdlijn.png') })
+    await a.context.close()
+    await b.context.close()
+  })
+})
