@@ -4,6 +4,8 @@ import type { Config } from './config.ts'
 import { apiPlugin } from './http/api.ts'
 import { installErrorHandler } from './http/errors.ts'
 import { healthPlugin } from './http/health.ts'
+import { retentionPlugin } from './retention.ts'
+import { securityPlugin } from './http/security.ts'
 import { staticPlugin } from './http/static.ts'
 import type { DocumentStore } from './storage/document-store.ts'
 import { storagePlugin } from './storage/plugin.ts'
@@ -65,11 +67,13 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     ajv: { customOptions: { coerceTypes: false } },
   })
   installErrorHandler(app)
+  const publicUrl = config.publicUrlIsDefault ? () => defaultPublicUrl(app, config) : config.publicUrl
+  await app.register(securityPlugin, { publicUrl, hsts: config.publicUrl.startsWith('https:') })
 
   await app.register(storagePlugin, { dataDir: config.dataDir, ...(opts.store ? { store: opts.store } : {}) })
   await app.register(authPlugin, {
     secret: config.secret,
-    publicUrl: config.publicUrlIsDefault ? () => defaultPublicUrl(app, config) : config.publicUrl,
+    publicUrl,
     linkTtlDays: config.linkTtlDays,
     ...(opts.now ? { now: opts.now } : {}),
   })
@@ -85,6 +89,11 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     tldrawLicenseKey: config.tldrawLicenseKey,
     maxMessageBytes: config.maxMessageBytes,
     maxBoards: config.limits.maxBoards,
+  })
+  await app.register(retentionPlugin, {
+    retentionDays: config.retentionDays,
+    sweepIntervalMs: config.retentionSweepMs,
+    ...(opts.now ? { now: opts.now } : {}),
   })
   await app.register(healthPlugin)
   await app.register(staticPlugin, { clientDir: config.clientDir })

@@ -25,6 +25,9 @@ export interface Config {
   /** Absolute path of the built client (index.html + assets/). */
   clientDir: string
   limits: Limits
+  /** Boards idle longer than this many days are deleted (AVG storage limitation). */
+  retentionDays: number
+  retentionSweepMs: number
 }
 
 /** Abuse and capacity limits; every one is an environment variable (see README). */
@@ -96,6 +99,8 @@ export function loadConfig(env: Env = process.env): Config {
     roomIdleMs,
     clientDir,
     limits,
+    retentionDays: readInteger(env, 'RETENTION_DAYS', 90, 1, 100 * 365),
+    retentionSweepMs: readInteger(env, 'RETENTION_SWEEP_MS', 60 * 60 * 1000, 1000, 7 * 24 * 60 * 60 * 1000),
   }
 }
 

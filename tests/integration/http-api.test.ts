@@ -190,3 +190,27 @@ describe('static client and SPA fallback', () => {
     }
   })
 })
+
+describe('health', () => {
+  it('reports storage state: 200 while healthy, 503 once the store is closed or broken', async () => {
+    const server = await startServer()
+    const healthy = await getJson(`${server.httpUrl}/healthz`)
+    expect(healthy.status).toBe(200)
+    expect(healthy.body).toMatchObject({ status: 'ok', storage: { ok: true, kind: 'sqlite' }, rooms: 0, connections: 0 })
+    await server.app.store.close()
+    const closed = await getJson(`${server.httpUrl}/healthz`)
+    expect(closed.status).toBe(503)
+    expect(closed.body).toMatchObject({ status: 'error', storage: { ok: false, kind: 'sqlite', error: 'closed' } })
+  })
+
+  it('answers 503 when the store health check itself throws', async () => {
+    const dataDir = makeTempDir()
+    const { SqliteDocumentStore } = await import('@samenbord/server/storage/sqlite-store')
+    const sqlite = new SqliteDocumentStore(dataDir)
+    const broken = Object.assign(Object.create(sqlite), { health: async () => Promise.reject(new Error('disk weg')) })
+    const server = await startServer({ dataDir, build: { store: broken } })
+    const response = await getJson(`${server.httpUrl}/healthz`)
+    expect(response.status).toBe(503)
+    expect(response.body.storage).toMatchObject({ ok: false, error: 'disk weg' })
+  })
+})

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { BoardRecord } from '../storage/document-store.ts'
 import { BOARD_ID_PATTERN, MAX_TITLE_LENGTH } from '@samenbord/shared'
 import { bearerToken } from '../auth/plugin.ts'
 import { sendError } from './errors.ts'
@@ -46,6 +47,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
     }
     const board = await app.store.createBoard({ id: newBoardId(), title })
     const { links, tokens } = app.issueBoardLinks(board.id)
+    await app.store.appendAudit({ boardId: board.id, event: 'create', role: 'facilitator', name: null, at: board.createdAt })
     request.log.info({ board: board.id }, 'board created')
     return reply.code(201).send({
       id: board.id,
@@ -69,6 +71,69 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
       role: access.claims.role,
       createdAt: new Date(board.createdAt).toISOString(),
       expiresAt: new Date(access.claims.exp).toISOString(),
+    }
+  })
+
+  /** The facilitator's access to an existing board, or an error reply already sent. */
+  async function facilitatorOnly(id: string, request: FastifyRequest, reply: FastifyReply): Promise<BoardRecord | null> {
+    if (!BOARD_ID_PATTERN.test(id)) {
+      sendError(reply, 404, 'not-found', 'Dit bord bestaat niet.')
+      return null
+    }
+    const access = app.checkBoardAccess(bearerToken(request), id)
+    if (!access.ok) {
+      sendError(reply, access.status, access.error, capitalize(access.message))
+      return null
+    }
+    if (access.claims.role !== 'facilitator') {
+      sendError(reply, 403, 'forbidden', 'Alleen de begeleider (facilitator) mag dit.')
+      return null
+    }
+    const board = await app.store.getBoard(id)
+    if (board === null) {
+      sendError(reply, 404, 'not-found', 'Dit bord bestaat niet (meer).')
+      return null
+    }
+    return board
+  }
+
+  // AVG: the facilitator can erase a board with everything on it, at once.
+  app.delete<{ Params: { id: string } }>('/boards/:id', async (request, reply) => {
+    const board = await facilitatorOnly(request.params.id, request, reply)
+    if (board === null) return reply
+    await app.deleteBoard(board.id)
+    // What remains is the fact of the deletion: no title, no content, no names.
+    await app.store.appendAudit({ boardId: board.id, event: 'delete', role: 'facilitator', name: null, at: Date.now() })
+    request.log.info({ board: board.id }, 'board deleted')
+    return reply.code(204).send()
+  })
+
+  app.get<{ Params: { id: string } }>('/boards/:id/audit', async (request, reply) => {
+    const board = await facilitatorOnly(request.params.id, request, reply)
+    if (board === null) return reply
+    const entries = await app.store.listAudit(board.id)
+    return {
+      boardId: board.id,
+      entries: entries.map((entry) => ({ event: entry.event, role: entry.role, name: entry.name, at: new Date(entry.at).toISOString() })),
+    }
+  })
+
+  // AVG (inzage, overdraagbaarheid): every document of the board as Yjs updates.
+  app.get<{ Params: { id: string } }>('/boards/:id/export', async (request, reply) => {
+    const board = await facilitatorOnly(request.params.id, request, reply)
+    if (board === null) return reply
+    const names = new Set([board.id, ...(await app.store.listBoardDocs(board.id)), ...app.rooms.loadedDocsOf(board.id)])
+    const documents: Record<string, string> = {}
+    for (const name of [...names].sort()) documents[name] = Buffer.from(await app.rooms.docState(name)).toString('base64')
+    await app.store.appendAudit({ boardId: board.id, event: 'export', role: 'facilitator', name: null, at: Date.now() })
+    reply.header('content-disposition', `attachment; filename="samenbord-${board.id}.json"`)
+    return {
+      id: board.id,
+      title: board.title,
+      createdAt: new Date(board.createdAt).toISOString(),
+      exportedAt: new Date().toISOString(),
+      format: 'yjs-update-base64',
+      documents,
     }
   })
 

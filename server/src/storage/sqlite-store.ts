@@ -179,6 +179,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async health(): Promise<StorageHealth> {
+    if (this.closed) return { ok: false, kind: 'sqlite', error: 'closed' }
     try {
       this.db.prepare('SELECT 1').get()
       const journal = this.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }

@@ -105,6 +105,15 @@ export class DocPersistence {
     return this.chain
   }
 
+  /** Drops what is pending (the document is being deleted); resolves once in-flight writes ended. */
+  discard(): Promise<void> {
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+    this.pending = []
+    this.doc = null
+    return this.chain
+  }
+
   /** Stops timers; the caller flushes or compacts first if it wants the data kept. */
   dispose(): void {
     if (this.timer !== null) clearTimeout(this.timer)

@@ -5,13 +5,23 @@ import type { RawData, WebSocket } from 'ws'
 import { boardIdOfDocName, canWrite, CloseCode, SYNC_PATH } from '@samenbord/shared'
 import { ProtocolError } from './messages.ts'
 import type { PersistenceOptions } from './persistence.ts'
-import { RoomRegistry } from './room-registry.ts'
+import { BoardGoneError, RoomRegistry } from './room-registry.ts'
 import type { Connection, Room } from './room.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     rooms: RoomRegistry
+    /** Deletes a board with all its documents and closes its sockets with 4404. */
+    deleteBoard(boardId: string): Promise<boolean>
   }
+}
+
+/** Trims and bounds a display name from the socket's `name` query parameter; null if none. */
+export function cleanDisplayName(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null
+  // eslint-disable-next-line no-control-regex
+  const name = raw.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 60)
+  return name.length > 0 ? name : null
 }
 
 export interface SyncPluginOptions {
@@ -101,6 +111,13 @@ export const syncPlugin = fp<SyncPluginOptions>(
       ...(options.persistence ? { persistence: options.persistence } : {}),
     })
     app.decorate('rooms', registry)
+    app.decorate('deleteBoard', async (boardId: string) => {
+      let deleted = false
+      await registry.purgeBoard(boardId, CloseCode.notFound, 'bord verwijderd', async () => {
+        deleted = await app.store.deleteBoard(boardId)
+      })
+      return deleted
+    })
     const connectionLimits: ConnectionLimits = { limits: options.limits, perBoard: new Counter(), perIp: new Counter() }
 
     await app.register(websocket, {
@@ -136,9 +153,18 @@ export const syncPlugin = fp<SyncPluginOptions>(
     }, options.pingIntervalMs ?? 30_000)
     pingTimer.unref()
 
-    app.get<{ Params: { docName: string }; Querystring: { token?: string } }>(
+    app.get<{ Params: { docName: string }; Querystring: { token?: string; name?: string } }>(
       `${SYNC_PATH}/:docName`,
-      { websocket: true },
+      {
+        websocket: true,
+        // Before the upgrade: a page on another site gets no socket at all.
+        preValidation: async (request, reply) => {
+          if (!app.isAllowedOrigin(request)) {
+            request.log.warn('refusing websocket upgrade from a foreign origin')
+            return reply.code(403).send({ error: 'forbidden', message: 'Herkomst niet toegestaan.' })
+          }
+        },
+      },
       (socket, request) => {
         alive.add(socket)
         socket.on('pong', () => alive.add(socket))
@@ -146,7 +172,7 @@ export const syncPlugin = fp<SyncPluginOptions>(
       },
     )
   },
-  { name: 'samenbord-sync', fastify: '5.x', dependencies: ['samenbord-storage', 'samenbord-auth'] },
+  { name: 'samenbord-sync', fastify: '5.x', dependencies: ['samenbord-storage', 'samenbord-auth', 'samenbord-security'] },
 )
 
 function handleConnection(
@@ -155,7 +181,7 @@ function handleConnection(
   maxMessageBytes: number,
   { limits, perBoard, perIp }: ConnectionLimits,
   socket: WebSocket,
-  request: FastifyRequest<{ Params: { docName: string }; Querystring: { token?: string } }>,
+  request: FastifyRequest<{ Params: { docName: string }; Querystring: { token?: string; name?: string } }>,
 ): void {
   const docName = request.params.docName
   let room: Room | null = null
@@ -286,11 +312,17 @@ function handleConnection(
     room = joined
     connection = self
     request.log.info({ doc: docName, role }, 'client joined')
+    if (docName === boardId) {
+      app.store
+        .appendAudit({ boardId, event: 'join', role, name: cleanDisplayName(request.query.name), at: Date.now() })
+        .catch((error: unknown) => request.log.warn({ err: error }, 'audit write failed'))
+    }
     for (const frame of queued.splice(0)) {
       if (finished) break
       deliver(frame)
     }
   })().catch((error: unknown) => {
+    if (error instanceof BoardGoneError) return closeWith(CloseCode.notFound, 'bord verwijderd')
     request.log.error({ err: error, doc: docName }, 'could not open room')
     closeWith(CLOSE_INTERNAL_ERROR, 'bord kan niet geladen worden')
   })

@@ -4,6 +4,17 @@ import { isDocOfBoard, type DocumentStore } from '../storage/document-store.ts'
 import { DEFAULT_PERSISTENCE_OPTIONS, DocPersistence, type PersistenceOptions } from './persistence.ts'
 import { Room, type Connection } from './room.ts'
 
+/** The board was deleted (or is being deleted): nobody may open its documents. */
+export class BoardGoneError extends Error {
+  constructor(boardId: string) {
+    super(`board ${boardId} was deleted`)
+    this.name = 'BoardGoneError'
+  }
+}
+
+/** How long a deleted board id stays blocked for sockets that were already past the board check. */
+const PURGED_MEMORY_MS = 60_000
+
 export interface RoomRegistryOptions {
   /** Unload a room this long after its last connection left. */
   roomIdleMs: number
@@ -24,11 +35,18 @@ export class RoomRegistry {
   private readonly unloading = new Map<string, Promise<void>>()
   private readonly idleTimers = new Map<string, NodeJS.Timeout>()
   private shuttingDown = false
+  /** Boards being deleted, or deleted a moment ago. */
+  private readonly purged = new Set<string>()
 
   constructor(store: DocumentStore, log: FastifyBaseLogger, options: RoomRegistryOptions) {
     this.store = store
     this.log = log
     this.options = { persistence: DEFAULT_PERSISTENCE_OPTIONS, ...options }
+  }
+
+  /** True once shutdown started: no new rooms are opened. */
+  get isShuttingDown(): boolean {
+    return this.shuttingDown
   }
 
   get roomCount(): number {
@@ -57,6 +75,10 @@ export class RoomRegistry {
    */
   async join(docName: string, connection: Connection, isGone: () => boolean): Promise<Room | null> {
     const room = await this.open(docName)
+    if (this.isPurged(docName)) {
+      this.scheduleIdleUnload(room)
+      throw new BoardGoneError(docName)
+    }
     // No await between here and join(): the idle timer cannot fire in between.
     if (isGone()) {
       this.scheduleIdleUnload(room)
@@ -70,6 +92,52 @@ export class RoomRegistry {
   leave(room: Room, connection: Connection): void {
     room.leave(connection)
     if (this.rooms.get(room.name) === room) this.scheduleIdleUnload(room)
+  }
+
+  /** Connections on any document of the board. */
+  boardConnectionCount(boardId: string): number {
+    let count = 0
+    for (const [name, room] of this.rooms) if (isDocOfBoard(name, boardId)) count += room.connectionCount
+    return count
+  }
+
+  /** The current state of a document: from memory when loaded, else from the store. */
+  async docState(docName: string): Promise<Uint8Array> {
+    const room = this.rooms.get(docName)
+    if (room) return Y.encodeStateAsUpdate(room.doc)
+    await this.unloading.get(docName)
+    const rows = await this.store.loadDocUpdates(docName)
+    return rows.length === 0 ? Y.encodeStateAsUpdate(new Y.Doc()) : Y.mergeUpdates(rows)
+  }
+
+  /**
+   * Deletes a board for good: closes every socket on its documents with `code`, drops the rooms
+   * without writing anything back, waits for writes in flight, then runs `deleteFromStore`.
+   */
+  async purgeBoard(boardId: string, code: number, reason: string, deleteFromStore: () => Promise<void>): Promise<void> {
+    this.purged.add(boardId)
+    try {
+      const ofBoard = <T>(map: Map<string, T>) => [...map].filter(([name]) => isDocOfBoard(name, boardId))
+      await Promise.allSettled(ofBoard(this.loading).map(([, pending]) => pending))
+      const writes: Promise<void>[] = []
+      for (const [name, room] of ofBoard(this.rooms)) {
+        this.rooms.delete(name)
+        this.cancelIdleUnload(name)
+        for (const connection of room.connectionList) connection.close(code, reason)
+        writes.push(room.persistence.discard())
+        room.destroy()
+      }
+      for (const [name] of ofBoard(this.idleTimers)) this.cancelIdleUnload(name)
+      await Promise.allSettled([...writes, ...ofBoard(this.unloading).map(([, done]) => done)])
+      await deleteFromStore()
+    } finally {
+      setTimeout(() => this.purged.delete(boardId), PURGED_MEMORY_MS).unref()
+    }
+  }
+
+  private isPurged(docName: string): boolean {
+    for (const boardId of this.purged) if (isDocOfBoard(docName, boardId)) return true
+    return false
   }
 
   /** Writes every pending batch and destroys all rooms; used on shutdown. */
@@ -94,6 +162,7 @@ export class RoomRegistry {
 
   private async open(docName: string): Promise<Room> {
     if (this.shuttingDown) throw new Error('server is shutting down')
+    if (this.isPurged(docName)) throw new BoardGoneError(docName)
     const loaded = this.rooms.get(docName)
     if (loaded) return loaded
     let pending = this.loading.get(docName)
