@@ -24,12 +24,13 @@ afterAll(async () => {
 
 const panel = (page: Page) => page.getByRole('complementary', { name: 'Werkvormen' })
 
-async function addPerson(page: Page, person: { name: string; relation: string; birthYear?: number; kind?: string }) {
+async function addPerson(page: Page, person: { name: string; relation: string; birthYear?: number; kind?: string; gender?: 'Man' | 'Vrouw' }) {
   await panel(page).getByRole('button', { name: '+ Persoon toevoegen' }).click()
   const form = page.getByRole('form', { name: 'Persoon toevoegen' })
   await form.getByLabel('Naam of pseudoniem').fill(person.name)
   await form.getByLabel('Rol of relatie').fill(person.relation)
   if (person.kind) await form.getByLabel('Soort', { exact: true }).selectOption(person.kind)
+  if (person.gender) await form.getByLabel('Gender').selectOption({ label: person.gender })
   if (person.birthYear) await form.getByLabel('Geboortejaar').fill(String(person.birthYear))
   await form.getByRole('button', { name: 'Toevoegen' }).click()
   await panel(page).getByRole('button', { name: person.name }).waitFor()
@@ -78,4 +79,79 @@ describe('werkvormen, built together live', () => {
     await a.context.close()
     await b.context.close()
   })
+
+  it('a geno-sociogram: a couple and their child drawn in one page appear in the other, and lines follow a person who is moved', async () => {
+    const board = await createBoard(server.httpUrl, 'Genogram gezin Jansen')
+    const a = await newRecordingContext(browser, { width: 1600, height: 1000 })
+    const b = await newRecordingContext(browser, { width: 1600, height: 1000 })
+    const pageA = await joinBoard(a.context, board.links.participant, 'Anna')
+    const pageB = await joinBoard(b.context, board.links.participant, 'Bram')
+
+    await addPerson(pageA, { name: 'Peter', relation: 'vader', birthYear: 1975, gender: 'Man' })
+    await addPerson(pageA, { name: 'Sandra', relation: 'moeder', birthYear: 1978, gender: 'Vrouw' })
+    await addPerson(pageA, { name: 'Mila', relation: 'dochter', birthYear: 2010, gender: 'Vrouw' })
+    await panel(pageA).getByRole('button', { name: 'Geno-sociogram' }).click()
+    await symbol(pageB, 'Mila').waitFor({ timeout: 2000 })
+    expect(await pageB.locator('.tl-shape[data-shape-type="genogram-persoon"]').count()).toBe(3)
+
+    // Gender and age are drawn from the registry: Sandra is a circle with her age inside.
+    expect(await symbol(pageB, 'Sandra').locator('ellipse').count()).toBeGreaterThan(0)
+    expect(await symbol(pageB, 'Peter').locator('rect').count()).toBeGreaterThan(0)
+
+    await selectSymbols(pageA, ['Peter', 'Sandra'])
+    await panel(pageA).getByLabel('Lijn', { exact: true }).selectOption({ label: 'Getrouwd' })
+    await panel(pageA).getByRole('button', { name: 'Verbinden' }).click()
+    await relation(pageB, 'koppel:gehuwd').waitFor({ timeout: 2000 })
+
+    // Select the couple line, then the child, and hang the child from it.
+    const peter = (await symbol(pageA, 'Peter').boundingBox())!
+    const sandra = (await symbol(pageA, 'Sandra').boundingBox())!
+    await pageA.keyboard.press('Escape')
+    await pageA.mouse.click((peter.x + peter.width / 2 + sandra.x + sandra.width / 2) / 2, (peter.y + sandra.y) / 2 + 32)
+    await pageA.keyboard.down('Shift')
+    await symbol(pageA, 'Mila').click({ position: { x: 32, y: 32 } })
+    await pageA.keyboard.up('Shift')
+    await panel(pageA).getByRole('button', { name: 'Kind toevoegen' }).click()
+    await relation(pageB, 'kind:biologisch').waitFor({ timeout: 2000 })
+
+    // A person moved by Bram keeps the couple line attached on Anna's screen.
+    const lineBefore = (await relation(pageA, 'koppel:gehuwd').boundingBox())!
+    const milaB = (await symbol(pageB, 'Mila').boundingBox())!
+    await pageB.keyboard.press('Escape')
+    const peterB = (await symbol(pageB, 'Peter').boundingBox())!
+    await pageB.mouse.move(peterB.x + 32, peterB.y + 32)
+    await pageB.mouse.down()
+    await pageB.mouse.move(peterB.x + 32, peterB.y + 200, { steps: 6 })
+    await pageB.mouse.up()
+    await expect.poll(async () => (await relation(pageA, 'koppel:gehuwd').boundingBox())!.height, { timeout: 3000 }).toBeGreaterThan(lineBefore.height + 100)
+    expect(milaB.width).toBeGreaterThan(0)
+
+    // Nonsense is refused with a message: Mila cannot be her own parent's partner twice over.
+    await selectSymbols(pageA, ['Peter', 'Sandra'])
+    await panel(pageA).getByRole('button', { name: 'Verbinden' }).click()
+    await panel(pageA).getByRole('alert').waitFor()
+
+    await pageA.getByRole('complementary', { name: 'Werkvormen' }).getByRole('button', { name: 'Generaties ordenen' }).click()
+    if (SCREENSHOTS) {
+      await pageA.keyboard.press('Escape')
+      await panel(pageA).getByRole('button', { name: /Paneel inklappen/ }).click()
+      await pageA.keyboard.press('Shift+1')
+      await pageA.waitForTimeout(400)
+      await pageA.screenshot({ path: join(SCREENSHOTS, 'geno-sociogram.png') })
+    }
+    await a.context.close()
+    await b.context.close()
+  })
 })
+
+const symbol = (page: Page, name: string) => page.locator('.tl-shape[data-shape-type="genogram-persoon"]', { hasText: name })
+const relation = (page: Page, kind: string) => page.locator(`[data-relation="${kind}"]`)
+
+async function selectSymbols(page: Page, names: string[]) {
+  await page.keyboard.press('Escape')
+  for (const [i, name] of names.entries()) {
+    if (i > 0) await page.keyboard.down('Shift')
+    await symbol(page, name).click({ position: { x: 32, y: 32 } })
+    if (i > 0) await page.keyboard.up('Shift')
+  }
+}

@@ -6,7 +6,7 @@ import { SYNC_PATH } from '@samenbord/shared/protocol'
 import { canWrite, type Role } from '@samenbord/shared/roles'
 import { bindStoreToYDoc } from '../sync/yjs-store-binding.ts'
 import { bindPresenceToAwareness } from '../sync/awareness-presence.ts'
-import { werkvormRecords, werkvormShapeUtils } from '../werkvormen/index.ts'
+import { werkvormBindingUtils, werkvormRecords, werkvormShapeUtils } from '../werkvormen/index.ts'
 import type { BoardIdentity } from './identity.ts'
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline'
@@ -61,7 +61,7 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
     const $mode = atom<'readonly' | 'readwrite'>('mode', canWrite(role) ? 'readwrite' : 'readonly')
     const store = createTLStore({
       shapeUtils: [...defaultShapeUtils, ...werkvormShapeUtils],
-      bindingUtils: defaultBindingUtils,
+      bindingUtils: [...defaultBindingUtils, ...werkvormBindingUtils],
       records: werkvormRecords,
       users: identity.userStore,
       collaboration: { status: $status, mode: $mode },

@@ -1,9 +1,13 @@
+import { useState } from 'react'
 import { useEditor, useValue, type TLShape } from 'tldraw'
 import { extendAxis } from '@samenbord/shared/werkvormen/tijdlijn/axis'
 import { LANE_PRESETS, LANE_PRESET_IDS, type LanePresetId } from '@samenbord/shared/werkvormen/tijdlijn/lanes'
 import { PersonRegistry } from './personen/PersonRegistry.tsx'
 import { EventForm } from './tijdlijn/EventForm.tsx'
 import { insertTimeline } from './tijdlijn/insert.ts'
+import { GenogramPanel } from './genogram/GenogramPanel.tsx'
+import { insertGenogram } from './genogram/insert.ts'
+import { genogramSymbols } from './genogram/genogram-actions.ts'
 import { TIJDLIJN_KAART_TYPE, TIJDLIJN_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn/tijdlijn-shapes.ts'
 
 /** What the selection means for the side panel: a timeline, or one card on a timeline. */
@@ -24,16 +28,31 @@ export function WerkvormenPanel() {
   const readOnly = useValue('readonly', () => editor.getIsReadonly(), [editor])
   const context = useValue('werkvorm selection', () => selectedTimeline(editor), [editor])
   const userName = useValue('user name', () => editor.user.getName(), [editor])
+  const hasGenogram = useValue('has genogram', () => genogramSymbols(editor).length > 0 || editor.getCurrentPageShapes().some((s) => s.type === 'genogram-legenda'), [editor])
+  const [open, setOpen] = useState(true)
   if (readOnly) return null
+  if (!open) {
+    return (
+      <button type="button" className="sb-werkvormen-tab" aria-expanded="false" onClick={() => setOpen(true)}>
+        Werkvormen ▸
+      </button>
+    )
+  }
   const timeline = context?.timeline
   const setPreset = (lanePreset: LanePresetId) => timeline && editor.updateShape({ id: timeline.id, type: TIJDLIJN_TYPE, props: { lanePreset } })
   return (
     <aside className="sb-werkvormen" aria-label="Werkvormen" onPointerDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+      <button type="button" className="sb-link-button sb-werkvormen__close" aria-expanded="true" onClick={() => setOpen(false)}>
+        ◂ Paneel inklappen
+      </button>
       <section aria-labelledby="insert-heading">
         <h3 id="insert-heading">Werkvorm toevoegen</h3>
         <div className="sb-werkvormen__insert">
           <button type="button" onClick={() => insertTimeline(editor)}>
             Tijdlijn
+          </button>
+          <button type="button" onClick={() => insertGenogram(editor)}>
+            Geno-sociogram
           </button>
         </div>
       </section>
@@ -72,6 +91,7 @@ export function WerkvormenPanel() {
           <EventForm timeline={timeline} card={context.card} userName={userName} />
         </section>
       )}
+      {!timeline && hasGenogram && <GenogramPanel />}
       <PersonRegistry readOnly={readOnly} />
     </aside>
   )
