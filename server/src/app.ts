@@ -8,6 +8,7 @@ import { retentionPlugin } from './retention.ts'
 import { securityPlugin } from './http/security.ts'
 import { staticPlugin } from './http/static.ts'
 import type { DocumentStore } from './storage/document-store.ts'
+import { PostgresDocumentStore } from './storage/postgres-store.ts'
 import { storagePlugin } from './storage/plugin.ts'
 import type { PersistenceOptions } from './sync/persistence.ts'
 import { syncPlugin } from './sync/plugin.ts'
@@ -70,7 +71,8 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   const publicUrl = config.publicUrlIsDefault ? () => defaultPublicUrl(app, config) : config.publicUrl
   await app.register(securityPlugin, { publicUrl, hsts: config.publicUrl.startsWith('https:') })
 
-  await app.register(storagePlugin, { dataDir: config.dataDir, ...(opts.store ? { store: opts.store } : {}) })
+  const store = opts.store ?? (config.databaseUrl ? await PostgresDocumentStore.open(config.databaseUrl) : undefined)
+  await app.register(storagePlugin, { dataDir: config.dataDir, ...(store ? { store } : {}) })
   await app.register(authPlugin, {
     secret: config.secret,
     publicUrl,

@@ -28,6 +28,8 @@ export interface Config {
   /** Boards idle longer than this many days are deleted (AVG storage limitation). */
   retentionDays: number
   retentionSweepMs: number
+  /** postgres://… : store in PostgreSQL instead of SQLite in DATA_DIR. */
+  databaseUrl: string | null
 }
 
 /** Abuse and capacity limits; every one is an environment variable (see README). */
@@ -100,8 +102,16 @@ export function loadConfig(env: Env = process.env): Config {
     clientDir,
     limits,
     retentionDays: readInteger(env, 'RETENTION_DAYS', 90, 1, 100 * 365),
+    databaseUrl: readDatabaseUrl(env),
     retentionSweepMs: readInteger(env, 'RETENTION_SWEEP_MS', 60 * 60 * 1000, 1000, 7 * 24 * 60 * 60 * 1000),
   }
+}
+
+function readDatabaseUrl(env: Env): string | null {
+  const raw = readString(env, 'DATABASE_URL')
+  if (raw === undefined) return null
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new Error('DATABASE_URL must start with postgres:// or postgresql://')
+  return raw
 }
 
 /** A set variable with surrounding whitespace removed; empty counts as unset. */

@@ -1,0 +1,221 @@
+import pg from 'pg'
+import * as Y from 'yjs'
+import type { AuditEntry, AuditEvent, BoardRecord, DocumentStore, StorageHealth } from './document-store.ts'
+
+export interface PostgresStoreOptions {
+  /** Schema for the tables (created if missing); tests use a throw-away one. Default: public. */
+  schema?: string
+  /** Pool size; the relay needs few connections. */
+  max?: number
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+
+function tables(schema: string): string {
+  return `
+    CREATE SCHEMA IF NOT EXISTS ${schema};
+    CREATE TABLE IF NOT EXISTS ${schema}.boards (
+      id TEXT PRIMARY KEY,
+      title TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      last_active_at BIGINT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS boards_by_activity ON ${schema}.boards (last_active_at);
+    CREATE TABLE IF NOT EXISTS ${schema}.doc_updates (
+      seq BIGSERIAL PRIMARY KEY,
+      doc TEXT NOT NULL,
+      "update" BYTEA NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON ${schema}.doc_updates (doc, seq);
+    CREATE TABLE IF NOT EXISTS ${schema}.audit_log (
+      seq BIGSERIAL PRIMARY KEY,
+      board_id TEXT NOT NULL,
+      event TEXT NOT NULL,
+      role TEXT,
+      name TEXT,
+      at BIGINT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS audit_by_board ON ${schema}.audit_log (board_id, seq);
+    CREATE INDEX IF NOT EXISTS audit_by_time ON ${schema}.audit_log (at);
+  `
+}
+
+function toBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+}
+
+/**
+ * PostgreSQL through `pg` (pure JavaScript). Same layout and rules as the SQLite store: an
+ * append-only update log per document, compacted into one row now and then. Several relay
+ * instances may share one database, so compaction merges the rows it replaces into the new
+ * state and deletes exactly those rows: an update another instance appended meanwhile stays.
+ */
+export class PostgresDocumentStore implements DocumentStore {
+  readonly schema: string
+  private readonly pool: pg.Pool
+  private closed = false
+
+  private constructor(pool: pg.Pool, schema: string) {
+    this.pool = pool
+    this.schema = schema
+  }
+
+  /** Connects, creates the schema and tables if needed, and checks the connection. */
+  static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresDocumentStore> {
+    const schema = options.schema ?? 'public'
+    if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}"`)
+    const pool = new pg.Pool({ connectionString, max: options.max ?? 8, connectionTimeoutMillis: 5000 })
+    // An idle client that loses its connection must not crash the process.
+    pool.on('error', () => {})
+    try {
+      await pool.query(tables(schema))
+    } catch (error) {
+      await pool.end().catch(() => {})
+      throw error
+    }
+    return new PostgresDocumentStore(pool, schema)
+  }
+
+  private t(name: string): string {
+    return `${this.schema}.${name}`
+  }
+
+  async createBoard(board: { id: string; title: string; createdAt?: number }): Promise<BoardRecord> {
+    const createdAt = board.createdAt ?? Date.now()
+    await this.pool.query(`INSERT INTO ${this.t('boards')} (id, title, created_at, last_active_at) VALUES ($1, $2, $3, $3)`, [
+      board.id,
+      board.title,
+      createdAt,
+    ])
+    return { id: board.id, title: board.title, createdAt, lastActiveAt: createdAt }
+  }
+
+  async getBoard(id: string): Promise<BoardRecord | null> {
+    const { rows } = await this.pool.query(`SELECT id, title, created_at, last_active_at FROM ${this.t('boards')} WHERE id = $1`, [id])
+    if (rows.length === 0) return null
+    const row = rows[0]
+    return { id: row.id, title: row.title, createdAt: Number(row.created_at), lastActiveAt: Number(row.last_active_at) }
+  }
+
+  async touchBoard(id: string, at: number = Date.now()): Promise<void> {
+    await this.pool.query(`UPDATE ${this.t('boards')} SET last_active_at = $1 WHERE id = $2`, [at, id])
+  }
+
+  async countBoards(): Promise<number> {
+    const { rows } = await this.pool.query(`SELECT COUNT(*) AS n FROM ${this.t('boards')}`)
+    return Number(rows[0].n)
+  }
+
+  async deleteBoard(id: string): Promise<boolean> {
+    return this.transaction(async (client) => {
+      const result = await client.query(`DELETE FROM ${this.t('boards')} WHERE id = $1`, [id])
+      await client.query(`DELETE FROM ${this.t('doc_updates')} WHERE doc = $1 OR (doc >= $2 AND doc < $3)`, [id, `${id}.`, `${id}/`])
+      await client.query(`DELETE FROM ${this.t('audit_log')} WHERE board_id = $1`, [id])
+      return (result.rowCount ?? 0) > 0
+    })
+  }
+
+  async listIdleBoards(before: number): Promise<string[]> {
+    const { rows } = await this.pool.query(`SELECT id FROM ${this.t('boards')} WHERE last_active_at < $1 ORDER BY last_active_at`, [before])
+    return rows.map((row) => row.id as string)
+  }
+
+  async listBoardDocs(boardId: string): Promise<string[]> {
+    const { rows } = await this.pool.query(
+      `SELECT DISTINCT doc FROM ${this.t('doc_updates')} WHERE doc = $1 OR (doc >= $2 AND doc < $3)`,
+      [boardId, `${boardId}.`, `${boardId}/`],
+    )
+    return rows.map((row) => row.doc as string)
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.pool.query(`INSERT INTO ${this.t('audit_log')} (board_id, event, role, name, at) VALUES ($1, $2, $3, $4, $5)`, [
+      entry.boardId,
+      entry.event,
+      entry.role,
+      entry.name,
+      entry.at,
+    ])
+  }
+
+  async listAudit(boardId: string): Promise<AuditEntry[]> {
+    const { rows } = await this.pool.query(
+      `SELECT board_id, event, role, name, at FROM ${this.t('audit_log')} WHERE board_id = $1 ORDER BY seq`,
+      [boardId],
+    )
+    return rows.map((row) => ({
+      boardId: row.board_id as string,
+      event: row.event as AuditEvent,
+      role: row.role as string | null,
+      name: row.name as string | null,
+      at: Number(row.at),
+    }))
+  }
+
+  async deleteAuditBefore(before: number): Promise<number> {
+    const result = await this.pool.query(`DELETE FROM ${this.t('audit_log')} WHERE at < $1`, [before])
+    return result.rowCount ?? 0
+  }
+
+  async loadDocUpdates(doc: string): Promise<Uint8Array[]> {
+    const { rows } = await this.pool.query(`SELECT "update" FROM ${this.t('doc_updates')} WHERE doc = $1 ORDER BY seq`, [doc])
+    return rows.map((row) => toBytes(row.update as Buffer))
+  }
+
+  async appendDocUpdate(doc: string, update: Uint8Array): Promise<void> {
+    await this.pool.query(`INSERT INTO ${this.t('doc_updates')} (doc, "update") VALUES ($1, $2)`, [doc, Buffer.from(update)])
+  }
+
+  async replaceDocState(doc: string, state: Uint8Array): Promise<void> {
+    await this.transaction(async (client) => {
+      const { rows } = await client.query(`SELECT seq, "update" FROM ${this.t('doc_updates')} WHERE doc = $1 ORDER BY seq FOR UPDATE`, [doc])
+      // Rows another instance wrote that this one's state may lack: fold them in, lose nothing.
+      const merged = rows.length === 0 ? state : Y.mergeUpdates([state, ...rows.map((row) => toBytes(row.update as Buffer))])
+      if (rows.length > 0) {
+        await client.query(`DELETE FROM ${this.t('doc_updates')} WHERE seq = ANY($1::bigint[])`, [rows.map((row) => row.seq as string)])
+      }
+      await client.query(`INSERT INTO ${this.t('doc_updates')} (doc, "update") VALUES ($1, $2)`, [doc, Buffer.from(merged)])
+    })
+  }
+
+  async countDocUpdates(doc: string): Promise<number> {
+    const { rows } = await this.pool.query(`SELECT COUNT(*) AS n FROM ${this.t('doc_updates')} WHERE doc = $1`, [doc])
+    return Number(rows[0].n)
+  }
+
+  async health(): Promise<StorageHealth> {
+    if (this.closed) return { ok: false, kind: 'postgres', error: 'closed' }
+    try {
+      const { rows } = await this.pool.query('SELECT current_setting($1) AS version', ['server_version'])
+      return { ok: true, kind: 'postgres', serverVersion: rows[0].version as string, schema: this.schema }
+    } catch (error) {
+      return { ok: false, kind: 'postgres', error: (error as Error).message }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.pool.end()
+  }
+
+  /** Drops the schema with everything in it (tests only). */
+  async dropSchema(): Promise<void> {
+    await this.pool.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`)
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect()
+    try {
+      await client.query('BEGIN')
+      const result = await work(client)
+      await client.query('COMMIT')
+      return result
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {})
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+}

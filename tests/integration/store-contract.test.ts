@@ -1,0 +1,209 @@
+/**
+ * One contract, every DocumentStore: SQLite always, PostgreSQL when TEST_DATABASE_URL is set.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import type { DocumentStore } from '@samenbord/server/storage/document-store'
+import { SqliteDocumentStore } from '@samenbord/server/storage/sqlite-store'
+import {
+  connectClient,
+  createBoard,
+  disposeAll,
+  makeTempDir,
+  onDispose,
+  startServer,
+  waitFor,
+  waitForSynced,
+} from './helpers.ts'
+import { openTestPgStore, skipMessage, TEST_DATABASE_URL } from './pg-helpers.ts'
+
+afterEach(disposeAll)
+
+interface StoreKind {
+  name: string
+  /** A fresh store, and how to reopen the same data after close. */
+  open(): Promise<{ store: DocumentStore; reopen(): Promise<DocumentStore> }>
+}
+
+const sqlite: StoreKind = {
+  name: 'SQLite',
+  async open() {
+    const dir = makeTempDir()
+    const store = new SqliteDocumentStore(dir)
+    onDispose(() => store.close())
+    return {
+      store,
+      async reopen() {
+        const again = new SqliteDocumentStore(dir)
+        onDispose(() => again.close())
+        return again
+      },
+    }
+  },
+}
+
+const postgres: StoreKind = {
+  name: 'PostgreSQL',
+  async open() {
+    const store = await openTestPgStore()
+    return { store, reopen: () => openTestPgStore(store.schema) }
+  },
+}
+
+skipMessage('PostgreSQL-tests', TEST_DATABASE_URL === null ? ['TEST_DATABASE_URL'] : [])
+
+function recordUpdates(doc: Y.Doc): Uint8Array[] {
+  const updates: Uint8Array[] = []
+  doc.on('update', (update: Uint8Array) => updates.push(update))
+  return updates
+}
+
+function docFrom(updates: Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc()
+  if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates))
+  return doc
+}
+
+function contract(kind: StoreKind) {
+  it('creates, reads, touches, counts and lists idle boards', async () => {
+    const { store } = await kind.open()
+    expect(await store.getBoard('nope-nope-nope')).toBeNull()
+    expect(await store.countBoards()).toBe(0)
+    const created = await store.createBoard({ id: 'board-aaaaaaaaaa', title: 'Casus Sam', createdAt: 1000 })
+    expect(created).toEqual({ id: 'board-aaaaaaaaaa', title: 'Casus Sam', createdAt: 1000, lastActiveAt: 1000 })
+    await store.createBoard({ id: 'board-bbbbbbbbbb', title: 'Twee', createdAt: 2000 })
+    await store.touchBoard('board-aaaaaaaaaa', 5000)
+    expect(await store.getBoard('board-aaaaaaaaaa')).toEqual({ id: 'board-aaaaaaaaaa', title: 'Casus Sam', createdAt: 1000, lastActiveAt: 5000 })
+    await expect(store.createBoard({ id: 'board-aaaaaaaaaa', title: 'dubbel' })).rejects.toThrow()
+    expect(await store.countBoards()).toBe(2)
+    expect(await store.listIdleBoards(3000)).toEqual(['board-bbbbbbbbbb'])
+    expect(await store.listIdleBoards(6000)).toEqual(['board-bbbbbbbbbb', 'board-aaaaaaaaaa'])
+  })
+
+  it('appends and loads updates per document, in order, as bytes', async () => {
+    const { store } = await kind.open()
+    const doc = new Y.Doc()
+    const updates = recordUpdates(doc)
+    doc.getArray<string>('list').push(['a'])
+    doc.getArray<string>('list').push(['b'])
+    doc.getMap('meta').set('title', 'x')
+    for (const update of updates) await store.appendDocUpdate('doc-one-aaaaaa', update)
+    await store.appendDocUpdate('doc-two-aaaaaa', new Uint8Array([1, 2, 3]))
+    const loaded = await store.loadDocUpdates('doc-one-aaaaaa')
+    expect(loaded.every((update) => update instanceof Uint8Array)).toBe(true)
+    expect(loaded.map((u) => Buffer.from(u).toString('hex'))).toEqual(updates.map((u) => Buffer.from(u).toString('hex')))
+    expect(await store.countDocUpdates('doc-one-aaaaaa')).toBe(3)
+    expect(await store.countDocUpdates('doc-two-aaaaaa')).toBe(1)
+    expect(await store.loadDocUpdates('unknown-doc-aa')).toEqual([])
+    expect(docFrom(loaded).getArray('list').toArray()).toEqual(['a', 'b'])
+  })
+
+  it('compaction replaces the rows of one document by one row with equal content', async () => {
+    const { store } = await kind.open()
+    const doc = new Y.Doc()
+    const updates = recordUpdates(doc)
+    const list = doc.getArray<number>('list')
+    const map = doc.getMap<string>('records')
+    for (let i = 0; i < 50; i++) {
+      list.push([i])
+      map.set(`shape:${i % 7}`, `value ${i}`)
+    }
+    list.delete(0, 10)
+    map.delete('shape:3')
+    for (const update of updates) await store.appendDocUpdate('doc-big-aaaaaa', update)
+    await store.appendDocUpdate('doc-other-aaaa', updates[0])
+    const before = docFrom(await store.loadDocUpdates('doc-big-aaaaaa'))
+    await store.replaceDocState('doc-big-aaaaaa', Y.encodeStateAsUpdate(before))
+    expect(await store.countDocUpdates('doc-big-aaaaaa')).toBe(1)
+    expect(await store.countDocUpdates('doc-other-aaaa')).toBe(1)
+    const after = docFrom(await store.loadDocUpdates('doc-big-aaaaaa'))
+    expect(after.getArray('list').toArray()).toEqual(Array.from({ length: 40 }, (_, i) => i + 10))
+    expect(after.getMap('records').toJSON()).toEqual(map.toJSON())
+    expect(Y.encodeStateVector(after)).toEqual(Y.encodeStateVector(doc))
+    const later = recordUpdates(after)
+    after.getArray<number>('list').push([99])
+    await store.appendDocUpdate('doc-big-aaaaaa', later[0])
+    expect(docFrom(await store.loadDocUpdates('doc-big-aaaaaa')).getArray('list').toArray().at(-1)).toBe(99)
+  })
+
+  it('deletes a board with all its documents and audit log, and nothing of another board', async () => {
+    const { store } = await kind.open()
+    const id = 'board_cc-cccccc' // '_' and '-' must not act as wildcards
+    const other = 'board_cc-cccccd'
+    await store.createBoard({ id, title: 'Weg' })
+    await store.createBoard({ id: other, title: 'Blijft' })
+    for (const doc of [id, `${id}.card.a`, `${id}.card.b`, other, `${other}.card.a`]) await store.appendDocUpdate(doc, new Uint8Array([0, 0]))
+    await store.appendAudit({ boardId: id, event: 'join', role: 'participant', name: 'Anouk', at: 1 })
+    await store.appendAudit({ boardId: other, event: 'create', role: 'facilitator', name: null, at: 2 })
+    expect((await store.listBoardDocs(id)).sort()).toEqual([id, `${id}.card.a`, `${id}.card.b`])
+    expect(await store.deleteBoard(id)).toBe(true)
+    expect(await store.deleteBoard(id)).toBe(false)
+    expect(await store.getBoard(id)).toBeNull()
+    expect(await store.listBoardDocs(id)).toEqual([])
+    expect(await store.listAudit(id)).toEqual([])
+    expect((await store.listBoardDocs(other)).sort()).toEqual([other, `${other}.card.a`])
+    expect(await store.listAudit(other)).toEqual([{ boardId: other, event: 'create', role: 'facilitator', name: null, at: 2 }])
+  })
+
+  it('keeps an audit log in order and removes old entries', async () => {
+    const { store } = await kind.open()
+    await store.appendAudit({ boardId: 'board-dddddddddd', event: 'create', role: 'facilitator', name: null, at: 100 })
+    await store.appendAudit({ boardId: 'board-dddddddddd', event: 'join', role: 'viewer', name: 'Scherm', at: 200 })
+    await store.appendAudit({ boardId: 'board-dddddddddd', event: 'export', role: 'facilitator', name: null, at: 300 })
+    expect((await store.listAudit('board-dddddddddd')).map((entry) => entry.event)).toEqual(['create', 'join', 'export'])
+    expect(await store.deleteAuditBefore(250)).toBe(2)
+    expect(await store.listAudit('board-dddddddddd')).toEqual([{ boardId: 'board-dddddddddd', event: 'export', role: 'facilitator', name: null, at: 300 }])
+  })
+
+  it('keeps data across close and reopen; reports health, and unhealthy once closed', async () => {
+    const { store, reopen } = await kind.open()
+    expect(await store.health()).toMatchObject({ ok: true })
+    await store.createBoard({ id: 'board-eeeeeeeeee', title: 'Blijft' })
+    await store.appendDocUpdate('board-eeeeeeeeee', new Uint8Array([0, 0]))
+    await store.close()
+    expect(await store.health()).toMatchObject({ ok: false, error: 'closed' })
+    const again = await reopen()
+    expect((await again.getBoard('board-eeeeeeeeee'))?.title).toBe('Blijft')
+    expect(await again.countDocUpdates('board-eeeeeeeeee')).toBe(1)
+  })
+
+  it('runs the relay: sync, compaction on unload, restart keeps the board', async () => {
+    const first = await kind.open()
+    const server = await startServer({ env: { ROOM_IDLE_MS: '100' }, build: { store: first.store } })
+    const board = await createBoard(server.httpUrl)
+    const a = connectClient(server.wsUrl, board.id, board.tokens.participant)
+    const b = connectClient(server.wsUrl, board.id, board.tokens.participant)
+    await Promise.all([waitForSynced(a), waitForSynced(b)])
+    for (let i = 0; i < 20; i++) a.doc.getMap('m').set(`k${i}`, i)
+    await waitFor(() => b.doc.getMap('m').size === 20)
+    a.destroy()
+    b.destroy()
+    await waitFor(() => server.app.rooms.roomCount === 0, { message: 'room not unloaded' })
+    expect(await server.app.store.countDocUpdates(board.id)).toBe(1)
+    await server.close()
+
+    const restarted = await startServer({ dataDir: server.dataDir, build: { store: await first.reopen() } })
+    const reader = connectClient(restarted.wsUrl, board.id, board.tokens.viewer)
+    await waitForSynced(reader)
+    expect(reader.doc.getMap('m').size).toBe(20)
+  })
+}
+
+describe('DocumentStore contract: SQLite', () => contract(sqlite))
+;(TEST_DATABASE_URL === null ? describe.skip : describe)('DocumentStore contract: PostgreSQL', () => {
+  contract(postgres)
+
+  it('compaction keeps an update another instance appended after this one loaded', async () => {
+    const { store } = await postgres.open()
+    const doc = new Y.Doc()
+    doc.getMap('m').set('mine', 1)
+    await store.appendDocUpdate('shared-doc-aaaa', Y.encodeStateAsUpdate(doc))
+    // Another instance writes an update this instance's state does not contain.
+    const other = new Y.Doc()
+    other.getMap('m').set('theirs', 2)
+    await store.appendDocUpdate('shared-doc-aaaa', Y.encodeStateAsUpdate(other))
+    await store.replaceDocState('shared-doc-aaaa', Y.encodeStateAsUpdate(doc))
+    expect(await store.countDocUpdates('shared-doc-aaaa')).toBe(1)
+    expect(docFrom(await store.loadDocUpdates('shared-doc-aaaa')).getMap('m').toJSON()).toEqual({ mine: 1, theirs: 2 })
+  })
+})
