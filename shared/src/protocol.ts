@@ -32,6 +32,8 @@ export const CloseCode = {
   notFound: 4404,
   /** A frame larger than MAX_MESSAGE_BYTES. */
   messageTooLarge: 4413,
+  /** A document write holding a record that breaks the board schema (reason names the field). */
+  invalidRecord: 4422,
   /** Too many messages per second, or too many connections. */
   rateLimited: 4429,
   /** The server is shutting down; the client may reconnect (not final). */

@@ -96,7 +96,7 @@ describe('two people on one board', () => {
     expect(await pageA.locator('[data-testid="tools.rectangle"]').count()).toBeGreaterThan(0)
     expect(await viewer.locator('[data-testid^="tools."]').count()).toBe(0)
 
-    await drawRectangle(pageA, [300, 300], [450, 400])
+    await drawRectangle(pageA, [500, 300], [650, 400])
     await geoShapes(viewer).first().waitFor({ timeout: 2000 })
 
     // Keyboard shortcuts still reach the canvas, but the read-only editor creates nothing.
@@ -118,7 +118,7 @@ describe('two people on one board', () => {
     const { port, dataDir } = server
     await server.close()
     await pageB.getByRole('status', { name: /Opnieuw verbinden|Offline/ }).waitFor({ timeout: 5000 })
-    await drawRectangle(pageB, [300, 300], [450, 400])
+    await drawRectangle(pageB, [500, 300], [650, 400])
     expect(await geoShapes(pageB).count()).toBe(1)
 
     server = await startServer({ dataDir, env: { CLIENT_DIR }, port })

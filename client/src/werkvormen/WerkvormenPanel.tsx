@@ -8,6 +8,9 @@ import { insertTimeline } from './tijdlijn/insert.ts'
 import { GenogramPanel } from './genogram/GenogramPanel.tsx'
 import { insertGenogram } from './genogram/insert.ts'
 import { genogramSymbols } from './genogram/genogram-actions.ts'
+import { ClusterPanel } from './themaclusters/ClusterPanel.tsx'
+import { insertClusters } from './themaclusters/insert.ts'
+import { THEMACLUSTER_TYPE } from './themaclusters/cluster-shapes.ts'
 import { TIJDLIJN_KAART_TYPE, TIJDLIJN_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn/tijdlijn-shapes.ts'
 
 /** What the selection means for the side panel: a timeline, or one card on a timeline. */
@@ -28,6 +31,15 @@ export function WerkvormenPanel() {
   const readOnly = useValue('readonly', () => editor.getIsReadonly(), [editor])
   const context = useValue('werkvorm selection', () => selectedTimeline(editor), [editor])
   const userName = useValue('user name', () => editor.user.getName(), [editor])
+  const hasClusters = useValue('has clusters', () => editor.getCurrentPageShapes().some((s) => s.type === THEMACLUSTER_TYPE), [editor])
+  const clusterContext = useValue(
+    'cluster context',
+    () => {
+      const only = editor.getOnlySelectedShape()
+      return !!only && (only.type === THEMACLUSTER_TYPE || (only.type === 'note' && editor.getShape(only.parentId as TLShape['id'])?.type === THEMACLUSTER_TYPE))
+    },
+    [editor]
+  )
   const hasGenogram = useValue('has genogram', () => genogramSymbols(editor).length > 0 || editor.getCurrentPageShapes().some((s) => s.type === 'genogram-legenda'), [editor])
   const [open, setOpen] = useState(true)
   if (readOnly) return null
@@ -53,6 +65,9 @@ export function WerkvormenPanel() {
           </button>
           <button type="button" onClick={() => insertGenogram(editor)}>
             Geno-sociogram
+          </button>
+          <button type="button" onClick={() => insertClusters(editor)}>
+            Themaclusters
           </button>
         </div>
       </section>
@@ -91,7 +106,8 @@ export function WerkvormenPanel() {
           <EventForm timeline={timeline} card={context.card} userName={userName} />
         </section>
       )}
-      {!timeline && hasGenogram && <GenogramPanel />}
+      {(clusterContext || (!timeline && hasClusters && !hasGenogram)) && <ClusterPanel />}
+      {!timeline && !clusterContext && hasGenogram && <GenogramPanel />}
       <PersonRegistry readOnly={readOnly} />
     </aside>
   )

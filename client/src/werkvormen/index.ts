@@ -1,5 +1,6 @@
 import type { Editor } from 'tldraw'
-import { personRecordInfo } from './personen/person-record.ts'
+import { ThemaclusterShapeUtil } from './themaclusters/ThemaclusterShapeUtil.tsx'
+import { werkvormRecordValidators } from '@samenbord/shared/board-schema'
 import { registerTimelineLayout } from './tijdlijn/timeline-layout.ts'
 import { TijdlijnKaartShapeUtil } from './tijdlijn/TijdlijnKaartShapeUtil.tsx'
 import { TijdlijnShapeUtil } from './tijdlijn/TijdlijnShapeUtil.tsx'
@@ -15,9 +16,11 @@ export const werkvormShapeUtils = [
   GenogramPersoonShapeUtil,
   GenogramRelatieShapeUtil,
   GenogramLegendaShapeUtil,
+  ThemaclusterShapeUtil,
 ]
 export const werkvormBindingUtils = [GenogramAnkerBindingUtil]
-export const werkvormRecords = { person: personRecordInfo }
+/** Custom records (person registry, votes), validated by the same rules the relay applies. */
+export const werkvormRecords = werkvormRecordValidators
 
 export function registerWerkvormBehaviour(editor: Editor): () => void {
   const disposers = [registerTimelineLayout(editor)]

@@ -1,4 +1,5 @@
-import { BindingUtil, T, type BindingOnShapeChangeOptions, type BindingOnShapeDeleteOptions, type Editor, type TLShapeId } from 'tldraw'
+import { BindingUtil, type BindingOnShapeChangeOptions, type BindingOnShapeDeleteOptions, type Editor, type TLShapeId } from 'tldraw'
+import { genogramAnchorProps } from '@samenbord/shared/board-schema'
 import {
   GENOGRAM_ANKER_TYPE,
   GENOGRAM_PERSOON_TYPE,
@@ -15,7 +16,7 @@ import {
  */
 export class GenogramAnkerBindingUtil extends BindingUtil<GenogramAnkerBinding> {
   static override type = GENOGRAM_ANKER_TYPE
-  static override props = { terminal: T.literalEnum('start', 'end') }
+  static override props = genogramAnchorProps
 
   getDefaultProps(): GenogramAnchorProps {
     return { terminal: 'start' }

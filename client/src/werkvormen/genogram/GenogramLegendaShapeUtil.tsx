@@ -1,4 +1,5 @@
-import { HTMLContainer, Rectangle2d, ShapeUtil, T, useEditor, useValue, type TLShape } from 'tldraw'
+import { HTMLContainer, Rectangle2d, ShapeUtil, useEditor, useValue, type TLShape } from 'tldraw'
+import { genogramLegendProps } from '@samenbord/shared/board-schema'
 import { legendFor } from '@samenbord/shared/werkvormen/genogram/layout'
 import { relationKindInfo, type RelationType } from '@samenbord/shared/werkvormen/genogram/notation'
 import { getPersons, toPerson } from '../personen/person-record.ts'
@@ -18,7 +19,7 @@ type LegendShape = TLShape<typeof GENOGRAM_LEGENDA_TYPE>
 /** Explains only the symbols and lines this board uses, and updates itself as people draw. */
 export class GenogramLegendaShapeUtil extends ShapeUtil<LegendShape> {
   static override type = GENOGRAM_LEGENDA_TYPE
-  static override props = { w: T.positiveNumber, h: T.positiveNumber }
+  static override props = genogramLegendProps
 
   getDefaultProps() {
     return { w: 260, h: 200 }

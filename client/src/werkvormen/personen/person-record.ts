@@ -1,5 +1,5 @@
-import { T, createCustomRecordId, type BaseRecord, type Editor, type RecordId } from 'tldraw'
-import { personPropsValidator, type Person } from '@samenbord/shared/werkvormen/personen/person'
+import { createCustomRecordId, type BaseRecord, type Editor, type RecordId } from 'tldraw'
+import type { Person } from '@samenbord/shared/werkvormen/personen/person'
 
 /**
  * The board's person registry as a tldraw custom record: it syncs, validates and undoes like any
@@ -11,19 +11,6 @@ declare module 'tldraw' {
   interface TLGlobalRecordPropsMap {
     person: TLPerson
   }
-}
-
-export const personRecordInfo = {
-  scope: 'document' as const,
-  // The shared validator (also run by the server) checks every field and the cross-field rules.
-  validator: {
-    validate(value: unknown): TLPerson {
-      const { typeName, ...person } = (value ?? {}) as Record<string, unknown>
-      if (typeName !== 'person') throw new T.ValidationError('Geen persoon')
-      personPropsValidator.validate(person)
-      return value as TLPerson
-    },
-  },
 }
 
 export function newPersonId(): TLPerson['id'] {

@@ -1,0 +1,258 @@
+/**
+ * Server-side schema check of board writes: a client (modified or not) cannot store a tldraw
+ * record that breaks the board schema. The relay calls `checkBoardUpdate` on every document
+ * update from a writer, before `Y.applyUpdate`; a refusal closes that socket with
+ * CloseCode.invalidRecord (4422) and the Dutch reason, and nothing of the update is applied.
+ *
+ * What is checked, without applying the update to any document:
+ * - every inserted `{ key, val }` entry (what y-utility's YKeyValue writes into `tl_records`):
+ *   `val` must be a known, document-scoped record type (no camera, instance, pointer,
+ *   instance_page_state, instance_presence or user records), pass that type's validator from
+ *   the board schema (tldraw defaults + werkvormen, shared/src/board-schema.ts) and `val.id`
+ *   must equal `key`;
+ * - anything else inserted directly into `tl_records` is refused;
+ * - the `schema` value of the `meta` map must be a tldraw serialized schema this server can
+ *   migrate from (not newer than ours).
+ * Deletions and content of other Yjs types pass. An item inserted next to an existing one
+ * carries no parent in the update; pass the room's document to resolve it (without it, such
+ * items are still checked when they look like `{ key, val }` entries or a serialized schema).
+ */
+import * as Y from 'yjs'
+import { createTLSchema, defaultBindingSchemas, defaultShapeSchemas } from '@tldraw/tlschema'
+import {
+  checkRecordWith,
+  DOC_NAME_PATTERN,
+  META_MAP,
+  META_SCHEMA_KEY,
+  RECORDS_ARRAY,
+  werkvormBindingSchemas,
+  werkvormRecordValidators,
+  werkvormShapeSchemas,
+} from '@samenbord/shared'
+
+export type GuardResult = { ok: true } | { ok: false; reason: string }
+
+const shapeTypes = { ...defaultShapeSchemas, ...werkvormShapeSchemas }
+
+/** The board's full tldraw schema, exactly as the client builds it. */
+export const boardSchema = createTLSchema({
+  shapes: shapeTypes,
+  bindings: { ...defaultBindingSchemas, ...werkvormBindingSchemas },
+  records: werkvormRecordValidators,
+})
+
+/** Close reasons are limited to 123 bytes of UTF-8. */
+export const MAX_REASON_BYTES = 123
+
+/** Record types that are document-scoped for tldraw but stay in the browser on Samenbord. */
+const LOCAL_ONLY_TYPES = new Set(['user'])
+
+const OK: GuardResult = { ok: true }
+const MISSING_REASON = 'Update bouwt voort op onbekende wijzigingen'
+const encoder = new TextEncoder()
+
+/** Cuts `text` to at most `maxBytes` of UTF-8 on a character boundary, marking the cut with '…'. */
+export function truncateUtf8(text: string, maxBytes: number = MAX_REASON_BYTES): string {
+  if (encoder.encode(text).byteLength <= maxBytes) return text
+  const budget = maxBytes - 3 // '…' is three bytes
+  let used = 0
+  let out = ''
+  for (const char of text) {
+    const size = encoder.encode(char).byteLength
+    if (used + size > budget) break
+    used += size
+    out += char
+  }
+  return out + '…'
+}
+
+function refuse(reason: string): GuardResult {
+  return { ok: false, reason: truncateUtf8(reason) }
+}
+
+/** Only a board's main document holds tldraw records; `boardId.kind.id` sub-documents are not checked here. */
+export function shouldCheckDoc(docName: string): boolean {
+  const match = DOC_NAME_PATTERN.exec(docName)
+  return match !== null && match[2] === undefined
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function looksLikeEntry(value: unknown): boolean {
+  return isPlainObject(value) && 'key' in value && 'val' in value
+}
+
+function looksLikeSchema(value: unknown): boolean {
+  return isPlainObject(value) && 'schemaVersion' in value
+}
+
+/** Checks one `{ key, val }` entry of `tl_records`. */
+export function checkRecordEntry(entry: unknown): GuardResult {
+  if (!isPlainObject(entry) || typeof entry.key !== 'string' || !isPlainObject(entry.val)) {
+    return refuse('Ongeldige inhoud in tl_records')
+  }
+  const record = entry.val
+  const typeName = record.typeName
+  if (typeof typeName !== 'string') return refuse('Record zonder typeName')
+  const recordType = (boardSchema.types as Record<string, (typeof boardSchema.types)[keyof typeof boardSchema.types] | undefined>)[typeName]
+  if (!Object.hasOwn(boardSchema.types, typeName) || recordType === undefined) {
+    return refuse(`Onbekend soort record: ${typeName}`)
+  }
+  if (recordType.scope !== 'document' || LOCAL_ONLY_TYPES.has(typeName)) {
+    return refuse(`${typeName} hoort niet in het bord`)
+  }
+  if (record.id !== entry.key) return refuse(`Record-id komt niet overeen met de sleutel (${typeName})`)
+  if (typeName === 'shape' && !Object.hasOwn(shapeTypes, String(record.type))) {
+    return refuse(`Onbekende soort vorm: ${String(record.type)}`)
+  }
+  const kind = typeName === 'shape' && typeof record.type === 'string' ? record.type : typeName
+  const check = checkRecordWith(recordType, record, kind)
+  if (!check.ok) return refuse(`${kind} geweigerd: ${check.message}`)
+  return OK
+}
+
+/** Checks the value of `meta.schema`: a serialized tldraw schema we can migrate from. */
+export function checkSerializedSchema(value: unknown): GuardResult {
+  if (!isPlainObject(value) || (value.schemaVersion !== 1 && value.schemaVersion !== 2)) {
+    return refuse('Ongeldig schema in meta')
+  }
+  try {
+    const result = boardSchema.getMigrationsSince(value as unknown as Parameters<typeof boardSchema.getMigrationsSince>[0])
+    if (!result.ok) return refuse('Schema in meta is nieuwer dan de server of onbekend')
+  } catch {
+    return refuse('Ongeldig schema in meta')
+  }
+  return OK
+}
+
+/** Where an inserted item lives: a root type (and map key), inside a nested type, or not known. */
+type Place =
+  | { kind: 'root'; name: string; sub: string | null }
+  | { kind: 'nested' }
+  | { kind: 'unknown' }
+  /** Next to an item neither the update nor the room document has: Yjs would keep it pending. */
+  | { kind: 'missing' }
+
+const NESTED: Place = { kind: 'nested' }
+const UNKNOWN: Place = { kind: 'unknown' }
+const MISSING: Place = { kind: 'missing' }
+
+/** Finds the struct of the update holding `id` (structs per client are in clock order). */
+function findInUpdate(byClient: Map<number, Y.Item[]>, id: Y.ID): Y.Item | undefined {
+  const items = byClient.get(id.client)
+  if (items === undefined) return undefined
+  let low = 0
+  let high = items.length - 1
+  while (low <= high) {
+    const mid = (low + high) >> 1
+    const item = items[mid]
+    if (id.clock < item.id.clock) high = mid - 1
+    else if (id.clock >= item.id.clock + item.length) low = mid + 1
+    else return item
+  }
+  return undefined
+}
+
+function placeInDoc(doc: Y.Doc, id: Y.ID): Place {
+  if (Y.getState(doc.store, id.client) <= id.clock) return MISSING
+  const struct = Y.getItem(doc.store, id)
+  if (!(struct instanceof Y.Item)) return UNKNOWN // garbage-collected: Yjs drops the new item too
+  const parent = struct.parent as Y.AbstractType<unknown> | null
+  if (parent === null || typeof parent !== 'object' || !('_item' in parent)) return UNKNOWN
+  if (parent._item !== null) return NESTED
+  if (parent === doc.share.get(RECORDS_ARRAY)) return { kind: 'root', name: RECORDS_ARRAY, sub: struct.parentSub }
+  if (parent === doc.share.get(META_MAP)) return { kind: 'root', name: META_MAP, sub: struct.parentSub }
+  return { kind: 'root', name: '', sub: struct.parentSub }
+}
+
+/**
+ * Checks a Yjs update (v1, as y-websocket sends it) for a board's main document before it is
+ * applied. `doc` (the room's document) lets items inserted next to existing ones be placed.
+ */
+export function checkBoardUpdate(update: Uint8Array, doc?: Y.Doc): GuardResult {
+  let decoded: { structs: (Y.Item | Y.GC | Y.Skip)[] }
+  try {
+    decoded = Y.decodeUpdate(update) as typeof decoded
+  } catch {
+    return refuse('Ongeldige Yjs-update')
+  }
+  const { structs } = decoded
+  const items: Y.Item[] = []
+  const byClient = new Map<number, Y.Item[]>()
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue
+    items.push(struct)
+    let list = byClient.get(struct.id.client)
+    if (list === undefined) byClient.set(struct.id.client, (list = []))
+    list.push(struct)
+  }
+  if (items.length === 0) return OK
+
+  const places = new Map<Y.Item, Place>()
+  const placeOf = (start: Y.Item): Place => {
+    // Follow origins iteratively (an appended run of entries is a long chain) and remember every step.
+    const chain: Y.Item[] = []
+    let item: Y.Item | undefined = start
+    let place: Place | undefined
+    while (item !== undefined) {
+      const known = places.get(item)
+      if (known !== undefined) {
+        place = known
+        break
+      }
+      chain.push(item)
+      if (typeof item.parent === 'string') {
+        place = { kind: 'root', name: item.parent, sub: item.parentSub }
+        break
+      }
+      if (item.parent !== null) {
+        place = NESTED // a child of a nested type (its parent is an item id)
+        break
+      }
+      const ref: Y.ID | null = item.origin ?? item.rightOrigin
+      if (ref === null) {
+        place = UNKNOWN
+        break
+      }
+      const next = findInUpdate(byClient, ref)
+      if (next === undefined || chain.includes(next)) {
+        place = doc !== undefined ? placeInDoc(doc, ref) : UNKNOWN
+        break
+      }
+      item = next
+    }
+    const result = place ?? UNKNOWN
+    for (const step of chain) places.set(step, result)
+    return result
+  }
+
+  for (const item of items) {
+    const content = item.content
+    if (content instanceof Y.ContentDeleted) continue
+    const place = placeOf(item)
+    const inRecords = place.kind === 'root' && place.name === RECORDS_ARRAY
+    const isSchema = place.kind === 'root' && place.name === META_MAP && place.sub === META_SCHEMA_KEY
+    if (!(content instanceof Y.ContentAny)) {
+      if (inRecords || place.kind === 'missing') return refuse(inRecords ? 'Ongeldige inhoud in tl_records' : MISSING_REASON)
+      if (isSchema) return refuse('Ongeldig schema in meta')
+      continue
+    }
+    const values = content.arr
+    // Also entries this update deletes again: the raw update is stored and relayed as it is.
+    for (const value of values) {
+      let result: GuardResult = OK
+      if (inRecords) result = checkRecordEntry(value)
+      else if (isSchema) result = checkSerializedSchema(value)
+      else if (place.kind === 'unknown' || place.kind === 'missing') {
+        if (looksLikeEntry(value)) result = checkRecordEntry(value)
+        else if (looksLikeSchema(value)) result = checkSerializedSchema(value)
+        // Pending content would be integrated later without a check: only entries may wait.
+        else if (place.kind === 'missing') result = refuse(MISSING_REASON)
+      }
+      if (!result.ok) return result
+    }
+  }
+  return OK
+}
