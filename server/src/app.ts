@@ -12,6 +12,7 @@ import { PostgresDocumentStore } from './storage/postgres-store.ts'
 import { storagePlugin } from './storage/plugin.ts'
 import type { PersistenceOptions } from './sync/persistence.ts'
 import { syncPlugin } from './sync/plugin.ts'
+import { RedisBus } from './sync/bus.ts'
 
 export type { Config } from './config.ts'
 export { loadConfig } from './config.ts'
@@ -71,7 +72,11 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   const publicUrl = config.publicUrlIsDefault ? () => defaultPublicUrl(app, config) : config.publicUrl
   await app.register(securityPlugin, { publicUrl, hsts: config.publicUrl.startsWith('https:') })
 
-  const store = opts.store ?? (config.databaseUrl ? await PostgresDocumentStore.open(config.databaseUrl) : undefined)
+  const store =
+    opts.store ?? (config.databaseUrl ? await PostgresDocumentStore.open(config.databaseUrl, { schema: config.databaseSchema }) : undefined)
+  const bus = config.redisUrl
+    ? await RedisBus.connect(config.redisUrl, (error) => app.log.warn({ err: { message: error.message } }, 'redis fan-out error'))
+    : null
   await app.register(storagePlugin, { dataDir: config.dataDir, ...(store ? { store } : {}) })
   await app.register(authPlugin, {
     secret: config.secret,
@@ -82,6 +87,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   await app.register(syncPlugin, {
     maxMessageBytes: config.maxMessageBytes,
     limits: config.limits,
+    bus,
     roomIdleMs: config.roomIdleMs,
     ...(opts.pingIntervalMs ? { pingIntervalMs: opts.pingIntervalMs } : {}),
     ...(opts.persistence ? { persistence: opts.persistence } : {}),

@@ -30,6 +30,10 @@ export interface Config {
   retentionSweepMs: number
   /** postgres://… : store in PostgreSQL instead of SQLite in DATA_DIR. */
   databaseUrl: string | null
+  /** PostgreSQL schema for the tables (DATABASE_SCHEMA, default public). */
+  databaseSchema: string
+  /** redis://… : fan-out between several relay instances. */
+  redisUrl: string | null
 }
 
 /** Abuse and capacity limits; every one is an environment variable (see README). */
@@ -103,8 +107,23 @@ export function loadConfig(env: Env = process.env): Config {
     limits,
     retentionDays: readInteger(env, 'RETENTION_DAYS', 90, 1, 100 * 365),
     databaseUrl: readDatabaseUrl(env),
+    databaseSchema: readSchema(env),
+    redisUrl: readRedisUrl(env),
     retentionSweepMs: readInteger(env, 'RETENTION_SWEEP_MS', 60 * 60 * 1000, 1000, 7 * 24 * 60 * 60 * 1000),
   }
+}
+
+function readSchema(env: Env): string {
+  const raw = readString(env, 'DATABASE_SCHEMA') ?? 'public'
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new Error(`DATABASE_SCHEMA must be a lower-case SQL identifier, got "${raw}"`)
+  return raw
+}
+
+function readRedisUrl(env: Env): string | null {
+  const raw = readString(env, 'REDIS_URL')
+  if (raw === undefined) return null
+  if (!/^rediss?:\/\//.test(raw)) throw new Error('REDIS_URL must start with redis:// or rediss://')
+  return raw
 }
 
 function readDatabaseUrl(env: Env): string | null {

@@ -15,6 +15,7 @@ export const healthPlugin: FastifyPluginAsync = async (app) => {
     return reply.code(ok ? 200 : 503).send({
       status: stopping ? 'stopping' : storage.ok ? 'ok' : 'error',
       storage,
+      ...(app.rooms.bus ? { fanout: app.rooms.bus.health() } : {}),
       rooms: app.rooms.roomCount,
       connections: app.rooms.connectionCount,
     })

@@ -6,6 +6,7 @@ import { boardIdOfDocName, canWrite, CloseCode, SYNC_PATH } from '@samenbord/sha
 import { ProtocolError } from './messages.ts'
 import type { PersistenceOptions } from './persistence.ts'
 import { BoardGoneError, RoomRegistry } from './room-registry.ts'
+import { BusMessageKind, type RoomBus } from './bus.ts'
 import type { Connection, Room } from './room.ts'
 
 declare module 'fastify' {
@@ -31,6 +32,8 @@ export interface SyncPluginOptions {
   /** Ping interval; a socket that did not answer the previous ping is terminated. */
   pingIntervalMs?: number
   persistence?: PersistenceOptions
+  /** Fan-out between relay instances (REDIS_URL); closed with the app. */
+  bus?: RoomBus | null
 }
 
 export interface SyncLimits {
@@ -109,9 +112,17 @@ export const syncPlugin = fp<SyncPluginOptions>(
     const registry = new RoomRegistry(app.store, app.log, {
       roomIdleMs: options.roomIdleMs,
       ...(options.persistence ? { persistence: options.persistence } : {}),
+      bus: options.bus ?? null,
     })
     app.decorate('rooms', registry)
+    const bus = options.bus ?? null
+    if (bus) app.addHook('onClose', async () => bus.close())
     app.decorate('deleteBoard', async (boardId: string) => {
+      if (bus) {
+        // Other instances close their sockets on this board too.
+        const docs = new Set([boardId, ...(await app.store.listBoardDocs(boardId)), ...registry.loadedDocsOf(boardId)])
+        for (const doc of docs) bus.publish(doc, BusMessageKind.gone, new Uint8Array(0))
+      }
       let deleted = false
       await registry.purgeBoard(boardId, CloseCode.notFound, 'bord verwijderd', async () => {
         deleted = await app.store.deleteBoard(boardId)

@@ -2,7 +2,8 @@ import * as Y from 'yjs'
 import type { FastifyBaseLogger } from 'fastify'
 import { isDocOfBoard, type DocumentStore } from '../storage/document-store.ts'
 import { DEFAULT_PERSISTENCE_OPTIONS, DocPersistence, type PersistenceOptions } from './persistence.ts'
-import { Room, type Connection } from './room.ts'
+import { BUS_ORIGIN, Room, type Connection } from './room.ts'
+import { BusMessageKind, type RoomBus } from './bus.ts'
 
 /** The board was deleted (or is being deleted): nobody may open its documents. */
 export class BoardGoneError extends Error {
@@ -19,6 +20,8 @@ export interface RoomRegistryOptions {
   /** Unload a room this long after its last connection left. */
   roomIdleMs: number
   persistence?: PersistenceOptions
+  /** Fan-out to other relay instances (Redis); null for a single instance. */
+  bus?: RoomBus | null
 }
 
 /**
@@ -41,7 +44,12 @@ export class RoomRegistry {
   constructor(store: DocumentStore, log: FastifyBaseLogger, options: RoomRegistryOptions) {
     this.store = store
     this.log = log
-    this.options = { persistence: DEFAULT_PERSISTENCE_OPTIONS, ...options }
+    this.options = { persistence: DEFAULT_PERSISTENCE_OPTIONS, bus: null, ...options }
+  }
+
+  /** The fan-out to other instances, if any. */
+  get bus(): RoomBus | null {
+    return this.options.bus
   }
 
   /** True once shutdown started: no new rooms are opened. */
@@ -176,18 +184,42 @@ export class RoomRegistry {
   private async load(docName: string): Promise<Room> {
     await this.unloading.get(docName)
     const doc = new Y.Doc({ gc: true })
+    const bus = this.options.bus
+    let room: Room | null = null
+    let unsubscribe: (() => void) | null = null
     try {
+      if (bus) {
+        // Listen before reading the store, so nothing published meanwhile is missed.
+        unsubscribe = await bus.subscribe(docName, (kind, payload) => {
+          if (kind === BusMessageKind.gone) {
+            const boardId = docName.split('.')[0]
+            void this.purgeBoard(boardId, 4404, 'bord verwijderd', async () => {}).catch(() => {})
+          } else if (room !== null) {
+            room.applyFromBus(kind, payload)
+          } else if (kind === BusMessageKind.update) {
+            Y.applyUpdate(doc, payload, BUS_ORIGIN)
+          }
+        })
+      }
       const persistence = await DocPersistence.load(this.store, docName, doc, this.log, this.options.persistence)
-      const room = new Room(docName, doc, persistence)
+      room = new Room(docName, doc, persistence, bus ? { publish: (kind, payload) => bus.publish(docName, kind, payload) } : null)
+      if (unsubscribe) room.onDestroy(unsubscribe)
+      unsubscribe = null
       if (this.shuttingDown) {
         room.destroy()
         throw new Error('server is shutting down')
       }
       this.rooms.set(docName, room)
+      if (bus) {
+        // Updates another instance applied but has not stored yet, and who is there.
+        bus.publish(docName, BusMessageKind.syncRequest, Y.encodeStateVector(doc))
+        bus.publish(docName, BusMessageKind.syncRequestAwareness, new Uint8Array(0))
+      }
       this.log.debug({ doc: docName }, 'room loaded')
       return room
     } catch (error) {
-      doc.destroy()
+      unsubscribe?.()
+      if (room === null) doc.destroy()
       throw error
     }
   }

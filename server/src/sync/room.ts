@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import type { Role } from '@samenbord/shared'
+import { CloseCode, type Role } from '@samenbord/shared'
 import {
   assertValidAwarenessUpdate,
   assertValidUpdate,
@@ -12,6 +12,16 @@ import {
   ProtocolError,
 } from './messages.ts'
 import type { DocPersistence } from './persistence.ts'
+import { BusMessageKind, type BusMessageKindValue } from './bus.ts'
+import { checkBoardUpdate, shouldCheckDoc } from './record-guard.ts'
+
+/** Origin of changes that came from another relay instance (never published back). */
+export const BUS_ORIGIN = Symbol('bus')
+
+/** Publishes this room's local changes to the other relay instances. */
+export interface RoomFanout {
+  publish(kind: BusMessageKindValue, payload: Uint8Array): void
+}
 
 /** One client socket as the room sees it. */
 export interface Connection {
@@ -41,11 +51,14 @@ export class Room {
   /** Each connection with the awareness client ids it controls (removed when it leaves). */
   private readonly connections = new Map<Connection, Set<number>>()
   private destroyed = false
+  private readonly fanout: RoomFanout | null
+  private readonly disposers: (() => void)[] = []
 
-  constructor(name: string, doc: Y.Doc, persistence: DocPersistence) {
+  constructor(name: string, doc: Y.Doc, persistence: DocPersistence, fanout: RoomFanout | null = null) {
     this.name = name
     this.doc = doc
     this.persistence = persistence
+    this.fanout = fanout
     this.awareness = new awarenessProtocol.Awareness(doc)
     // The server is not a participant: it has no presence of its own.
     this.awareness.setLocalState(null)
@@ -109,9 +122,37 @@ export class Room {
     }
   }
 
+  /** Runs `dispose` when the room is destroyed (e.g. leave the fan-out channel). */
+  onDestroy(dispose: () => void): void {
+    this.disposers.push(dispose)
+  }
+
+  /** Applies a message another relay instance published for this document. */
+  applyFromBus(kind: BusMessageKindValue, payload: Uint8Array): void {
+    if (this.destroyed) return
+    switch (kind) {
+      case BusMessageKind.update:
+        Y.applyUpdate(this.doc, payload, BUS_ORIGIN)
+        return
+      case BusMessageKind.awareness:
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, BUS_ORIGIN)
+        return
+      case BusMessageKind.syncRequest:
+        // Another instance just loaded this document: send what it may lack (not yet stored).
+        this.fanout?.publish(BusMessageKind.update, Y.encodeStateAsUpdate(this.doc, payload))
+        return
+      case BusMessageKind.syncRequestAwareness: {
+        const clients = [...this.awareness.getStates().keys()]
+        if (clients.length > 0) this.fanout?.publish(BusMessageKind.awareness, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients))
+        return
+      }
+    }
+  }
+
   destroy(): void {
     if (this.destroyed) return
     this.destroyed = true
+    for (const dispose of this.disposers.splice(0)) dispose()
     this.connections.clear()
     this.doc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
@@ -123,6 +164,11 @@ export class Room {
   private applyClientUpdate(connection: Connection, update: Uint8Array): void {
     // Decode fully first, so garbage is refused before Y.applyUpdate could integrate half of it.
     assertValidUpdate(update)
+    // A modified client must not store what the board schema forbids: refuse the whole update.
+    if (shouldCheckDoc(this.name)) {
+      const guard = checkBoardUpdate(update, this.doc)
+      if (!guard.ok) return connection.close(CloseCode.invalidRecord, guard.reason)
+    }
     try {
       Y.applyUpdate(this.doc, update, connection)
     } catch (error) {
@@ -136,6 +182,9 @@ export class Room {
       // The sender already has its own update.
       if (connection !== origin) connection.send(message)
     }
+    if (origin !== BUS_ORIGIN) this.fanout?.publish(BusMessageKind.update, update)
+    // Also what other instances sent: should one of them die before its batch is written,
+    // the update is still stored (duplicates are harmless, compaction folds them).
     this.persistence.enqueue(update)
   }
 
@@ -148,7 +197,9 @@ export class Room {
     }
     const changed = added.concat(updated, removed)
     if (changed.length === 0) return
-    const message = encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)
+    const message = encodeAwarenessMessage(update)
     for (const connection of this.connections.keys()) connection.send(message)
+    if (origin !== BUS_ORIGIN) this.fanout?.publish(BusMessageKind.awareness, update)
   }
 }

@@ -1,0 +1,115 @@
+/**
+ * Several relay instances on one PostgreSQL and one Redis: clients on different instances see
+ * each other's edits and presence; when an instance dies, its clients move to another one and
+ * nothing is lost.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  connectClient,
+  createBoard,
+  disposeAll,
+  makeTempDir,
+  sleep,
+  startServerProcess,
+  waitFor,
+  waitForSynced,
+  type Client,
+} from './helpers.ts'
+import { openTestPgStore, skipMessage, TEST_DATABASE_URL, TEST_REDIS_URL } from './pg-helpers.ts'
+
+afterEach(disposeAll)
+
+const missing = [...(TEST_DATABASE_URL ? [] : ['TEST_DATABASE_URL']), ...(TEST_REDIS_URL ? [] : ['TEST_REDIS_URL'])]
+skipMessage('Redis-fan-out-tests', missing)
+
+;(missing.length > 0 ? describe.skip : describe)('fan-out between relay instances (PostgreSQL + Redis)', () => {
+  async function cluster() {
+    const store = await openTestPgStore() // creates the schema; dropped after the test
+    const dataDir = makeTempDir() // shared: same secret, so links work on every instance
+    const env = { DATABASE_URL: TEST_DATABASE_URL!, DATABASE_SCHEMA: store.schema, REDIS_URL: TEST_REDIS_URL!, ROOM_IDLE_MS: '300' }
+    const start = () => startServerProcess({ dataDir, env })
+    const [one, two] = await Promise.all([start(), start()])
+    return { store, start, one, two }
+  }
+
+  it('clients on different instances converge (edits and presence); a board made on one opens on the other', async () => {
+    const { one, two } = await cluster()
+    const board = await createBoard(one.httpUrl)
+    const a = connectClient(one.wsUrl, board.id, board.tokens.participant)
+    const b = connectClient(two.wsUrl, board.id, board.tokens.participant)
+    a.provider.awareness.setLocalStateField('user', { name: 'Anouk' })
+    await Promise.all([waitForSynced(a), waitForSynced(b)])
+    a.doc.getMap('m').set('van-a', 1)
+    b.doc.getMap('m').set('van-b', 2)
+    await waitFor(() => a.doc.getMap('m').size === 2 && b.doc.getMap('m').size === 2, { message: 'no convergence across instances' })
+    // Concurrent edits to one array converge to the same order.
+    for (let i = 0; i < 20; i++) {
+      a.doc.getArray<string>('list').push([`a${i}`])
+      b.doc.getArray<string>('list').push([`b${i}`])
+    }
+    await waitFor(() => a.doc.getArray('list').length === 40 && b.doc.getArray('list').length === 40)
+    expect(a.doc.getArray('list').toArray()).toEqual(b.doc.getArray('list').toArray())
+    await waitFor(() => b.provider.awareness.getStates().has(a.doc.clientID), { message: 'presence did not cross instances' })
+    // A late joiner on instance two gets everything, also what instance one has not stored yet.
+    a.doc.getMap('m').set('vers', true)
+    const late = connectClient(two.wsUrl, board.id, board.tokens.viewer)
+    await waitForSynced(late)
+    await waitFor(() => late.doc.getMap('m').get('vers') === true && late.doc.getArray('list').length === 40)
+    const health = await (await fetch(`${two.httpUrl}/healthz`)).json()
+    expect(health).toMatchObject({ status: 'ok', storage: { kind: 'postgres' }, fanout: { ok: true, kind: 'redis' } })
+  })
+
+  it('kill -9 one instance: its clients reconnect to the other and nothing is lost', async () => {
+    const { one, two, start } = await cluster()
+    const board = await createBoard(one.httpUrl)
+    const onOne: Client[] = [0, 1].map(() => connectClient(one.wsUrl, board.id, board.tokens.participant))
+    const onTwo = connectClient(two.wsUrl, board.id, board.tokens.participant)
+    await Promise.all([...onOne, onTwo].map((client) => waitForSynced(client)))
+
+    // Everyone writes; the last edits on instance one are not yet stored when it dies.
+    for (let i = 0; i < 30; i++) {
+      onOne[0].doc.getMap('m').set(`x${i}`, i)
+      onOne[1].doc.getMap('m').set(`y${i}`, i)
+      onTwo.doc.getMap('m').set(`z${i}`, i)
+      await sleep(5)
+    }
+    await waitFor(() => onTwo.doc.getMap('m').size === 90, { message: 'instance two did not get everything' })
+    expect(await one.stop('SIGKILL')).toBe('SIGKILL')
+
+    // The load balancer sends the clients of instance one to instance two; they kept their
+    // documents (and edits made while away), which sync on reconnect.
+    const moved = onOne.map((client, i) => {
+      client.provider.destroy()
+      client.doc.getMap('m').set(`offline${i}`, true)
+      return connectClient(two.wsUrl, board.id, board.tokens.participant, client.doc)
+    })
+    await Promise.all(moved.map((client) => waitForSynced(client)))
+    await waitFor(() => onTwo.doc.getMap('m').size === 92, { message: 'edits made while away did not arrive' })
+    for (const client of moved) expect(client.doc.getMap('m').toJSON()).toEqual(onTwo.doc.getMap('m').toJSON())
+
+    // And it is all stored: a fresh instance on the same database has it.
+    await sleep(300)
+    const three = await start()
+    const reader = connectClient(three.wsUrl, board.id, board.tokens.viewer)
+    await waitForSynced(reader)
+    await waitFor(() => reader.doc.getMap('m').size === 92, { message: 'stored state incomplete' })
+    expect(reader.doc.getMap('m').toJSON()).toEqual(onTwo.doc.getMap('m').toJSON())
+  })
+
+  it('deleting a board on one instance closes its sockets on the other with 4404', async () => {
+    const { one, two } = await cluster()
+    const board = await createBoard(one.httpUrl)
+    const there = connectClient(two.wsUrl, board.id, board.tokens.participant)
+    await waitForSynced(there)
+    there.doc.getMap('m').set('x', 1)
+    await sleep(200)
+    const response = await fetch(`${one.httpUrl}/api/boards/${board.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${board.tokens.facilitator}` },
+    })
+    expect(response.status).toBe(204)
+    await waitFor(() => there.closes.some((close) => close.code === 4404), { message: 'socket on the other instance stayed open' })
+    const again = connectClient(two.wsUrl, board.id, board.tokens.participant)
+    await waitFor(() => again.closes.some((close) => close.code === 4404))
+  })
+})
