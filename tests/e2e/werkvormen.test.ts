@@ -74,8 +74,10 @@ describe('werkvormen, built together live', () => {
     const boxLater = (await card(pageA, 'Ik voelde me niet gehoord').boundingBox())!
     expect(boxStart.x).toBeLessThan(boxLater.x)
 
-    // A rename in the registry shows up on the card that names Mila's age.
-    if (SCREENSHOTS) await pageA.screenshot({ path: join(SCREENSHOTS, 'tijdlijn.png') })
+    if (SCREENSHOTS) {
+      await pageA.screenshot({ path: join(SCREENSHOTS, 'tijdlijn-paneel.png') })
+      await screenshotWholeBoard(pageA, 'tijdlijn.png')
+    }
     await a.context.close()
     await b.context.close()
   })
@@ -132,17 +134,54 @@ describe('werkvormen, built together live', () => {
     await panel(pageA).getByRole('alert').waitFor()
 
     await pageA.getByRole('complementary', { name: 'Werkvormen' }).getByRole('button', { name: 'Generaties ordenen' }).click()
-    if (SCREENSHOTS) {
-      await pageA.keyboard.press('Escape')
-      await panel(pageA).getByRole('button', { name: /Paneel inklappen/ }).click()
-      await pageA.keyboard.press('Shift+1')
-      await pageA.waitForTimeout(400)
-      await pageA.screenshot({ path: join(SCREENSHOTS, 'geno-sociogram.png') })
-    }
+    if (SCREENSHOTS) await screenshotWholeBoard(pageA, 'geno-sociogram.png')
+    await a.context.close()
+    await b.context.close()
+  })
+
+  it('themaclusters: a note written in a theme is counted on the other screen, and dots stop at the budget', async () => {
+    const board = await createBoard(server.httpUrl, 'Thema’s gezin Jansen')
+    const a = await newRecordingContext(browser, { width: 1600, height: 1000 })
+    const b = await newRecordingContext(browser, { width: 1600, height: 1000 })
+    const pageA = await joinBoard(a.context, board.links.participant, 'Anna')
+    const pageB = await joinBoard(b.context, board.links.participant, 'Bram')
+
+    await panel(pageA).getByRole('button', { name: 'Themaclusters' }).click()
+    const clusterB = pageB.locator('.tl-shape[data-shape-type="themacluster"]', { hasText: 'Onzekerheid > behoefte aan duidelijkheid' })
+    await clusterB.waitFor({ timeout: 2000 })
+
+    await pageA.locator('.sb-cluster__header', { hasText: 'Onzekerheid' }).click()
+    await panel(pageA).getByRole('button', { name: '+ Notitie in dit thema' }).click()
+    await pageA.waitForFunction(() => document.activeElement?.getAttribute('contenteditable') === 'true')
+    await pageA.keyboard.type('Niemand vertelt ons wat er gaat gebeuren')
+    await pageA.keyboard.press('Escape')
+    await clusterB.getByText('1 notitie').waitFor({ timeout: 2000 })
+    const noteB = pageB.locator('.tl-shape[data-shape-type="note"]', { hasText: 'Niemand vertelt ons' })
+    await noteB.waitFor({ timeout: 2000 })
+
+    await pageB.keyboard.press('Escape')
+    await noteB.click()
+    const giveDot = panel(pageB).getByRole('button', { name: '● Stip geven' })
+    for (let i = 0; i < 3; i++) await giveDot.click()
+    await pageA.getByTestId('vote-dots').getByText('3', { exact: false }).waitFor({ timeout: 2000 })
+    await giveDot.click()
+    await panel(pageB).getByRole('alert').getByText(/al je 3 stemmen gebruikt/).waitFor()
+    expect(await panel(pageB).getByTestId('votes-left').textContent()).toContain('nog 0 van 3')
+
+    if (SCREENSHOTS) await screenshotWholeBoard(pageA, 'themaclusters.png')
     await a.context.close()
     await b.context.close()
   })
 })
+
+/** For docs/: the whole board in view, with the side panel folded away. */
+async function screenshotWholeBoard(page: Page, file: string) {
+  await page.keyboard.press('Escape')
+  await panel(page).getByRole('button', { name: /Paneel inklappen/ }).click()
+  await page.keyboard.press('Shift+1')
+  await page.waitForTimeout(500)
+  await page.screenshot({ path: join(SCREENSHOTS!, file) })
+}
 
 const symbol = (page: Page, name: string) => page.locator('.tl-shape[data-shape-type="genogram-persoon"]', { hasText: name })
 const relation = (page: Page, kind: string) => page.locator(`[data-relation="${kind}"]`)

@@ -1,7 +1,9 @@
-import { BaseFrameLikeShapeUtil, HTMLContainer, useEditor, useValue } from 'tldraw'
+import { BaseFrameLikeShapeUtil, Group2d, HTMLContainer, Rectangle2d, useEditor, useValue } from 'tldraw'
 import { clusterFrameProps, clusterTitle, type ClusterFrameProps } from '@samenbord/shared/werkvormen/themaclusters/clusters'
 import { THEMACLUSTER_TYPE, type ThemaclusterShape } from './cluster-shapes.ts'
 import { totalsByNote } from './votes.ts'
+
+const HEADER_HEIGHT = 56
 
 /** A belevingsthema ("gevoel > behoefte"): sticky notes dragged in belong to it, and it counts them. */
 export class ThemaclusterShapeUtil extends BaseFrameLikeShapeUtil<ThemaclusterShape> {
@@ -14,6 +16,17 @@ export class ThemaclusterShapeUtil extends BaseFrameLikeShapeUtil<ThemaclusterSh
 
   override canReceiveNewChildrenOfType(shape: ThemaclusterShape, type: string) {
     return !shape.isLocked && type === 'note'
+  }
+
+  override getGeometry(shape: ThemaclusterShape) {
+    // Hollow like a frame (brushing inside selects notes), but the title bar is solid, so a click
+    // on the theme's name selects and drags the whole cluster.
+    return new Group2d({
+      children: [
+        new Rectangle2d({ width: shape.props.w, height: shape.props.h, isFilled: false }),
+        new Rectangle2d({ width: shape.props.w, height: HEADER_HEIGHT, isFilled: true, isLabel: true }),
+      ],
+    })
   }
 
   override component(shape: ThemaclusterShape) {

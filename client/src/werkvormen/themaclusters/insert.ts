@@ -17,5 +17,6 @@ export function insertClusters(editor: Editor, themes = THEME_PRESETS.slice(0, 3
       })
     })
   })
+  editor.select(ids[0])
   return ids
 }

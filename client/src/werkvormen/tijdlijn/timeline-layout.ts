@@ -41,11 +41,14 @@ export function relayoutTimeline(editor: Editor, timelineId: TLShapeId): void {
     return resolved.ok ? resolved : null
   })
   // The axis grows to show every dated card (the team extends the paper, in whole years).
+  // A card is centred on its date, so half a card's width must fit inside the axis too.
   let axis: TimelineAxis = timeline.props
+  const halfCard = DEFAULT_EVENT_SIZE.w / 2 / axis.pixelsPerYear
   for (const range of ranges) {
     if (!range) continue
-    if (range.start < axis.startYear) axis = { ...axis, startYear: Math.floor(range.start) }
-    if (range.end > axis.endYear) axis = { ...axis, endYear: Math.ceil(range.end) }
+    const mid = (range.start + range.end) / 2
+    if (mid - halfCard < axis.startYear) axis = { ...axis, startYear: Math.floor(mid - halfCard) }
+    if (mid + halfCard > axis.endYear) axis = { ...axis, endYear: Math.ceil(mid + halfCard) }
   }
 
   const lanes = new Map(laneFixes.map((fix) => [fix.id, fix.props.lane]))
