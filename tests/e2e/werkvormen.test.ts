@@ -36,11 +36,12 @@ async function addPerson(page: Page, person: { name: string; relation: string; b
   await panel(page).getByRole('button', { name: person.name }).waitFor()
 }
 
-async function addEvent(page: Page, event: { date: string; category: string; text: string; agePerson?: string }) {
+async function addEvent(page: Page, event: { date: string; category: string; text: string; agePerson?: string; side?: 'Professional' | 'Gezinslid' }) {
   const form = page.getByRole('form', { name: 'Gebeurtenis toevoegen' })
   await form.getByLabel('Datum').fill(event.date)
   if (event.agePerson) await form.getByLabel(/Leeftijd van/).selectOption({ label: event.agePerson })
   await form.getByLabel('Soort moment').selectOption({ label: event.category })
+  if (event.side) await form.getByLabel('Kant').selectOption({ label: event.side })
   await form.getByLabel('Tekst').fill(event.text)
   await form.getByRole('button', { name: 'Toevoegen' }).click()
 }
@@ -59,7 +60,7 @@ describe('werkvormen, built together live', () => {
     await panel(pageB).getByRole('button', { name: 'Mila' }).waitFor({ timeout: 2000 })
 
     await panel(pageA).getByRole('button', { name: 'Tijdlijn' }).click()
-    await addEvent(pageA, { date: 'maart 2019', category: 'Beslismoment', text: 'Start jeugdhulp' })
+    await addEvent(pageA, { date: 'maart 2019', category: 'Beslismoment', text: 'Start jeugdhulp', side: 'Professional' })
     await card(pageB, 'Start jeugdhulp').waitFor({ timeout: 2000 })
     expect(await card(pageB, 'Start jeugdhulp').textContent()).toContain('maart 2019')
 
@@ -73,6 +74,10 @@ describe('werkvormen, built together live', () => {
     const boxStart = (await card(pageA, 'Start jeugdhulp').boundingBox())!
     const boxLater = (await card(pageA, 'Ik voelde me niet gehoord').boundingBox())!
     expect(boxStart.x).toBeLessThan(boxLater.x)
+    // Professionals above the line, the family below it.
+    const axis = (await pageA.locator('.sb-tijdlijn__axis').boundingBox())!
+    expect(boxStart.y + boxStart.height).toBeLessThan(axis.y)
+    expect(boxLater.y).toBeGreaterThan(axis.y)
 
     if (SCREENSHOTS) {
       await pageA.screenshot({ path: join(SCREENSHOTS, 'tijdlijn-paneel.png') })
@@ -125,6 +130,8 @@ describe('werkvormen, built together live', () => {
     await pageB.mouse.down()
     await pageB.mouse.move(peterB.x + 32, peterB.y + 200, { steps: 6 })
     await pageB.mouse.up()
+    // Bram's cursor (drawn on Anna's screen) must not sit on the symbols Anna clicks next.
+    await pageB.mouse.move(1500, 950)
     await expect.poll(async () => (await relation(pageA, 'koppel:gehuwd').boundingBox())!.height, { timeout: 3000 }).toBeGreaterThan(lineBefore.height + 100)
     expect(milaB.width).toBeGreaterThan(0)
 
@@ -169,6 +176,24 @@ describe('werkvormen, built together live', () => {
     expect(await panel(pageB).getByTestId('votes-left').textContent()).toContain('nog 0 van 3')
 
     if (SCREENSHOTS) await screenshotWholeBoard(pageA, 'themaclusters.png')
+    await a.context.close()
+    await b.context.close()
+  })
+
+  it('the demo board: a fictional family with all werkvormen appears on both screens', async () => {
+    const board = await createBoard(server.httpUrl, 'Voorbeeld: Lotte en haar gezin')
+    const a = await newRecordingContext(browser, { width: 1600, height: 1000 })
+    const b = await newRecordingContext(browser, { width: 1600, height: 1000 })
+    const pageA = await joinBoard(a.context, board.links.facilitator, 'Facilitator')
+    const pageB = await joinBoard(b.context, board.links.viewer, 'Scherm')
+    await panel(pageA).getByRole('button', { name: /fictief gezin/ }).click()
+    await expect.poll(() => pageB.locator('.tl-shape[data-shape-type="genogram-persoon"]').count(), { timeout: 5000 }).toBe(15)
+    await expect.poll(() => pageB.locator('.tl-shape[data-shape-type="themacluster"]').count()).toBe(3)
+    expect(await pageB.locator('.tl-shape[data-shape-type="tijdlijn-kaart"]').count()).toBe(14)
+    expect(await pageB.locator('[data-relation="koppel:gescheiden"]').count()).toBe(1)
+    await pageB.keyboard.press('Shift+1')
+    await pageB.waitForTimeout(500)
+    if (SCREENSHOTS) await pageB.screenshot({ path: join(SCREENSHOTS, 'demo-bord.png') })
     await a.context.close()
     await b.context.close()
   })

@@ -10,6 +10,7 @@ import { insertGenogram } from './genogram/insert.ts'
 import { genogramSymbols } from './genogram/genogram-actions.ts'
 import { ClusterPanel } from './themaclusters/ClusterPanel.tsx'
 import { insertClusters } from './themaclusters/insert.ts'
+import { loadDemoBoard } from './sjablonen/demo-board.ts'
 import { THEMACLUSTER_TYPE } from './themaclusters/cluster-shapes.ts'
 import { TIJDLIJN_KAART_TYPE, TIJDLIJN_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn/tijdlijn-shapes.ts'
 
@@ -70,6 +71,9 @@ export function WerkvormenPanel() {
             Themaclusters
           </button>
         </div>
+        <button type="button" className="sb-secondary sb-werkvormen__demo" onClick={() => loadDemoBoard(editor)}>
+          Voorbeeld: fictief gezin laden
+        </button>
       </section>
       {timeline && (
         <section aria-label="Tijdlijn">

@@ -18,7 +18,7 @@ import { formatDateSpec, parseDutchDate } from '@samenbord/shared/werkvormen/tij
 import { flagEvent, newEventProps, unflagEvent, validateEventProps, type EventFlagKind } from '@samenbord/shared/werkvormen/tijdlijn/events'
 import { defaultLaneFor, laneLabel, type Lane } from '@samenbord/shared/werkvormen/tijdlijn/lanes'
 import { usePersons } from '../personen/usePersons.ts'
-import { TIJDLIJN_KAART_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn-shapes.ts'
+import { initialCardY, TIJDLIJN_KAART_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn-shapes.ts'
 
 interface Draft {
   dateText: string
@@ -83,7 +83,7 @@ export function EventForm({ timeline, card, userName }: { timeline: TijdlijnShap
       editor.updateShape({ id: card.id, type: TIJDLIJN_KAART_TYPE, props })
     } else {
       const id = createShapeId()
-      editor.createShape({ id, type: TIJDLIJN_KAART_TYPE, parentId: timeline.id, x: 0, y: timeline.props.h / 2, props })
+      editor.createShape({ id, type: TIJDLIJN_KAART_TYPE, parentId: timeline.id, x: 0, y: initialCardY(timeline, props.lane, props.h), props })
       setDraft((d) => ({ ...d, text: '', dateText: '' }))
     }
   }

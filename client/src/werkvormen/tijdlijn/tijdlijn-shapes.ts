@@ -20,3 +20,8 @@ export const AXIS_BAND = 60
 export function axisLineY(shape: TijdlijnShape): number {
   return shape.props.h / 2
 }
+
+/** Where a new card starts, before layout: just inside its own lane, so it is never read as dragged across. */
+export function initialCardY(shape: TijdlijnShape, lane: 'boven' | 'onder', cardHeight: number): number {
+  return lane === 'boven' ? axisLineY(shape) - cardHeight - 16 : axisLineY(shape) + 16
+}
