@@ -1,5 +1,5 @@
 import pg from 'pg'
-import * as Y from 'yjs'
+import { stateOfUpdates } from '../sync/persistence.ts'
 import type { AuditEntry, AuditEvent, BoardRecord, DocumentStore, StorageHealth } from './document-store.ts'
 
 export interface PostgresStoreOptions {
@@ -170,7 +170,7 @@ export class PostgresDocumentStore implements DocumentStore {
     await this.transaction(async (client) => {
       const { rows } = await client.query(`SELECT seq, "update" FROM ${this.t('doc_updates')} WHERE doc = $1 ORDER BY seq FOR UPDATE`, [doc])
       // Rows another instance wrote that this one's state may lack: fold them in, lose nothing.
-      const merged = rows.length === 0 ? state : Y.mergeUpdates([state, ...rows.map((row) => toBytes(row.update as Buffer))])
+      const merged = rows.length === 0 ? state : stateOfUpdates([state, ...rows.map((row) => toBytes(row.update as Buffer))])
       if (rows.length > 0) {
         await client.query(`DELETE FROM ${this.t('doc_updates')} WHERE seq = ANY($1::bigint[])`, [rows.map((row) => row.seq as string)])
       }

@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import type { FastifyBaseLogger } from 'fastify'
 import { isDocOfBoard, type DocumentStore } from '../storage/document-store.ts'
-import { DEFAULT_PERSISTENCE_OPTIONS, DocPersistence, type PersistenceOptions } from './persistence.ts'
+import { DEFAULT_PERSISTENCE_OPTIONS, DocPersistence, stateOfUpdates, type PersistenceOptions } from './persistence.ts'
 import { BUS_ORIGIN, Room, type Connection } from './room.ts'
 import { BusMessageKind, type RoomBus } from './bus.ts'
 
@@ -115,7 +115,7 @@ export class RoomRegistry {
     if (room) return Y.encodeStateAsUpdate(room.doc)
     await this.unloading.get(docName)
     const rows = await this.store.loadDocUpdates(docName)
-    return rows.length === 0 ? Y.encodeStateAsUpdate(new Y.Doc()) : Y.mergeUpdates(rows)
+    return rows.length === 0 ? Y.encodeStateAsUpdate(new Y.Doc()) : stateOfUpdates(rows)
   }
 
   /**
