@@ -110,14 +110,17 @@ describe('werkvormen, built together live', () => {
     await panel(pageA).getByRole('button', { name: 'Verbinden' }).click()
     await relation(pageB, 'koppel:gehuwd').waitFor({ timeout: 2000 })
 
-    // Select the couple line, then the child, and hang the child from it.
+    // Select the couple line (just beside Peter, towards Sandra), then the child, and hang the child from it.
     const peter = (await symbol(pageA, 'Peter').boundingBox())!
     const sandra = (await symbol(pageA, 'Sandra').boundingBox())!
+    const direction = Math.sign(sandra.x - peter.x)
     await pageA.keyboard.press('Escape')
-    await pageA.mouse.click((peter.x + peter.width / 2 + sandra.x + sandra.width / 2) / 2, (peter.y + sandra.y) / 2 + 32)
+    await pageA.mouse.click(peter.x + peter.width / 2 + direction * 44, peter.y + 32)
+    await panel(pageA).getByRole('group', { name: 'Partners' }).waitFor({ timeout: 3000 })
     await pageA.keyboard.down('Shift')
     await symbol(pageA, 'Mila').click({ position: { x: 32, y: 32 } })
     await pageA.keyboard.up('Shift')
+    await panel(pageA).getByRole('group', { name: 'Kind van dit paar' }).waitFor({ timeout: 3000 })
     await panel(pageA).getByRole('button', { name: 'Kind toevoegen' }).click()
     await relation(pageB, 'kind:biologisch').waitFor({ timeout: 2000 })
 
