@@ -36,12 +36,13 @@ async function addPerson(page: Page, person: { name: string; relation: string; b
   await panel(page).getByRole('button', { name: person.name }).waitFor()
 }
 
-async function addEvent(page: Page, event: { date: string; category: string; text: string; agePerson?: string; side?: 'Professional' | 'Gezinslid' }) {
+async function addEvent(page: Page, event: { date: string; category: string; text: string; agePerson?: string; side?: 'Professional' | 'Gezinslid'; tag?: string }) {
   const form = page.getByRole('form', { name: 'Gebeurtenis toevoegen' })
   await form.getByLabel('Datum').fill(event.date)
   if (event.agePerson) await form.getByLabel(/Leeftijd van/).selectOption({ label: event.agePerson })
   await form.getByLabel('Soort moment').selectOption({ label: event.category })
   if (event.side) await form.getByLabel('Kant').selectOption({ label: event.side })
+  if (event.tag) await form.getByLabel('Wat voor informatie').selectOption({ label: event.tag })
   await form.getByLabel('Tekst').fill(event.text)
   await form.getByRole('button', { name: 'Toevoegen' }).click()
 }
@@ -66,7 +67,7 @@ describe('werkvormen, built together live', () => {
 
     // Bram selects the timeline and adds a moment dated by Mila's age.
     await pageB.locator('.sb-tijdlijn__header').click()
-    await addEvent(pageB, { date: 'op haar 12e', agePerson: 'Mila', category: 'Uitspraak: beleving', text: 'Ik voelde me niet gehoord' })
+    await addEvent(pageB, { date: 'op haar 12e', agePerson: 'Mila', category: 'Uitspraak: beleving', text: 'Ik voelde me niet gehoord', tag: 'Emotie' })
     await card(pageA, 'Ik voelde me niet gehoord').waitFor({ timeout: 2000 })
     expect(await card(pageA, 'Ik voelde me niet gehoord').textContent()).toContain('2022')
 
@@ -78,6 +79,14 @@ describe('werkvormen, built together live', () => {
     const axis = (await pageA.locator('.sb-tijdlijn__axis').boundingBox())!
     expect(boxStart.y + boxStart.height).toBeLessThan(axis.y)
     expect(boxLater.y).toBeGreaterThan(axis.y)
+
+    // Anna looks at experiences only; Bram's screen is untouched by her filter.
+    await panel(pageA).getByRole('button', { name: 'Alleen beleving' }).click()
+    await card(pageA, 'Start jeugdhulp').waitFor({ state: 'hidden', timeout: 2000 })
+    expect(await card(pageA, 'Ik voelde me niet gehoord').isVisible()).toBe(true)
+    expect(await card(pageB, 'Start jeugdhulp').isVisible()).toBe(true)
+    await panel(pageA).getByRole('button', { name: 'Alles tonen' }).click()
+    await card(pageA, 'Start jeugdhulp').waitFor({ timeout: 2000 })
 
     if (SCREENSHOTS) {
       await pageA.screenshot({ path: join(SCREENSHOTS, 'tijdlijn-paneel.png') })
@@ -197,6 +206,26 @@ describe('werkvormen, built together live', () => {
     await pageB.keyboard.press('Shift+1')
     await pageB.waitForTimeout(500)
     if (SCREENSHOTS) await pageB.screenshot({ path: join(SCREENSHOTS, 'demo-bord.png') })
+    await a.context.close()
+    await b.context.close()
+  })
+
+  it('templates: a spelregels frame and a leefwereldportret placed by one person appear for the other', async () => {
+    const board = await createBoard(server.httpUrl, 'Start van de sessie')
+    const a = await newRecordingContext(browser, { width: 1600, height: 1000 })
+    const b = await newRecordingContext(browser, { width: 1600, height: 1000 })
+    const pageA = await joinBoard(a.context, board.links.facilitator, 'Facilitator')
+    const pageB = await joinBoard(b.context, board.links.participant, 'Bram')
+    await panel(pageA).getByRole('button', { name: 'Spelregels' }).click()
+    await pageB.locator('.tl-shape[data-shape-type="note"]', { hasText: 'Veiligheid en vertrouwen' }).waitFor({ timeout: 2000 })
+    expect(await pageB.locator('.tl-shape[data-shape-type="note"]').count()).toBe(6)
+    await pageB.getByText(/Wie zitten er in ons team/).waitFor()
+    if (SCREENSHOTS) await screenshotWholeBoard(pageA, 'spelregels.png')
+    await pageA.keyboard.press('Shift+2')
+    await pageA.getByRole('button', { name: 'Werkvormen ▸' }).click()
+    await panel(pageA).getByRole('button', { name: 'Leefwereldportret' }).click()
+    // Placed in Anna's view, which may lie outside Bram's: present on the board, not necessarily on his screen.
+    await pageB.locator('.tl-shape[data-shape-type="note"]', { hasText: 'Ja, dat ben ik!' }).waitFor({ state: 'attached', timeout: 2000 })
     await a.context.close()
     await b.context.close()
   })

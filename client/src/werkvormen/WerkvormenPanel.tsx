@@ -4,6 +4,7 @@ import { extendAxis } from '@samenbord/shared/werkvormen/tijdlijn/axis'
 import { LANE_PRESETS, LANE_PRESET_IDS, type LanePresetId } from '@samenbord/shared/werkvormen/tijdlijn/lanes'
 import { PersonRegistry } from './personen/PersonRegistry.tsx'
 import { EventForm } from './tijdlijn/EventForm.tsx'
+import { TimelineFilterPanel } from './tijdlijn/TimelineFilterPanel.tsx'
 import { insertTimeline } from './tijdlijn/insert.ts'
 import { GenogramPanel } from './genogram/GenogramPanel.tsx'
 import { insertGenogram } from './genogram/insert.ts'
@@ -11,6 +12,7 @@ import { genogramSymbols } from './genogram/genogram-actions.ts'
 import { ClusterPanel } from './themaclusters/ClusterPanel.tsx'
 import { insertClusters } from './themaclusters/insert.ts'
 import { loadDemoBoard } from './sjablonen/demo-board.ts'
+import { insertLeefwereldportret, insertSpelregels } from './sjablonen/templates.ts'
 import { THEMACLUSTER_TYPE } from './themaclusters/cluster-shapes.ts'
 import { TIJDLIJN_KAART_TYPE, TIJDLIJN_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn/tijdlijn-shapes.ts'
 
@@ -70,6 +72,12 @@ export function WerkvormenPanel() {
           <button type="button" onClick={() => insertClusters(editor)}>
             Themaclusters
           </button>
+          <button type="button" onClick={() => insertSpelregels(editor)}>
+            Spelregels
+          </button>
+          <button type="button" onClick={() => insertLeefwereldportret(editor)}>
+            Leefwereldportret
+          </button>
         </div>
         <button type="button" className="sb-secondary sb-werkvormen__demo" onClick={() => loadDemoBoard(editor)}>
           Voorbeeld: fictief gezin laden
@@ -107,6 +115,7 @@ export function WerkvormenPanel() {
               + Nieuwe gebeurtenis
             </button>
           )}
+          <TimelineFilterPanel lanePreset={timeline.props.lanePreset} lanesSwapped={timeline.props.lanesSwapped} />
           <EventForm timeline={timeline} card={context.card} userName={userName} />
         </section>
       )}

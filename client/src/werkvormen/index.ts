@@ -28,3 +28,4 @@ export function registerWerkvormBehaviour(editor: Editor): () => void {
 }
 
 export { WerkvormenPanel } from './WerkvormenPanel.tsx'
+export { timelineCardVisibility } from './tijdlijn/timeline-filter.ts'
