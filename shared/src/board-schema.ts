@@ -6,7 +6,7 @@
  * A new werkvorm shape or record is added here once; its validators live in `werkvormen/`.
  */
 import { T } from '@tldraw/validate'
-import { EVENT_FIELD_LABELS, TIMELINE_FIELD_LABELS, timelineEventProps, timelineProps } from './werkvormen/tijdlijn/events.ts'
+import { EVENT_FIELD_LABELS, GAP_FIELD_LABELS, TIMELINE_FIELD_LABELS, timelineEventProps, timelineGapProps, timelineProps } from './werkvormen/tijdlijn/events.ts'
 import { type Check, OK, checkWith, fail } from './werkvormen/check.ts'
 import { PERSON_FIELD_LABELS, personPropsValidator, type Person } from './werkvormen/personen/person.ts'
 import { RELATION_FIELD_LABELS, personSymbolProps, relationProps } from './werkvormen/genogram/relations.ts'
@@ -14,6 +14,7 @@ import { clusterFrameProps } from './werkvormen/themaclusters/clusters.ts'
 
 export const TIJDLIJN_SHAPE_TYPE = 'tijdlijn'
 export const TIJDLIJN_KAART_SHAPE_TYPE = 'tijdlijn-kaart'
+export const TIJDLIJN_GAT_SHAPE_TYPE = 'tijdlijn-gat'
 export const PERSON_RECORD_TYPE = 'person'
 export const GENOGRAM_PERSOON_SHAPE_TYPE = 'genogram-persoon'
 export const GENOGRAM_RELATIE_SHAPE_TYPE = 'genogram-relatie'
@@ -35,6 +36,7 @@ export const genogramAnchorProps = { terminal: T.literalEnum('start', 'end') }
 export const werkvormShapeSchemas = {
   [TIJDLIJN_SHAPE_TYPE]: { props: timelineProps },
   [TIJDLIJN_KAART_SHAPE_TYPE]: { props: timelineEventProps },
+  [TIJDLIJN_GAT_SHAPE_TYPE]: { props: timelineGapProps },
   [GENOGRAM_PERSOON_SHAPE_TYPE]: { props: personSymbolProps },
   [GENOGRAM_RELATIE_SHAPE_TYPE]: { props: relationProps },
   [GENOGRAM_LEGENDA_SHAPE_TYPE]: { props: genogramLegendProps },
@@ -97,6 +99,7 @@ export const werkvormRecordValidators = {
 export const boardFieldLabels: Record<string, Record<string, string>> = {
   [TIJDLIJN_SHAPE_TYPE]: TIMELINE_FIELD_LABELS,
   [TIJDLIJN_KAART_SHAPE_TYPE]: EVENT_FIELD_LABELS,
+  [TIJDLIJN_GAT_SHAPE_TYPE]: GAP_FIELD_LABELS,
   [PERSON_RECORD_TYPE]: PERSON_FIELD_LABELS,
   [GENOGRAM_RELATIE_SHAPE_TYPE]: RELATION_FIELD_LABELS,
   [GENOGRAM_PERSOON_SHAPE_TYPE]: { personId: 'persoon', isIndex: 'aangemelde persoon', variant: 'symbool' },

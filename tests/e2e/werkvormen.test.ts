@@ -80,6 +80,15 @@ describe('werkvormen, built together live', () => {
     expect(boxStart.y + boxStart.height).toBeLessThan(axis.y)
     expect(boxLater.y).toBeGreaterThan(axis.y)
 
+    // Anna marks a period the team knows nothing about; Bram sees the band at once.
+    const gapForm = pageA.getByRole('form', { name: 'Informatie ontbreekt' })
+    await pageA.locator('.sb-tijdlijn__header').click()
+    await gapForm.getByLabel('Vanaf').fill('2020')
+    await gapForm.getByLabel('Tot').fill('zomer 2021')
+    await gapForm.getByLabel('Wat weten we niet?').fill('Niemand weet hoe het op school ging')
+    await gapForm.getByRole('button', { name: 'Periode markeren' }).click()
+    await pageB.getByTestId('tijdlijn-gat').getByText('Niemand weet hoe het op school ging').waitFor({ timeout: 2000 })
+
     // Anna looks at experiences only; Bram's screen is untouched by her filter.
     await panel(pageA).getByRole('button', { name: 'Alleen beleving' }).click()
     await card(pageA, 'Start jeugdhulp').waitFor({ state: 'hidden', timeout: 2000 })

@@ -4,6 +4,7 @@ import { extendAxis } from '@samenbord/shared/werkvormen/tijdlijn/axis'
 import { LANE_PRESETS, LANE_PRESET_IDS, type LanePresetId } from '@samenbord/shared/werkvormen/tijdlijn/lanes'
 import { PersonRegistry } from './personen/PersonRegistry.tsx'
 import { EventForm } from './tijdlijn/EventForm.tsx'
+import { GapForm } from './tijdlijn/GapForm.tsx'
 import { TimelineFilterPanel } from './tijdlijn/TimelineFilterPanel.tsx'
 import { insertTimeline } from './tijdlijn/insert.ts'
 import { GenogramPanel } from './genogram/GenogramPanel.tsx'
@@ -117,6 +118,7 @@ export function WerkvormenPanel() {
           )}
           <TimelineFilterPanel lanePreset={timeline.props.lanePreset} lanesSwapped={timeline.props.lanesSwapped} />
           <EventForm timeline={timeline} card={context.card} userName={userName} />
+          {!context.card && <GapForm timeline={timeline} userName={userName} />}
         </section>
       )}
       {(clusterContext || (!timeline && hasClusters && !hasGenogram)) && <ClusterPanel />}

@@ -4,6 +4,7 @@ import { werkvormRecordValidators } from '@samenbord/shared/board-schema'
 import { registerTimelineLayout } from './tijdlijn/timeline-layout.ts'
 import { TijdlijnKaartShapeUtil } from './tijdlijn/TijdlijnKaartShapeUtil.tsx'
 import { TijdlijnShapeUtil } from './tijdlijn/TijdlijnShapeUtil.tsx'
+import { TijdlijnGatShapeUtil } from './tijdlijn/TijdlijnGatShapeUtil.tsx'
 import { GenogramAnkerBindingUtil } from './genogram/GenogramAnkerBindingUtil.ts'
 import { GenogramLegendaShapeUtil } from './genogram/GenogramLegendaShapeUtil.tsx'
 import { GenogramPersoonShapeUtil } from './genogram/GenogramPersoonShapeUtil.tsx'
@@ -13,6 +14,7 @@ import { GenogramRelatieShapeUtil } from './genogram/GenogramRelatieShapeUtil.ts
 export const werkvormShapeUtils = [
   TijdlijnShapeUtil,
   TijdlijnKaartShapeUtil,
+  TijdlijnGatShapeUtil,
   GenogramPersoonShapeUtil,
   GenogramRelatieShapeUtil,
   GenogramLegendaShapeUtil,

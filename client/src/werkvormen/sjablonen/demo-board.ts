@@ -9,6 +9,7 @@ import { GENOGRAM_LEGENDA_TYPE } from '../genogram/GenogramLegendaShapeUtil.tsx'
 import { THEMACLUSTER_TYPE } from '../themaclusters/cluster-shapes.ts'
 import { initialCardY, TIJDLIJN_KAART_TYPE, TIJDLIJN_TYPE, type TijdlijnShape } from '../tijdlijn/tijdlijn-shapes.ts'
 import { relayoutTimeline } from '../tijdlijn/timeline-layout.ts'
+import { TIJDLIJN_GAT_TYPE } from '../tijdlijn/TijdlijnGatShapeUtil.tsx'
 import type { TLVoteRecord } from '../themaclusters/cluster-shapes.ts'
 
 /** tldraw ids for the demo's plain ids (fixed, so loading twice is detected). */
@@ -51,6 +52,17 @@ export function loadDemoBoard(editor: Editor): boolean {
         },
       })
     }
+    for (const gap of demo.gaps) {
+      editor.createShape({
+        id: shapeId(gap.id),
+        type: TIJDLIJN_GAT_TYPE,
+        parentId: timelineId,
+        x: 0,
+        y: 0,
+        props: { ...gap.props, from: mapDate(gap.props.from), to: mapDate(gap.props.to) },
+      })
+    }
+    editor.sendToBack(demo.gaps.map((g) => shapeId(g.id)))
     relayoutTimeline(editor, timelineId)
     const timeline = editor.getShapePageBounds(timelineId)!
 

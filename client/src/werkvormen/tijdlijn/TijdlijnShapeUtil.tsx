@@ -35,7 +35,7 @@ export class TijdlijnShapeUtil extends ShapeUtil<TijdlijnShape> {
     return false
   }
   override canReceiveNewChildrenOfType(_shape: TijdlijnShape, type: string) {
-    return type === 'tijdlijn-kaart'
+    return type === 'tijdlijn-kaart' || type === 'tijdlijn-gat'
   }
 
   override onResize(shape: TijdlijnShape, info: TLResizeInfo<TijdlijnShape>) {

@@ -1,9 +1,10 @@
 import type { Editor, TLShape, TLShapeId, TLShapePartial } from 'tldraw'
-import { axisWidth, type TimelineAxis } from '@samenbord/shared/werkvormen/tijdlijn/axis'
+import { axisWidth, xForDate, type TimelineAxis } from '@samenbord/shared/werkvormen/tijdlijn/axis'
 import { resolveDate } from '@samenbord/shared/werkvormen/tijdlijn/dates'
 import { DEFAULT_EVENT_SIZE } from '@samenbord/shared/werkvormen/tijdlijn/events'
 import { layoutTimeline, type LayoutCard } from '@samenbord/shared/werkvormen/tijdlijn/layout'
 import { getPersons, toPerson } from '../personen/person-record.ts'
+import { TIJDLIJN_GAT_TYPE, type TijdlijnGatShape } from './TijdlijnGatShapeUtil.tsx'
 import { AXIS_BAND, axisLineY, TIJDLIJN_KAART_TYPE, TIJDLIJN_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn-shapes.ts'
 
 const GAP = 16
@@ -15,6 +16,9 @@ function isTijdlijn(shape: TLShape | undefined): shape is TijdlijnShape {
 function isKaart(shape: TLShape | undefined): shape is TijdlijnKaartShape {
   return shape?.type === TIJDLIJN_KAART_TYPE
 }
+function isGat(shape: TLShape | undefined): shape is TijdlijnGatShape {
+  return shape?.type === TIJDLIJN_GAT_TYPE
+}
 
 /**
  * Puts every card of a timeline at its date and in its lane, without overlaps. Every client runs
@@ -25,7 +29,9 @@ export function relayoutTimeline(editor: Editor, timelineId: TLShapeId): void {
   const timeline = editor.getShape(timelineId)
   if (!isTijdlijn(timeline)) return
   const persons = getPersons(editor).map(toPerson)
-  const cards = editor.getSortedChildIdsForParent(timeline.id).map((id) => editor.getShape(id)).filter(isKaart)
+  const children = editor.getSortedChildIdsForParent(timeline.id).map((id) => editor.getShape(id))
+  const cards = children.filter(isKaart)
+  const gaps = children.filter(isGat)
   const lineY = axisLineY(timeline)
 
   // Cards dragged across the axis line move to the other lane.
@@ -69,14 +75,27 @@ export function relayoutTimeline(editor: Editor, timelineId: TLShapeId): void {
     .filter(({ card, at }) => Math.abs(card.x - at.x) > 0.5 || Math.abs(card.y - (at.y + newLineY)) > 0.5)
     .map(({ card, at }) => ({ id: card.id, type: TIJDLIJN_KAART_TYPE, x: at.x, y: at.y + newLineY }))
 
+  // A gap spans its period across both lanes.
+  const gapUpdates: TLShapePartial<TijdlijnGatShape>[] = []
+  for (const gap of gaps) {
+    const from = resolveDate(gap.props.from, persons)
+    const to = resolveDate(gap.props.to, persons)
+    if (!from.ok || !to.ok) continue
+    const x = xForDate(axis, from.start)
+    const w = Math.max(20, xForDate(axis, to.end) - x)
+    if (Math.abs(gap.x - x) > 0.5 || gap.y !== 0 || Math.abs(gap.props.w - w) > 0.5 || gap.props.h !== h) {
+      gapUpdates.push({ id: gap.id, type: TIJDLIJN_GAT_TYPE, x, y: 0, props: { w, h } })
+    }
+  }
+
   const axisChanged = axis.startYear !== timeline.props.startYear || axis.endYear !== timeline.props.endYear
   const w = axisWidth(axis)
   const timelineUpdate: TLShapePartial<TijdlijnShape>[] =
     axisChanged || h !== timeline.props.h || w !== timeline.props.w
       ? [{ id: timeline.id, type: TIJDLIJN_TYPE, props: { startYear: axis.startYear, endYear: axis.endYear, w, h } }]
       : []
-  if (!moves.length && !laneFixes.length && !timelineUpdate.length) return
-  editor.run(() => editor.updateShapes<TLShape>([...timelineUpdate, ...laneFixes, ...moves]), { history: 'ignore' })
+  if (!moves.length && !laneFixes.length && !timelineUpdate.length && !gapUpdates.length) return
+  editor.run(() => editor.updateShapes<TLShape>([...timelineUpdate, ...laneFixes, ...moves, ...gapUpdates]), { history: 'ignore' })
 }
 
 /** Re-lays out a timeline whenever this client changes it or one of its cards. */
@@ -95,7 +114,7 @@ export function registerTimelineLayout(editor: Editor): () => void {
     for (const id of ids) relayoutTimeline(editor, id)
   }
   const schedule = (shape: TLShape | undefined) => {
-    const timelineId = isTijdlijn(shape) ? shape.id : isKaart(shape) ? (shape.parentId as TLShapeId) : null
+    const timelineId = isTijdlijn(shape) ? shape.id : isKaart(shape) || isGat(shape) ? (shape.parentId as TLShapeId) : null
     if (!timelineId) return
     pending.add(timelineId)
     timer ??= setTimeout(flush, 0)
