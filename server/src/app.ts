@@ -65,6 +65,8 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   const app = Fastify({
     logger: loggerOptions(opts.logger),
     bodyLimit: 64 * 1024,
+    // Behind a reverse proxy request.ip is the client's (X-Forwarded-For), for the limits per address.
+    trustProxy: config.trustProxy,
     // Strict input: a number is not a title. (Fastify's default would coerce 42 to "42".)
     ajv: { customOptions: { coerceTypes: false } },
   })

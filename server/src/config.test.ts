@@ -82,7 +82,61 @@ describe('loadConfig', () => {
     })
   })
 
+  it('has limits, retention and scale-out defaults, and reads them', () => {
+    const defaults = loadConfig({ DATA_DIR: tempDir() })
+    expect(defaults.limits).toEqual({
+      maxMessagesPerSecond: 300,
+      messageBurst: 600,
+      maxConnectionsPerBoard: 100,
+      maxConnectionsPerIp: 200,
+      maxBoards: 100_000,
+      maxDocsPerBoard: 100,
+      maxBufferedBytes: 16 * 1024 * 1024,
+    })
+    expect(defaults).toMatchObject({ retentionDays: 90, retentionSweepMs: 3_600_000, databaseUrl: null, databaseSchema: 'public', redisUrl: null, trustProxy: false })
+    const set = loadConfig({
+      DATA_DIR: tempDir(),
+      MAX_MESSAGES_PER_SECOND: '50',
+      MESSAGE_BURST: '70',
+      MAX_CONNECTIONS_PER_BOARD: '3',
+      MAX_CONNECTIONS_PER_IP: '4',
+      MAX_BOARDS: '5',
+      MAX_DOCS_PER_BOARD: '6',
+      MAX_BUFFERED_BYTES: '65536',
+      RETENTION_DAYS: '30',
+      RETENTION_SWEEP_MS: '60000',
+      DATABASE_URL: 'postgres://u@db:5432/sb',
+      DATABASE_SCHEMA: 'samenbord',
+      REDIS_URL: 'redis://cache:6379',
+      TRUST_PROXY: 'true',
+    })
+    expect(set.limits).toEqual({
+      maxMessagesPerSecond: 50,
+      messageBurst: 70,
+      maxConnectionsPerBoard: 3,
+      maxConnectionsPerIp: 4,
+      maxBoards: 5,
+      maxDocsPerBoard: 6,
+      maxBufferedBytes: 65536,
+    })
+    expect(set).toMatchObject({
+      retentionDays: 30,
+      retentionSweepMs: 60000,
+      databaseUrl: 'postgres://u@db:5432/sb',
+      databaseSchema: 'samenbord',
+      redisUrl: 'redis://cache:6379',
+      trustProxy: true,
+    })
+    expect(loadConfig({ DATA_DIR: tempDir(), TRUST_PROXY: '10.0.0.1, 10.0.0.2' }).trustProxy).toEqual(['10.0.0.1', '10.0.0.2'])
+    expect(loadConfig({ DATA_DIR: tempDir(), MAX_MESSAGES_PER_SECOND: '1000' }).limits.messageBurst).toBe(2000)
+  })
+
   it.each([
+    ['MAX_MESSAGES_PER_SECOND', '0', /MAX_MESSAGES_PER_SECOND/],
+    ['RETENTION_DAYS', 'nooit', /RETENTION_DAYS/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL/],
+    ['DATABASE_SCHEMA', 'Drop Table', /DATABASE_SCHEMA/],
+    ['REDIS_URL', 'http://x', /REDIS_URL/],
     ['PORT', 'abc', /PORT/],
     ['PORT', '70000', /PORT/],
     ['PORT', '-1', /PORT/],

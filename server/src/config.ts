@@ -34,6 +34,11 @@ export interface Config {
   databaseSchema: string
   /** redis://… : fan-out between several relay instances. */
   redisUrl: string | null
+  /**
+   * Behind a reverse proxy: trust X-Forwarded-For from it, so limits per address see the
+   * client's address. true = trust any hop; a list = only these proxy addresses.
+   */
+  trustProxy: boolean | string[]
 }
 
 /** Abuse and capacity limits; every one is an environment variable (see README). */
@@ -109,8 +114,16 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: readDatabaseUrl(env),
     databaseSchema: readSchema(env),
     redisUrl: readRedisUrl(env),
+    trustProxy: readTrustProxy(env),
     retentionSweepMs: readInteger(env, 'RETENTION_SWEEP_MS', 60 * 60 * 1000, 1000, 7 * 24 * 60 * 60 * 1000),
   }
+}
+
+function readTrustProxy(env: Env): boolean | string[] {
+  const raw = readString(env, 'TRUST_PROXY')
+  if (raw === undefined || raw === 'false') return false
+  if (raw === 'true') return true
+  return raw.split(',').map((part) => part.trim()).filter(Boolean)
 }
 
 function readSchema(env: Env): string {

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import * as Y from 'yjs'
+import WebSocket from 'ws'
 import { CloseCode } from '@samenbord/shared'
 import {
   connectClient,
   createBoard,
   disposeAll,
   frame,
+  onDispose,
   openRawSocket,
   sendFrame,
   sleep,
@@ -83,6 +84,22 @@ describe('limits', () => {
     const third = connectClient(server.wsUrl, two.id, two.tokens.participant)
     expect(await waitForFinalClose(third)).toEqual({ code: CloseCode.rateLimited, reason: 'te veel verbindingen vanaf dit adres' })
     await stillSync('after-ip-refusal')
+  })
+
+  it('behind a trusted proxy, counts connections per client address from X-Forwarded-For', async () => {
+    const server = await startServer({ env: { MAX_CONNECTIONS_PER_IP: '1', TRUST_PROXY: 'true' } })
+    const board = await createBoard(server.httpUrl)
+    const open = (address: string) =>
+      new Promise<{ code: number; reason: string } | 'open'>((resolve) => {
+        const ws = new WebSocket(`${server.wsUrl}/${board.id}?token=${board.tokens.participant}`, { headers: { 'x-forwarded-for': address } })
+        ws.on('error', () => {})
+        onDispose(() => ws.terminate())
+        ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))
+        ws.once('open', () => setTimeout(() => resolve('open'), 200))
+      })
+    expect(await open('203.0.113.1')).toBe('open')
+    expect(await open('203.0.113.2')).toBe('open')
+    expect(await open('203.0.113.1')).toEqual({ code: CloseCode.rateLimited, reason: 'te veel verbindingen vanaf dit adres' })
   })
 
   it('refuses new boards beyond MAX_BOARDS with 507 and a JSON error', async () => {
