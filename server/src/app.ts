@@ -75,9 +75,19 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
   await app.register(securityPlugin, { publicUrl, hsts: config.publicUrl.startsWith('https:') })
 
   const store =
-    opts.store ?? (config.databaseUrl ? await PostgresDocumentStore.open(config.databaseUrl, { schema: config.databaseSchema }) : undefined)
+    opts.store ??
+    (config.databaseUrl
+      ? await PostgresDocumentStore.open(config.databaseUrl, { schema: config.databaseSchema }).catch((error: Error) => {
+          throw new Error(`PostgreSQL (DATABASE_URL) niet bereikbaar: ${error.message}`)
+        })
+      : undefined)
   const bus = config.redisUrl
-    ? await RedisBus.connect(config.redisUrl, (error) => app.log.warn({ err: { message: error.message } }, 'redis fan-out error'))
+    ? await RedisBus.connect(config.redisUrl, (error) => app.log.warn({ err: { message: error.message } }, 'redis fan-out error')).catch(
+        async (error: Error) => {
+          await store?.close()
+          throw new Error(`Redis (REDIS_URL) niet bereikbaar: ${error.message}`)
+        },
+      )
     : null
   await app.register(storagePlugin, { dataDir: config.dataDir, ...(store ? { store } : {}) })
   await app.register(authPlugin, {

@@ -137,6 +137,7 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL/],
     ['DATABASE_SCHEMA', 'Drop Table', /DATABASE_SCHEMA/],
     ['REDIS_URL', 'http://x', /REDIS_URL/],
+    ['REDIS_URL', 'redis://cache:6379', /REDIS_URL needs DATABASE_URL/],
     ['PORT', 'abc', /PORT/],
     ['PORT', '70000', /PORT/],
     ['PORT', '-1', /PORT/],

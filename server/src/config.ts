@@ -97,6 +97,10 @@ export function loadConfig(env: Env = process.env): Config {
     maxBufferedBytes: readInteger(env, 'MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
   }
 
+  if (readString(env, 'REDIS_URL') !== undefined && readString(env, 'DATABASE_URL') === undefined) {
+    throw new Error('REDIS_URL needs DATABASE_URL: several instances must share one PostgreSQL store')
+  }
+
   return {
     port,
     host,

@@ -13,7 +13,14 @@ try {
   process.exit(1)
 }
 
-const app = await buildApp(config, { logger: true })
+let app: Awaited<ReturnType<typeof buildApp>>
+try {
+  app = await buildApp(config, { logger: true })
+} catch (error) {
+  // E.g. PostgreSQL or Redis unreachable: say which, without a stack trace.
+  console.error(`Samenbord kan niet starten: ${(error as Error).message}`)
+  process.exit(1)
+}
 
 let stopping = false
 async function stop(signal: string): Promise<void> {

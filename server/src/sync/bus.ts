@@ -57,7 +57,13 @@ export class RedisBus implements RoomBus {
 
   static async connect(url: string, onError: (error: Error) => void = () => {}): Promise<RedisBus> {
     const bus = new RedisBus(url, onError)
-    await Promise.all([bus.pub.connect(), bus.sub.connect()])
+    try {
+      await Promise.all([bus.pub.connect(), bus.sub.connect()])
+    } catch (error) {
+      bus.pub.disconnect()
+      bus.sub.disconnect()
+      throw error
+    }
     return bus
   }
 
