@@ -1,4 +1,8 @@
+import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { REPO_ROOT } from '../integration/helpers.ts'
+
+export const CLIENT_DIR = join(REPO_ROOT, 'client/dist')
 
 /** Debian's Chromium, never a downloaded one; the flags keep it off the network. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'

@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path'
 import { REPO_ROOT, disposeAll, startServer } from '../integration/helpers.ts'
-import { joinBoard, launchChromium, newRecordingContext } from './browser.ts'
+import { CLIENT_DIR, joinBoard, launchChromium, newRecordingContext } from './browser.ts'
 
 const DOCS = join(REPO_ROOT, 'docs')
-const server = await startServer({ env: { CLIENT_DIR: join(REPO_ROOT, 'client/dist') } })
+const server = await startServer({ env: { CLIENT_DIR } })
 const browser = await launchChromium()
 try {
   const facilitator = await newRecordingContext(browser)
@@ -26,22 +26,22 @@ try {
   const pageB = await joinBoard(other.context, participantLink, 'Bram (vader)')
 
   await pageA.keyboard.press('r')
-  await pageA.mouse.move(260, 260)
+  await pageA.mouse.move(560, 260)
   await pageA.mouse.down()
-  await pageA.mouse.move(480, 380, { steps: 6 })
+  await pageA.mouse.move(780, 380, { steps: 6 })
   await pageA.mouse.up()
   await pageA.keyboard.press('t')
-  await pageA.mouse.click(300, 460)
+  await pageA.mouse.click(600, 460)
   await pageA.waitForFunction(() => document.activeElement?.getAttribute('contenteditable') === 'true')
   await pageA.keyboard.type('Start hulpverlening, 2023')
   await pageA.keyboard.press('Escape')
   await pageB.keyboard.press('n')
-  await pageB.mouse.click(680, 320)
+  await pageB.mouse.click(980, 320)
   await pageB.waitForFunction(() => document.activeElement?.getAttribute('contenteditable') === 'true')
   await pageB.keyboard.type('We voelden ons niet gehoord')
   await pageB.keyboard.press('Escape')
-  await pageA.mouse.move(560, 520, { steps: 4 })
-  await pageB.mouse.move(760, 560, { steps: 4 })
+  await pageA.mouse.move(860, 520, { steps: 4 })
+  await pageB.mouse.move(1060, 560, { steps: 4 })
   await pageB.waitForTimeout(800)
   await pageB.screenshot({ path: join(DOCS, 'board-two-people.png') })
   console.log('screenshots written to docs/')

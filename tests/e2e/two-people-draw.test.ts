@@ -1,29 +1,14 @@
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { REPO_ROOT, disposeAll, startServer, type TestServer } from '../integration/helpers.ts'
-import { foreignRequests, joinBoard, launchChromium, newRecordingContext } from './browser.ts'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { startServer } from '../integration/helpers.ts'
+import { CLIENT_DIR, foreignRequests, joinBoard, newRecordingContext } from './browser.ts'
+import { useServerAndBrowser } from './stage.ts'
 
-const CLIENT_DIR = join(REPO_ROOT, 'client/dist')
-
-let server: TestServer
-let browser: Browser
-
-beforeAll(async () => {
-  if (!existsSync(join(CLIENT_DIR, 'index.html'))) throw new Error('client/dist is missing: run `pnpm build` first')
-  server = await startServer({ env: { CLIENT_DIR } })
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await disposeAll()
-})
+const stage = useServerAndBrowser()
 
 /** Creates a board through the start page, as a facilitator would, and returns its links. */
 async function createBoardThroughStartPage(page: Page, title: string) {
-  await page.goto(server.httpUrl)
+  await page.goto(stage.server.httpUrl)
   await page.getByLabel(/Titel van het bord/).fill(title)
   await page.getByRole('button', { name: 'Bord maken' }).click()
   const linkOf = (role: string) => page.getByLabel(role, { exact: true }).inputValue()
@@ -52,11 +37,11 @@ const textShape = (page: Page, text: string) => page.locator('.tl-shape[data-sha
 
 describe('two people on one board', () => {
   it('draw together live, see each other, keep everything after reload, and talk to no other host', async () => {
-    const anna = await newRecordingContext(browser)
-    const bram = await newRecordingContext(browser)
+    const anna = await newRecordingContext(stage.browser)
+    const bram = await newRecordingContext(stage.browser)
     const links = await createBoardThroughStartPage(await anna.context.newPage(), 'MDO gezin Jansen')
     // The start page was opened on 127.0.0.1, the links name localhost: both are this server.
-    const ownOrigins = [server.httpUrl, new URL(links.participant).origin]
+    const ownOrigins = [stage.server.httpUrl, new URL(links.participant).origin]
 
     const pageA = await joinBoard(anna.context, links.participant, 'Anna')
     const pageB = await joinBoard(bram.context, links.participant, 'Bram')
@@ -87,8 +72,8 @@ describe('two people on one board', () => {
   })
 
   it('give a viewer the live board without editing tools, and refuse what the viewer draws', async () => {
-    const host = await newRecordingContext(browser)
-    const watcher = await newRecordingContext(browser)
+    const host = await newRecordingContext(stage.browser)
+    const watcher = await newRecordingContext(stage.browser)
     const links = await createBoardThroughStartPage(await host.context.newPage(), 'Gedeeld scherm')
     const pageA = await joinBoard(host.context, links.participant, 'Anna')
     const viewer = await joinBoard(watcher.context, links.viewer, 'Scherm')
@@ -109,19 +94,19 @@ describe('two people on one board', () => {
   })
 
   it('keep edits made while the server is away and deliver them after it returns', async () => {
-    const anna = await newRecordingContext(browser)
-    const bram = await newRecordingContext(browser)
+    const anna = await newRecordingContext(stage.browser)
+    const bram = await newRecordingContext(stage.browser)
     const links = await createBoardThroughStartPage(await anna.context.newPage(), 'Verbinding kwijt')
     const pageA = await joinBoard(anna.context, links.participant, 'Anna')
     const pageB = await joinBoard(bram.context, links.participant, 'Bram')
 
-    const { port, dataDir } = server
-    await server.close()
+    const { port, dataDir } = stage.server
+    await stage.server.close()
     await pageB.getByRole('status', { name: /Opnieuw verbinden|Offline/ }).waitFor({ timeout: 5000 })
     await drawRectangle(pageB, [500, 300], [650, 400])
     expect(await geoShapes(pageB).count()).toBe(1)
 
-    server = await startServer({ dataDir, env: { CLIENT_DIR }, port })
+    stage.server = await startServer({ dataDir, env: { CLIENT_DIR }, port })
     await pageB.getByRole('status', { name: /Verbonden/ }).waitFor({ timeout: 10_000 })
     await geoShapes(pageA).first().waitFor({ timeout: 10_000 })
     await anna.context.close()
@@ -129,7 +114,7 @@ describe('two people on one board', () => {
   })
 
   it('explain a broken link instead of showing an empty board', async () => {
-    const { context } = await newRecordingContext(browser)
+    const { context } = await newRecordingContext(stage.browser)
     const links = await createBoardThroughStartPage(await context.newPage(), 'Kapotte link')
     const page = await context.newPage()
     await page.goto(links.participant.replace(/token=(.)/, (_, first: string) => `token=${first === 'A' ? 'B' : 'A'}`))
@@ -140,7 +125,7 @@ describe('two people on one board', () => {
   })
 
   it('speak Dutch by default and English on request, in our panel and in the tldraw menus', async () => {
-    const { context } = await newRecordingContext(browser)
+    const { context } = await newRecordingContext(stage.browser)
     const links = await createBoardThroughStartPage(await context.newPage(), 'Taalkeuze')
     const page = await joinBoard(context, links.participant, 'Sanne')
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('nl')

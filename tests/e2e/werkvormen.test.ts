@@ -1,26 +1,12 @@
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { REPO_ROOT, createBoard, disposeAll, startServer, type TestServer } from '../integration/helpers.ts'
-import { joinBoard, launchChromium, newRecordingContext } from './browser.ts'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { REPO_ROOT, createBoard } from '../integration/helpers.ts'
+import { joinBoard, newRecordingContext } from './browser.ts'
+import { useServerAndBrowser } from './stage.ts'
 
-const CLIENT_DIR = join(REPO_ROOT, 'client/dist')
 const SCREENSHOTS = process.env.SAMENBORD_SCREENSHOTS ? join(REPO_ROOT, 'docs') : null
-
-let server: TestServer
-let browser: Browser
-
-beforeAll(async () => {
-  if (!existsSync(join(CLIENT_DIR, 'index.html'))) throw new Error('client/dist is missing: run `pnpm build` first')
-  server = await startServer({ env: { CLIENT_DIR } })
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await disposeAll()
-})
+const stage = useServerAndBrowser()
 
 const panel = (page: Page) => page.getByRole('complementary', { name: 'Werkvormen' })
 
@@ -51,9 +37,9 @@ const card = (page: Page, text: string) => page.locator('.tl-shape[data-shape-ty
 
 describe('werkvormen, built together live', () => {
   it('a tijdlijn: one person adds people and dated moments, the other sees them at their date and adds an age-based one', async () => {
-    const board = await createBoard(server.httpUrl, 'Tijdlijn gezin Jansen')
-    const a = await newRecordingContext(browser, { width: 1600, height: 1000 })
-    const b = await newRecordingContext(browser, { width: 1600, height: 1000 })
+    const board = await createBoard(stage.server.httpUrl, 'Tijdlijn gezin Jansen')
+    const a = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
+    const b = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
     const pageA = await joinBoard(a.context, board.links.participant, 'Anna')
     const pageB = await joinBoard(b.context, board.links.participant, 'Bram')
 
@@ -106,9 +92,9 @@ describe('werkvormen, built together live', () => {
   })
 
   it('a geno-sociogram: a couple and their child drawn in one page appear in the other, and lines follow a person who is moved', async () => {
-    const board = await createBoard(server.httpUrl, 'Genogram gezin Jansen')
-    const a = await newRecordingContext(browser, { width: 1600, height: 1000 })
-    const b = await newRecordingContext(browser, { width: 1600, height: 1000 })
+    const board = await createBoard(stage.server.httpUrl, 'Genogram gezin Jansen')
+    const a = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
+    const b = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
     const pageA = await joinBoard(a.context, board.links.participant, 'Anna')
     const pageB = await joinBoard(b.context, board.links.participant, 'Bram')
 
@@ -168,9 +154,9 @@ describe('werkvormen, built together live', () => {
   })
 
   it('themaclusters: a note written in a theme is counted on the other screen, and dots stop at the budget', async () => {
-    const board = await createBoard(server.httpUrl, 'Thema’s gezin Jansen')
-    const a = await newRecordingContext(browser, { width: 1600, height: 1000 })
-    const b = await newRecordingContext(browser, { width: 1600, height: 1000 })
+    const board = await createBoard(stage.server.httpUrl, 'Thema’s gezin Jansen')
+    const a = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
+    const b = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
     const pageA = await joinBoard(a.context, board.links.participant, 'Anna')
     const pageB = await joinBoard(b.context, board.links.participant, 'Bram')
 
@@ -202,9 +188,9 @@ describe('werkvormen, built together live', () => {
   })
 
   it('the demo board: a fictional family with all werkvormen appears on both screens', async () => {
-    const board = await createBoard(server.httpUrl, 'Voorbeeld: Lotte en haar gezin')
-    const a = await newRecordingContext(browser, { width: 1600, height: 1000 })
-    const b = await newRecordingContext(browser, { width: 1600, height: 1000 })
+    const board = await createBoard(stage.server.httpUrl, 'Voorbeeld: Lotte en haar gezin')
+    const a = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
+    const b = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
     const pageA = await joinBoard(a.context, board.links.facilitator, 'Facilitator')
     const pageB = await joinBoard(b.context, board.links.viewer, 'Scherm')
     await panel(pageA).getByRole('button', { name: /fictief gezin/ }).click()
@@ -220,9 +206,9 @@ describe('werkvormen, built together live', () => {
   })
 
   it('templates: a spelregels frame and a leefwereldportret placed by one person appear for the other', async () => {
-    const board = await createBoard(server.httpUrl, 'Start van de sessie')
-    const a = await newRecordingContext(browser, { width: 1600, height: 1000 })
-    const b = await newRecordingContext(browser, { width: 1600, height: 1000 })
+    const board = await createBoard(stage.server.httpUrl, 'Start van de sessie')
+    const a = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
+    const b = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
     const pageA = await joinBoard(a.context, board.links.facilitator, 'Facilitator')
     const pageB = await joinBoard(b.context, board.links.participant, 'Bram')
     await panel(pageA).getByRole('button', { name: 'Spelregels' }).click()
@@ -230,8 +216,6 @@ describe('werkvormen, built together live', () => {
     expect(await pageB.locator('.tl-shape[data-shape-type="note"]').count()).toBe(6)
     await pageB.getByText(/Wie zitten er in ons team/).waitFor()
     if (SCREENSHOTS) await screenshotWholeBoard(pageA, 'spelregels.png')
-    await pageA.keyboard.press('Shift+2')
-    await pageA.getByRole('button', { name: 'Werkvormen ▸' }).click()
     await panel(pageA).getByRole('button', { name: 'Leefwereldportret' }).click()
     // Placed in Anna's view, which may lie outside Bram's: present on the board, not necessarily on his screen.
     await pageB.locator('.tl-shape[data-shape-type="note"]', { hasText: 'Ja, dat ben ik!' }).waitFor({ state: 'attached', timeout: 2000 })
@@ -247,6 +231,7 @@ async function screenshotWholeBoard(page: Page, file: string) {
   await page.keyboard.press('Shift+1')
   await page.waitForTimeout(500)
   await page.screenshot({ path: join(SCREENSHOTS!, file) })
+  await page.getByRole('button', { name: 'Werkvormen ▸' }).click()
 }
 
 const symbol = (page: Page, name: string) => page.locator('.tl-shape[data-shape-type="genogram-persoon"]', { hasText: name })
