@@ -201,6 +201,22 @@ describe('werkvormen, built together live', () => {
     await pageB.keyboard.press('Shift+1')
     await pageB.waitForTimeout(500)
     if (SCREENSHOTS) await pageB.screenshot({ path: join(SCREENSHOTS, 'demo-bord.png') })
+
+    // The facilitator switches everyone to the krachtenveld: Lotte, network and professionals remain.
+    await panel(pageA).getByLabel('Weergave voor iedereen').selectOption({ label: 'Krachtenveld' })
+    await expect.poll(() => pageB.locator('.tl-shape[data-shape-type="genogram-persoon"]:visible').count(), { timeout: 3000 }).toBe(7)
+    expect(await pageB.locator('[data-relation="koppel:gescheiden"]:visible').count()).toBe(0)
+    await panel(pageA).getByLabel('Weergave voor iedereen').selectOption({ label: 'Iedereen' })
+    await expect.poll(() => pageB.locator('.tl-shape[data-shape-type="genogram-persoon"]:visible').count(), { timeout: 3000 }).toBe(15)
+
+    // A disputed card is not deleted: the objection stays on the board.
+    const disputed = card(pageA, 'Overdracht van wijkteam')
+    await disputed.scrollIntoViewIfNeeded()
+    await pageA.keyboard.press('Shift+1')
+    await disputed.click()
+    await pageA.keyboard.press('Delete')
+    await panel(pageA).getByRole('alert').getByText(/betwist en blijft staan/).waitFor()
+    expect(await card(pageB, 'Overdracht van wijkteam').count()).toBe(1)
     await a.context.close()
     await b.context.close()
   })

@@ -10,7 +10,7 @@ import { NamePrompt } from './NamePrompt.tsx'
 import { BoardStatusContext, BoardStatusPanel } from './BoardStatusPanel.tsx'
 import { createBoardIdentity, rememberedName, rememberName } from './identity.ts'
 import { useBoardSession } from './useBoardSession.ts'
-import { registerWerkvormBehaviour, timelineCardVisibility, werkvormBindingUtils, werkvormShapeUtils, WerkvormenPanel } from '../werkvormen/index.ts'
+import { registerWerkvormBehaviour, werkvormBindingUtils, werkvormVisibility, werkvormShapeUtils, WerkvormenPanel } from '../werkvormen/index.ts'
 
 // Fonts, icons and tldraw's translations are bundled by Vite and served by our own server.
 const assetUrls = getAssetUrlsByImport()
@@ -96,7 +96,7 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
           components={components}
           shapeUtils={werkvormShapeUtils}
           bindingUtils={werkvormBindingUtils}
-          getShapeVisibility={timelineCardVisibility}
+          getShapeVisibility={werkvormVisibility}
           onMount={(editor) => {
             nameFirstPage(editor, t.firstPageName)
             return registerWerkvormBehaviour(editor)

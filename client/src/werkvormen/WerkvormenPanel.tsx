@@ -1,10 +1,11 @@
 import { useState } from 'react'
 import { useEditor, useValue, type TLShape } from 'tldraw'
-import { extendAxis } from '@samenbord/shared/werkvormen/tijdlijn/axis'
+import { extendAxis, MAX_PIXELS_PER_YEAR, MIN_PIXELS_PER_YEAR } from '@samenbord/shared/werkvormen/tijdlijn/axis'
 import { LANE_PRESETS, LANE_PRESET_IDS, type LanePresetId } from '@samenbord/shared/werkvormen/tijdlijn/lanes'
 import { PersonRegistry } from './personen/PersonRegistry.tsx'
 import { EventForm } from './tijdlijn/EventForm.tsx'
 import { GapForm } from './tijdlijn/GapForm.tsx'
+import { deletionRefusal } from './tijdlijn/keep-contested.ts'
 import { TimelineFilterPanel } from './tijdlijn/TimelineFilterPanel.tsx'
 import { insertTimeline } from './tijdlijn/insert.ts'
 import { GenogramPanel } from './genogram/GenogramPanel.tsx'
@@ -46,6 +47,7 @@ export function WerkvormenPanel() {
   )
   const hasGenogram = useValue('has genogram', () => genogramSymbols(editor).length > 0 || editor.getCurrentPageShapes().some((s) => s.type === 'genogram-legenda'), [editor])
   const [open, setOpen] = useState(true)
+  const refusal = useValue('deletion refusal', () => deletionRefusal.get(), [])
   if (readOnly) return null
   if (!open) {
     return (
@@ -55,12 +57,27 @@ export function WerkvormenPanel() {
     )
   }
   const timeline = context?.timeline
+  const setScale = (pixelsPerYear: number) =>
+    timeline &&
+    editor.updateShape({
+      id: timeline.id,
+      type: TIJDLIJN_TYPE,
+      props: { pixelsPerYear: Math.round(Math.min(MAX_PIXELS_PER_YEAR, Math.max(MIN_PIXELS_PER_YEAR, pixelsPerYear))) },
+    })
   const setPreset = (lanePreset: LanePresetId) => timeline && editor.updateShape({ id: timeline.id, type: TIJDLIJN_TYPE, props: { lanePreset } })
   return (
     <aside className="sb-werkvormen" aria-label="Werkvormen" onPointerDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
       <button type="button" className="sb-link-button sb-werkvormen__close" aria-expanded="true" onClick={() => setOpen(false)}>
         ◂ Paneel inklappen
       </button>
+      {refusal && (
+        <p role="alert" className="sb-error">
+          {refusal}{' '}
+          <button type="button" className="sb-link-button" onClick={() => deletionRefusal.set(null)}>
+            Sluiten
+          </button>
+        </p>
+      )}
       <section aria-labelledby="insert-heading">
         <h3 id="insert-heading">Werkvorm toevoegen</h3>
         <div className="sb-werkvormen__insert">
@@ -109,6 +126,14 @@ export function WerkvormenPanel() {
               onClick={() => editor.updateShape({ id: timeline.id, type: TIJDLIJN_TYPE, props: extendAxis(timeline.props, 'end') })}
             >
               Verlengen ▶
+            </button>
+          </div>
+          <div className="sb-form__row">
+            <button type="button" className="sb-secondary" onClick={() => setScale(timeline.props.pixelsPerYear / 1.5)}>
+              − Tijdas uitzoomen
+            </button>
+            <button type="button" className="sb-secondary" onClick={() => setScale(timeline.props.pixelsPerYear * 1.5)}>
+              + Tijdas inzoomen
             </button>
           </div>
           {context.card && (

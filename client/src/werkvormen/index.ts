@@ -1,7 +1,8 @@
-import type { Editor } from 'tldraw'
+import type { Editor, TLShape } from 'tldraw'
 import { ThemaclusterShapeUtil } from './themaclusters/ThemaclusterShapeUtil.tsx'
 import { werkvormRecordValidators } from '@samenbord/shared/board-schema'
 import { registerTimelineLayout } from './tijdlijn/timeline-layout.ts'
+import { registerKeepContested } from './tijdlijn/keep-contested.ts'
 import { TijdlijnKaartShapeUtil } from './tijdlijn/TijdlijnKaartShapeUtil.tsx'
 import { TijdlijnShapeUtil } from './tijdlijn/TijdlijnShapeUtil.tsx'
 import { TijdlijnGatShapeUtil } from './tijdlijn/TijdlijnGatShapeUtil.tsx'
@@ -25,9 +26,16 @@ export const werkvormBindingUtils = [GenogramAnkerBindingUtil]
 export const werkvormRecords = werkvormRecordValidators
 
 export function registerWerkvormBehaviour(editor: Editor): () => void {
-  const disposers = [registerTimelineLayout(editor)]
+  const disposers = [registerTimelineLayout(editor), registerKeepContested(editor)]
   return () => disposers.forEach((dispose) => dispose())
 }
 
 export { WerkvormenPanel } from './WerkvormenPanel.tsx'
-export { timelineCardVisibility } from './tijdlijn/timeline-filter.ts'
+import { timelineCardVisibility } from './tijdlijn/timeline-filter.ts'
+import { genogramVisibility } from './genogram/genogram-view.ts'
+
+/** Which shapes this screen shows: the personal timeline filter and the shared genogram view. */
+export function werkvormVisibility(shape: TLShape, editor: Editor): 'visible' | 'hidden' | 'inherit' {
+  const timeline = timelineCardVisibility(shape, editor)
+  return timeline === 'hidden' ? 'hidden' : genogramVisibility(shape, editor)
+}

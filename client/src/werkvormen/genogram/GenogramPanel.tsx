@@ -12,6 +12,7 @@ import {
 } from '@samenbord/shared/werkvormen/genogram/notation'
 import { usePersons } from '../personen/usePersons.ts'
 import { addChild, arrangeGenerations, connectPersons, genogramSymbols, placePerson } from './genogram-actions.ts'
+import { GENOGRAM_VIEWS, GENOGRAM_VIEW_LABELS, genogramView, outlineHousehold, setGenogramView, type GenogramView } from './genogram-view.ts'
 import { GENOGRAM_PERSOON_TYPE, GENOGRAM_RELATIE_TYPE, type GenogramPersoonShape, type GenogramRelatieShape } from './genogram-shapes.ts'
 
 type LineType = Exclude<RelationType, 'kind'>
@@ -33,6 +34,7 @@ export function GenogramPanel() {
   const [twin, setTwin] = useState(false)
   const [label, setLabel] = useState('')
   const [message, setMessage] = useState<string | null>(null)
+  const view = useValue('genogram view', () => genogramView(editor), [editor])
 
   const symbols = selection.filter((s): s is GenogramPersoonShape => s.type === GENOGRAM_PERSOON_TYPE)
   const relations = selection.filter((s): s is GenogramRelatieShape => s.type === GENOGRAM_RELATIE_TYPE)
@@ -169,6 +171,12 @@ export function GenogramPanel() {
         </fieldset>
       )}
 
+      {symbols.length >= 2 && (
+        <button type="button" className="sb-secondary" onClick={() => outlineHousehold(editor, symbols)}>
+          Huishouden omlijnen
+        </button>
+      )}
+
       {symbols.length === 0 && relations.length === 0 && (
         <p className="sb-hint">Selecteer twee personen om ze te verbinden, of een paar en een kind.</p>
       )}
@@ -180,6 +188,14 @@ export function GenogramPanel() {
       <button type="button" className="sb-secondary" onClick={() => arrangeGenerations(editor)}>
         Generaties ordenen
       </button>
+      <label htmlFor="genogram-view">Weergave voor iedereen</label>
+      <select id="genogram-view" value={view} onChange={(e) => setGenogramView(editor, e.target.value as GenogramView)}>
+        {GENOGRAM_VIEWS.map((v) => (
+          <option key={v} value={v}>
+            {GENOGRAM_VIEW_LABELS[v]}
+          </option>
+        ))}
+      </select>
     </section>
   )
 }
