@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import { CloseCode } from '@samenbord/shared'
 import {
   connectClient,
@@ -140,6 +141,7 @@ describe('AVG: audit log', () => {
     const anonymous = connectClient(server.wsUrl, board.id, board.tokens.viewer)
     await Promise.all([waitForSynced(anouk), waitForSynced(anonymous)])
     anouk.doc.getMap('m').set('inhoud', 'geheime notitie')
+    await waitFor(() => server.app.rooms.peek(board.id)?.doc.getMap('m').get('inhoud') === 'geheime notitie')
     // A sub-document does not add a join line of its own.
     await waitForSynced(connectClient(server.wsUrl, `${board.id}.card.a`, board.tokens.participant))
 
@@ -148,6 +150,10 @@ describe('AVG: audit log', () => {
     expect(exported.headers.get('content-disposition')).toMatch(/attachment/)
     const dump = await exported.json()
     expect(Object.keys(dump.documents).sort()).toEqual([board.id, `${board.id}.card.a`].sort())
+    const restored = new Y.Doc()
+    Y.applyUpdate(restored, Buffer.from(dump.documents[board.id], 'base64'))
+    expect(restored.getMap('m').get('inhoud')).toBe('geheime notitie')
+    expect(dump).toMatchObject({ id: board.id, format: 'yjs-update-base64' })
 
     for (const role of ['viewer', 'participant'] as const) {
       expect((await api(server, `/boards/${board.id}/audit`, board.tokens[role])).status).toBe(403)
