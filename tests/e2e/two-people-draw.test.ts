@@ -67,6 +67,16 @@ describe('two people on one board', () => {
     }
 
     expect(foreignRequests([...anna.requested, ...bram.requested], ownOrigins)).toEqual([])
+
+    // The facilitator's audit log records who joined (by display name), never what they drew.
+    const facilitatorToken = new URLSearchParams(new URL(links.facilitator).hash.slice(1)).get('token')!
+    const boardId = new URL(links.facilitator).pathname.split('/').pop()!
+    const audit = await fetch(`${stage.server.httpUrl}/api/boards/${boardId}/audit`, { headers: { authorization: `Bearer ${facilitatorToken}` } })
+    const auditText = await audit.text()
+    expect(audit.status).toBe(200)
+    expect(auditText).toContain('Anna')
+    expect(auditText).toContain('Bram')
+    expect(auditText).not.toContain('Hallo gezin')
     await anna.context.close()
     await bram.context.close()
   })

@@ -1,12 +1,23 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
+import type { Role } from '@samenbord/shared/roles'
 import { REPO_ROOT, createBoard } from '../integration/helpers.ts'
 import { joinBoard, newRecordingContext } from './browser.ts'
 import { useServerAndBrowser } from './stage.ts'
 
 const SCREENSHOTS = process.env.SAMENBORD_SCREENSHOTS ? join(REPO_ROOT, 'docs') : null
 const stage = useServerAndBrowser()
+
+/** A fresh board with two people on it, each in their own browser context (own storage, own identity). */
+async function twoPeopleOnNewBoard(title: string, first: [Role, string], second: [Role, string]) {
+  const board = await createBoard(stage.server.httpUrl, title)
+  const a = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
+  const b = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
+  const pageA = await joinBoard(a.context, board.links[first[0]], first[1])
+  const pageB = await joinBoard(b.context, board.links[second[0]], second[1])
+  return { pageA, pageB, close: () => Promise.all([a.context.close(), b.context.close()]) }
+}
 
 const panel = (page: Page) => page.getByRole('complementary', { name: 'Werkvormen' })
 
@@ -37,11 +48,7 @@ const card = (page: Page, text: string) => page.locator('.tl-shape[data-shape-ty
 
 describe('werkvormen, built together live', () => {
   it('a tijdlijn: one person adds people and dated moments, the other sees them at their date and adds an age-based one', async () => {
-    const board = await createBoard(stage.server.httpUrl, 'Tijdlijn gezin Jansen')
-    const a = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
-    const b = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
-    const pageA = await joinBoard(a.context, board.links.participant, 'Anna')
-    const pageB = await joinBoard(b.context, board.links.participant, 'Bram')
+    const { pageA, pageB, close } = await twoPeopleOnNewBoard('Tijdlijn gezin Jansen', ['participant', 'Anna'], ['participant', 'Bram'])
 
     await addPerson(pageA, { name: 'Mila', relation: 'dochter', birthYear: 2010 })
     await panel(pageB).getByRole('button', { name: 'Mila' }).waitFor({ timeout: 2000 })
@@ -87,16 +94,11 @@ describe('werkvormen, built together live', () => {
       await pageA.screenshot({ path: join(SCREENSHOTS, 'tijdlijn-paneel.png') })
       await screenshotWholeBoard(pageA, 'tijdlijn.png')
     }
-    await a.context.close()
-    await b.context.close()
+    await close()
   })
 
   it('a geno-sociogram: a couple and their child drawn in one page appear in the other, and lines follow a person who is moved', async () => {
-    const board = await createBoard(stage.server.httpUrl, 'Genogram gezin Jansen')
-    const a = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
-    const b = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
-    const pageA = await joinBoard(a.context, board.links.participant, 'Anna')
-    const pageB = await joinBoard(b.context, board.links.participant, 'Bram')
+    const { pageA, pageB, close } = await twoPeopleOnNewBoard('Genogram gezin Jansen', ['participant', 'Anna'], ['participant', 'Bram'])
 
     await addPerson(pageA, { name: 'Peter', relation: 'vader', birthYear: 1975, gender: 'Man' })
     await addPerson(pageA, { name: 'Sandra', relation: 'moeder', birthYear: 1978, gender: 'Vrouw' })
@@ -149,16 +151,11 @@ describe('werkvormen, built together live', () => {
 
     await pageA.getByRole('complementary', { name: 'Werkvormen' }).getByRole('button', { name: 'Generaties ordenen' }).click()
     if (SCREENSHOTS) await screenshotWholeBoard(pageA, 'geno-sociogram.png')
-    await a.context.close()
-    await b.context.close()
+    await close()
   })
 
   it('themaclusters: a note written in a theme is counted on the other screen, and dots stop at the budget', async () => {
-    const board = await createBoard(stage.server.httpUrl, 'Thema’s gezin Jansen')
-    const a = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
-    const b = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
-    const pageA = await joinBoard(a.context, board.links.participant, 'Anna')
-    const pageB = await joinBoard(b.context, board.links.participant, 'Bram')
+    const { pageA, pageB, close } = await twoPeopleOnNewBoard('Thema’s gezin Jansen', ['participant', 'Anna'], ['participant', 'Bram'])
 
     await panel(pageA).getByRole('button', { name: 'Themaclusters' }).click()
     const clusterB = pageB.locator('.tl-shape[data-shape-type="themacluster"]', { hasText: 'Onzekerheid > behoefte aan duidelijkheid' })
@@ -183,16 +180,11 @@ describe('werkvormen, built together live', () => {
     expect(await panel(pageB).getByTestId('votes-left').textContent()).toContain('nog 0 van 3')
 
     if (SCREENSHOTS) await screenshotWholeBoard(pageA, 'themaclusters.png')
-    await a.context.close()
-    await b.context.close()
+    await close()
   })
 
   it('the demo board: a fictional family with all werkvormen appears on both screens', async () => {
-    const board = await createBoard(stage.server.httpUrl, 'Voorbeeld: Lotte en haar gezin')
-    const a = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
-    const b = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
-    const pageA = await joinBoard(a.context, board.links.facilitator, 'Facilitator')
-    const pageB = await joinBoard(b.context, board.links.viewer, 'Scherm')
+    const { pageA, pageB, close } = await twoPeopleOnNewBoard('Voorbeeld: Lotte en haar gezin', ['facilitator', 'Facilitator'], ['viewer', 'Scherm'])
     await panel(pageA).getByRole('button', { name: /fictief gezin/ }).click()
     await expect.poll(() => pageB.locator('.tl-shape[data-shape-type="genogram-persoon"]').count(), { timeout: 5000 }).toBe(15)
     await expect.poll(() => pageB.locator('.tl-shape[data-shape-type="themacluster"]').count()).toBe(3)
@@ -217,16 +209,11 @@ describe('werkvormen, built together live', () => {
     await pageA.keyboard.press('Delete')
     await panel(pageA).getByRole('alert').getByText(/betwist en blijft staan/).waitFor()
     expect(await card(pageB, 'Overdracht van wijkteam').count()).toBe(1)
-    await a.context.close()
-    await b.context.close()
+    await close()
   })
 
   it('templates: a spelregels frame and a leefwereldportret placed by one person appear for the other', async () => {
-    const board = await createBoard(stage.server.httpUrl, 'Start van de sessie')
-    const a = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
-    const b = await newRecordingContext(stage.browser, { width: 1600, height: 1000 })
-    const pageA = await joinBoard(a.context, board.links.facilitator, 'Facilitator')
-    const pageB = await joinBoard(b.context, board.links.participant, 'Bram')
+    const { pageA, pageB, close } = await twoPeopleOnNewBoard('Start van de sessie', ['facilitator', 'Facilitator'], ['participant', 'Bram'])
     await panel(pageA).getByRole('button', { name: 'Spelregels' }).click()
     await pageB.locator('.tl-shape[data-shape-type="note"]', { hasText: 'Veiligheid en vertrouwen' }).waitFor({ timeout: 2000 })
     expect(await pageB.locator('.tl-shape[data-shape-type="note"]').count()).toBe(6)
@@ -235,8 +222,7 @@ describe('werkvormen, built together live', () => {
     await panel(pageA).getByRole('button', { name: 'Leefwereldportret' }).click()
     // Placed in Anna's view, which may lie outside Bram's: present on the board, not necessarily on his screen.
     await pageB.locator('.tl-shape[data-shape-type="note"]', { hasText: 'Ja, dat ben ik!' }).waitFor({ state: 'attached', timeout: 2000 })
-    await a.context.close()
-    await b.context.close()
+    await close()
   })
 })
 

@@ -52,7 +52,8 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
     const update = (patch: Partial<BoardSession>) => setSession((s) => ({ ...s, ...patch }))
     const doc = new Y.Doc()
     const provider = new WebsocketProvider(syncUrl(), boardId, doc, {
-      params: { token },
+      // The display name goes into the board's audit log of who joined (never any content).
+      params: { token, name: identity.currentUser.userPreferences.get().name ?? '' },
       // Cross-tab BroadcastChannel would let a viewer tab's state leak into a writer tab.
       disableBc: true,
     })

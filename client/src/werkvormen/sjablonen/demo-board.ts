@@ -103,6 +103,15 @@ export function loadDemoBoard(editor: Editor): boolean {
       ])
     }
     arrangeGenerations(editor)
+    // The network ring may reach above the family rows: keep the whole picture below the timeline.
+    const arranged = editor.getShapesPageBounds(demo.symbols.map((s) => shapeId(s.id)))!
+    const shift = { x: origin.x + 40 - arranged.minX, y: genoTop - arranged.minY }
+    editor.updateShapes(
+      demo.symbols.map((s) => {
+        const shape = editor.getShape(shapeId(s.id))!
+        return { id: shape.id, type: GENOGRAM_PERSOON_TYPE, x: shape.x + shift.x, y: shape.y + shift.y }
+      })
+    )
     // Couple lines first, so child links hang from where the couples ended up.
     for (const relation of [...demo.relations].sort((a, b) => Number(a.relationType === 'kind') - Number(b.relationType === 'kind'))) {
       updateRelationGeometry(editor, shapeId(relation.id))
