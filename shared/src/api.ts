@@ -32,3 +32,51 @@ export interface ApiErrorResponse {
   error: string
   message: string
 }
+
+/** Perspectiefwissel (role cards): phases in order; the cards are hidden during `stilte`. */
+export const PERSPECTIEFWISSEL_PHASES = ['stilte', 'houdingen', 'antwoorden', 'afgerond'] as const
+export type PerspectiefwisselPhase = (typeof PERSPECTIEFWISSEL_PHASES)[number]
+export const MAX_PERSPECTIEFWISSEL_ROLES = 20
+/** Card ids: URL-safe, fit for the `id` part of a document name. */
+export const ROLE_CARD_ID_PATTERN = /^[A-Za-z0-9_-]{1,40}$/
+
+/** `POST /api/boards/:id/perspectiefwissel` (facilitator): starts or replaces the session. */
+export interface StartPerspectiefwisselRequest {
+  roles: { personId: string; label: string }[]
+}
+
+export interface PerspectiefwisselRole {
+  cardId: string
+  personId: string
+  label: string
+}
+
+export interface StartPerspectiefwisselResponse {
+  roles: PerspectiefwisselRole[]
+  phase: PerspectiefwisselPhase
+}
+
+/** `GET /api/boards/:id/perspectiefwissel` (any board link): never card content. */
+export interface PerspectiefwisselStateResponse {
+  phase: PerspectiefwisselPhase
+  roles: (PerspectiefwisselRole & { claimed: boolean; holderName: string | null })[]
+}
+
+/** `POST /api/boards/:id/perspectiefwissel/claim` (participant or facilitator). */
+export interface ClaimRoleCardRequest {
+  cardId: string
+  holderName: string
+  /** The betrokkene the claimer is themselves, if any: they cannot play that person. */
+  selfPersonId?: string | null
+}
+
+export interface ClaimRoleCardResponse {
+  cardId: string
+  /** Personal token for `${boardId}.rolkaart.${cardId}` only (read + write); keep it on this device. */
+  cardToken: string
+}
+
+/** `POST /api/boards/:id/perspectiefwissel/phase` (facilitator): forward only. */
+export interface PerspectiefwisselPhaseRequest {
+  phase: PerspectiefwisselPhase
+}

@@ -36,6 +36,10 @@ export const CloseCode = {
   invalidRecord: 4422,
   /** Too many messages per second, or too many connections. */
   rateLimited: 4429,
+  /** A role card (perspectiefwissel) that is still hidden from this link (reason "rolkaart nog verborgen"). */
+  roleCardHidden: 4403,
+  /** The role card is not (or no longer) part of the board's perspectiefwissel. */
+  roleCardGone: 4404,
   /** The server is shutting down; the client may reconnect (not final). */
   goingAway: 1001,
 } as const
@@ -49,3 +53,15 @@ export function isFinalCloseCode(code: number): boolean {
 
 /** Path of the websocket endpoint; the document name follows as the last segment. */
 export const SYNC_PATH = '/sync'
+
+/** Sub-document kind of a perspectiefwissel role card: `${boardId}.rolkaart.${cardId}`. */
+export const ROLE_CARD_DOC_KIND = 'rolkaart'
+
+/** Name of the Yjs document holding one role card. */
+export function roleCardDocName(boardId: string, cardId: string): string {
+  return `${boardId}.${ROLE_CARD_DOC_KIND}.${cardId}`
+}
+
+/** Layout of a role card document: one `Y.Map` named ROLE_CARD_MAP with these keys. */
+export const ROLE_CARD_MAP = 'kaart'
+export const ROLE_CARD_KEYS = ['dilemma', 'gevoel', 'houding', 'notities'] as const

@@ -155,6 +155,37 @@ function contract(kind: StoreKind) {
     expect(await store.listAudit('board-dddddddddd')).toEqual([{ boardId: 'board-dddddddddd', event: 'export', role: 'facilitator', name: null, at: 300 }])
   })
 
+  it('keeps a perspectiefwissel: replace, claim once, phase compare-and-set, deleted with the board', async () => {
+    const { store } = await kind.open()
+    const id = 'board-ffffffffff'
+    await store.createBoard({ id, title: 'Rollen' })
+    expect(await store.getPerspectiefwissel(id)).toBeNull()
+    const roles = [
+      { cardId: 'kaartA', personId: 'person:moeder', label: 'Moeder' },
+      { cardId: 'kaartB', personId: 'person:sam', label: 'Sam' },
+    ]
+    await store.replacePerspectiefwissel(id, { roles, phase: 'stilte', createdAt: 10 })
+    expect(await store.claimRoleCard(id, 'kaartA', { holderName: 'Anouk', claimedAt: 20 })).toBe(true)
+    expect(await store.claimRoleCard(id, 'kaartA', { holderName: 'Bram', claimedAt: 21 })).toBe(false)
+    expect(await store.getPerspectiefwissel(id)).toEqual({
+      boardId: id,
+      roles,
+      phase: 'stilte',
+      claims: { kaartA: { holderName: 'Anouk', claimedAt: 20 } },
+      createdAt: 10,
+    })
+    expect(await store.setPerspectiefwisselPhase(id, 'houdingen', 'antwoorden')).toBe(false)
+    expect(await store.setPerspectiefwisselPhase(id, 'stilte', 'houdingen')).toBe(true)
+    expect((await store.getPerspectiefwissel(id))?.phase).toBe('houdingen')
+    // A new session drops the old claims.
+    await store.replacePerspectiefwissel(id, { roles: [roles[1]], phase: 'stilte', createdAt: 30 })
+    expect(await store.getPerspectiefwissel(id)).toMatchObject({ roles: [roles[1]], phase: 'stilte', claims: {}, createdAt: 30 })
+    await store.claimRoleCard(id, 'kaartB', { holderName: 'Chris', claimedAt: 40 })
+    expect(await store.deleteBoard(id)).toBe(true)
+    expect(await store.getPerspectiefwissel(id)).toBeNull()
+    expect(await store.claimRoleCard(id, 'kaartB', { holderName: 'Dana', claimedAt: 50 })).toBe(true)
+  })
+
   it('keeps data across close and reopen; reports health, and unhealthy once closed', async () => {
     const { store, reopen } = await kind.open()
     expect(await store.health()).toMatchObject({ ok: true })

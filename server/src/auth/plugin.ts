@@ -24,8 +24,13 @@ export interface BoardLinks {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Checks a token (maybe missing) for use on `boardId`; a valid token for another board is forbidden. */
-    checkBoardAccess(token: string | null | undefined, boardId: string): BoardAccess
+    /**
+     * Checks a token (maybe missing) for use on `boardId`; a valid token for another board is forbidden.
+     * A personal role-card token is forbidden too unless `allowCardToken` (only for role-card documents).
+     */
+    checkBoardAccess(token: string | null | undefined, boardId: string, options?: { allowCardToken?: boolean }): BoardAccess
+    /** Signs a personal token for one role card of the board, expiring no later than `notAfter`. */
+    issueCardToken(boardId: string, cardId: string, role: Role, notAfter: number): string
     /** Signs one token per role for a board, and the links that carry them in the URL fragment. */
     issueBoardLinks(boardId: string): BoardLinks
   }
@@ -61,7 +66,7 @@ export const authPlugin = fp<AuthPluginOptions>(
   async (app, options) => {
     const now = options.now ?? Date.now
 
-    app.decorate('checkBoardAccess', (token: string | null | undefined, boardId: string): BoardAccess => {
+    app.decorate('checkBoardAccess', (token: string | null | undefined, boardId: string, check: { allowCardToken?: boolean } = {}): BoardAccess => {
       const result = verifyToken(options.secret, token, now())
       if (!result.ok) {
         return {
@@ -81,7 +86,21 @@ export const authPlugin = fp<AuthPluginOptions>(
           message: 'deze link hoort bij een ander bord',
         }
       }
+      if (result.claims.card !== undefined && check.allowCardToken !== true) {
+        return {
+          ok: false,
+          status: 403,
+          closeCode: CloseCode.forbidden,
+          error: 'forbidden',
+          message: 'deze link hoort bij een rolkaart, niet bij het bord',
+        }
+      }
       return { ok: true, claims: result.claims }
+    })
+
+    app.decorate('issueCardToken', (boardId: string, cardId: string, role: Role, notAfter: number): string => {
+      const exp = Math.min(now() + options.linkTtlDays * DAY_MS, notAfter)
+      return signToken(options.secret, { board: boardId, role, exp, card: cardId })
     })
 
     app.decorate('issueBoardLinks', (boardId: string): BoardLinks => {

@@ -81,4 +81,13 @@ describe('capability tokens', () => {
     const badRole = signToken(secret, { board, role: 'admin' as never, exp })
     expect(verifyToken(secret, badRole, now)).toEqual({ ok: false, reason: 'malformed' })
   })
+
+  it('round-trips a role-card token; its card cannot be swapped', () => {
+    const token = signToken(secret, { board, role: 'participant', exp, card: 'kaartA_1' })
+    expect(verifyToken(secret, token, now)).toEqual({ ok: true, claims: { board, role: 'participant', exp, card: 'kaartA_1' } })
+    const swapped = tamper(token, (payload) => (payload.card = 'kaartB_2'))
+    expect(verifyToken(secret, swapped, now)).toEqual({ ok: false, reason: 'bad-signature' })
+    const badCard = signToken(secret, { board, role: 'participant', exp, card: 'a.b' })
+    expect(verifyToken(secret, badCard, now)).toEqual({ ok: false, reason: 'malformed' })
+  })
 })

@@ -4,13 +4,18 @@
  * The payload carries a random nonce so two links for the same board and role differ.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { BOARD_ID_PATTERN, isRole, type Role } from '@samenbord/shared'
+import { BOARD_ID_PATTERN, isRole, ROLE_CARD_ID_PATTERN, type Role } from '@samenbord/shared'
 
 export interface TokenClaims {
   board: string
   role: Role
   /** Expiry, milliseconds since the Unix epoch. */
   exp: number
+  /**
+   * Set on a personal role-card token (perspectiefwissel): the token opens only the document
+   * `${board}.rolkaart.${card}`, never the board itself or the API.
+   */
+  card?: string
 }
 
 export type TokenFailure = 'missing' | 'malformed' | 'bad-signature' | 'expired'
@@ -28,6 +33,7 @@ export function signToken(secret: string, claims: TokenClaims): string {
     board: claims.board,
     role: claims.role,
     exp: claims.exp,
+    ...(claims.card !== undefined ? { card: claims.card } : {}),
     nonce: randomBytes(12).toString('base64url'),
   }
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url')
@@ -71,9 +77,11 @@ function parseClaims(body: string): TokenClaims | null {
     return null
   }
   if (typeof payload !== 'object' || payload === null) return null
-  const { board, role, exp } = payload as Record<string, unknown>
+  const { board, role, exp, card } = payload as Record<string, unknown>
   if (typeof board !== 'string' || !BOARD_ID_PATTERN.test(board)) return null
   if (!isRole(role)) return null
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return null
-  return { board, role, exp }
+  if (card === undefined) return { board, role, exp }
+  if (typeof card !== 'string' || !ROLE_CARD_ID_PATTERN.test(card)) return null
+  return { board, role, exp, card }
 }

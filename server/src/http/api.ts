@@ -4,6 +4,7 @@ import type { BoardRecord } from '../storage/document-store.ts'
 import { BOARD_ID_PATTERN, MAX_TITLE_LENGTH } from '@samenbord/shared'
 import { bearerToken } from '../auth/plugin.ts'
 import { sendError } from './errors.ts'
+import { perspectiefwisselRoutes } from './perspectiefwissel.ts'
 
 export interface ApiPluginOptions {
   tldrawLicenseKey: string | null
@@ -136,6 +137,8 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
       documents,
     }
   })
+
+  await app.register(perspectiefwisselRoutes)
 
   // The license key is handed out at runtime so one client build serves every deployment.
   app.get('/config', async () => ({

@@ -17,7 +17,9 @@ const ERROR_CODES: Record<number, string> = {
   404: 'not-found',
   405: 'method-not-allowed',
   413: 'payload-too-large',
+  409: 'conflict',
   415: 'unsupported-media-type',
+  422: 'unprocessable',
   429: 'rate-limited',
 }
 

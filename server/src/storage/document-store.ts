@@ -18,7 +18,40 @@ export interface StorageHealth {
   [detail: string]: unknown
 }
 
-export type AuditEvent = 'create' | 'join' | 'export' | 'delete'
+export type AuditEvent =
+  | 'create'
+  | 'join'
+  | 'export'
+  | 'delete'
+  | 'perspectiefwissel-start'
+  | 'perspectiefwissel-claim'
+  | 'perspectiefwissel-phase'
+
+export type PerspectiefwisselPhase = 'stilte' | 'houdingen' | 'antwoorden' | 'afgerond'
+
+/** One role of a perspectiefwissel: the card `cardId` is played as betrokkene `personId`. */
+export interface RoleCardRecord {
+  cardId: string
+  personId: string
+  label: string
+}
+
+export interface RoleCardClaim {
+  holderName: string
+  /** Milliseconds since the Unix epoch. */
+  claimedAt: number
+}
+
+/** A board's perspectiefwissel session (at most one per board). Never card content. */
+export interface PerspectiefwisselRecord {
+  boardId: string
+  roles: RoleCardRecord[]
+  phase: PerspectiefwisselPhase
+  /** Claims by card id; a card without an entry is free. */
+  claims: Record<string, RoleCardClaim>
+  /** Milliseconds since the Unix epoch. */
+  createdAt: number
+}
 
 /** One line of a board's audit log: who did what when. Never content, never tokens. */
 export interface AuditEntry {
@@ -42,7 +75,7 @@ export interface DocumentStore {
   getBoard(id: string): Promise<BoardRecord | null>
   touchBoard(id: string, at?: number): Promise<void>
   countBoards(): Promise<number>
-  /** Deletes the board, every update of every one of its documents and its audit log. */
+  /** Deletes the board, every update of every one of its documents, its perspectiefwissel and its audit log. */
   deleteBoard(id: string): Promise<boolean>
   /** Ids of boards whose last_active_at is before `before`. */
   listIdleBoards(before: number): Promise<string[]>
@@ -54,6 +87,15 @@ export interface DocumentStore {
   listAudit(boardId: string): Promise<AuditEntry[]>
   /** Removes audit entries older than `before` (retention). Returns how many. */
   deleteAuditBefore(before: number): Promise<number>
+
+  /** The board's perspectiefwissel session, or null when none was started. */
+  getPerspectiefwissel(boardId: string): Promise<PerspectiefwisselRecord | null>
+  /** Starts a session in `phase`, replacing any earlier one and all its claims. */
+  replacePerspectiefwissel(boardId: string, session: { roles: RoleCardRecord[]; phase: PerspectiefwisselPhase; createdAt: number }): Promise<void>
+  /** Moves the phase from `from` to `to`; false (nothing changed) when the phase is not `from` (anymore). */
+  setPerspectiefwisselPhase(boardId: string, from: PerspectiefwisselPhase, to: PerspectiefwisselPhase): Promise<boolean>
+  /** Claims a card atomically; false when it was already claimed (the first claim stays). */
+  claimRoleCard(boardId: string, cardId: string, claim: RoleCardClaim): Promise<boolean>
 
   /** Every stored update of a document, oldest first. */
   loadDocUpdates(doc: string): Promise<Uint8Array[]>

@@ -1,6 +1,16 @@
 import pg from 'pg'
 import { stateOfUpdates } from '../sync/persistence.ts'
-import type { AuditEntry, AuditEvent, BoardRecord, DocumentStore, StorageHealth } from './document-store.ts'
+import type {
+  AuditEntry,
+  AuditEvent,
+  BoardRecord,
+  DocumentStore,
+  PerspectiefwisselPhase,
+  PerspectiefwisselRecord,
+  RoleCardClaim,
+  RoleCardRecord,
+  StorageHealth,
+} from './document-store.ts'
 
 export interface PostgresStoreOptions {
   /** Schema for the tables (created if missing); tests use a throw-away one. Default: public. */
@@ -37,6 +47,19 @@ function tables(schema: string): string {
     );
     CREATE INDEX IF NOT EXISTS audit_by_board ON ${schema}.audit_log (board_id, seq);
     CREATE INDEX IF NOT EXISTS audit_by_time ON ${schema}.audit_log (at);
+    CREATE TABLE IF NOT EXISTS ${schema}.perspectiefwissel (
+      board_id TEXT PRIMARY KEY,
+      roles TEXT NOT NULL,
+      phase TEXT NOT NULL,
+      created_at BIGINT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS ${schema}.role_card_claims (
+      board_id TEXT NOT NULL,
+      card_id TEXT NOT NULL,
+      holder_name TEXT NOT NULL,
+      claimed_at BIGINT NOT NULL,
+      PRIMARY KEY (board_id, card_id)
+    );
   `
 }
 
@@ -111,6 +134,8 @@ export class PostgresDocumentStore implements DocumentStore {
       const result = await client.query(`DELETE FROM ${this.t('boards')} WHERE id = $1`, [id])
       await client.query(`DELETE FROM ${this.t('doc_updates')} WHERE doc = $1 OR (doc >= $2 AND doc < $3)`, [id, `${id}.`, `${id}/`])
       await client.query(`DELETE FROM ${this.t('audit_log')} WHERE board_id = $1`, [id])
+      await client.query(`DELETE FROM ${this.t('perspectiefwissel')} WHERE board_id = $1`, [id])
+      await client.query(`DELETE FROM ${this.t('role_card_claims')} WHERE board_id = $1`, [id])
       return (result.rowCount ?? 0) > 0
     })
   }
@@ -155,6 +180,57 @@ export class PostgresDocumentStore implements DocumentStore {
   async deleteAuditBefore(before: number): Promise<number> {
     const result = await this.pool.query(`DELETE FROM ${this.t('audit_log')} WHERE at < $1`, [before])
     return result.rowCount ?? 0
+  }
+
+  async getPerspectiefwissel(boardId: string): Promise<PerspectiefwisselRecord | null> {
+    const { rows } = await this.pool.query(`SELECT roles, phase, created_at FROM ${this.t('perspectiefwissel')} WHERE board_id = $1`, [boardId])
+    if (rows.length === 0) return null
+    const claimRows = await this.pool.query(
+      `SELECT card_id, holder_name, claimed_at FROM ${this.t('role_card_claims')} WHERE board_id = $1`,
+      [boardId],
+    )
+    const claims: Record<string, RoleCardClaim> = {}
+    for (const claim of claimRows.rows) {
+      claims[claim.card_id as string] = { holderName: claim.holder_name as string, claimedAt: Number(claim.claimed_at) }
+    }
+    return {
+      boardId,
+      roles: JSON.parse(rows[0].roles as string) as RoleCardRecord[],
+      phase: rows[0].phase as PerspectiefwisselPhase,
+      claims,
+      createdAt: Number(rows[0].created_at),
+    }
+  }
+
+  async replacePerspectiefwissel(
+    boardId: string,
+    session: { roles: RoleCardRecord[]; phase: PerspectiefwisselPhase; createdAt: number },
+  ): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query(`DELETE FROM ${this.t('role_card_claims')} WHERE board_id = $1`, [boardId])
+      await client.query(
+        `INSERT INTO ${this.t('perspectiefwissel')} (board_id, roles, phase, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (board_id) DO UPDATE SET roles = EXCLUDED.roles, phase = EXCLUDED.phase, created_at = EXCLUDED.created_at`,
+        [boardId, JSON.stringify(session.roles), session.phase, session.createdAt],
+      )
+    })
+  }
+
+  async setPerspectiefwisselPhase(boardId: string, from: PerspectiefwisselPhase, to: PerspectiefwisselPhase): Promise<boolean> {
+    const result = await this.pool.query(`UPDATE ${this.t('perspectiefwissel')} SET phase = $1 WHERE board_id = $2 AND phase = $3`, [
+      to,
+      boardId,
+      from,
+    ])
+    return (result.rowCount ?? 0) > 0
+  }
+
+  async claimRoleCard(boardId: string, cardId: string, claim: RoleCardClaim): Promise<boolean> {
+    const result = await this.pool.query(
+      `INSERT INTO ${this.t('role_card_claims')} (board_id, card_id, holder_name, claimed_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+      [boardId, cardId, claim.holderName, claim.claimedAt],
+    )
+    return (result.rowCount ?? 0) > 0
   }
 
   async loadDocUpdates(doc: string): Promise<Uint8Array[]> {

@@ -1,6 +1,16 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import { join } from 'node:path'
-import type { AuditEntry, AuditEvent, BoardRecord, DocumentStore, StorageHealth } from './document-store.ts'
+import type {
+  AuditEntry,
+  AuditEvent,
+  BoardRecord,
+  DocumentStore,
+  PerspectiefwisselPhase,
+  PerspectiefwisselRecord,
+  RoleCardClaim,
+  RoleCardRecord,
+  StorageHealth,
+} from './document-store.ts'
 
 export const SQLITE_FILE_NAME = 'samenbord.sqlite'
 
@@ -29,6 +39,19 @@ const SCHEMA = `
   );
   CREATE INDEX IF NOT EXISTS audit_by_board ON audit_log (board_id, seq);
   CREATE INDEX IF NOT EXISTS audit_by_time ON audit_log (at);
+  CREATE TABLE IF NOT EXISTS perspectiefwissel (
+    board_id TEXT PRIMARY KEY,
+    roles TEXT NOT NULL,
+    phase TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS role_card_claims (
+    board_id TEXT NOT NULL,
+    card_id TEXT NOT NULL,
+    holder_name TEXT NOT NULL,
+    claimed_at INTEGER NOT NULL,
+    PRIMARY KEY (board_id, card_id)
+  );
 `
 
 interface BoardRow {
@@ -62,6 +85,13 @@ export class SqliteDocumentStore implements DocumentStore {
     insertAudit: StatementSync
     selectAudit: StatementSync
     deleteAuditBefore: StatementSync
+    selectSession: StatementSync
+    selectClaims: StatementSync
+    upsertSession: StatementSync
+    deleteSession: StatementSync
+    deleteClaims: StatementSync
+    updatePhase: StatementSync
+    insertClaim: StatementSync
   }
   private closed = false
 
@@ -95,6 +125,18 @@ export class SqliteDocumentStore implements DocumentStore {
       insertAudit: this.db.prepare('INSERT INTO audit_log (board_id, event, role, name, at) VALUES (?, ?, ?, ?, ?)'),
       selectAudit: this.db.prepare('SELECT board_id, event, role, name, at FROM audit_log WHERE board_id = ? ORDER BY seq'),
       deleteAuditBefore: this.db.prepare('DELETE FROM audit_log WHERE at < ?'),
+      selectSession: this.db.prepare('SELECT roles, phase, created_at FROM perspectiefwissel WHERE board_id = ?'),
+      selectClaims: this.db.prepare('SELECT card_id, holder_name, claimed_at FROM role_card_claims WHERE board_id = ?'),
+      upsertSession: this.db.prepare(
+        `INSERT INTO perspectiefwissel (board_id, roles, phase, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (board_id) DO UPDATE SET roles = excluded.roles, phase = excluded.phase, created_at = excluded.created_at`,
+      ),
+      deleteSession: this.db.prepare('DELETE FROM perspectiefwissel WHERE board_id = ?'),
+      deleteClaims: this.db.prepare('DELETE FROM role_card_claims WHERE board_id = ?'),
+      updatePhase: this.db.prepare('UPDATE perspectiefwissel SET phase = ? WHERE board_id = ? AND phase = ?'),
+      insertClaim: this.db.prepare(
+        'INSERT INTO role_card_claims (board_id, card_id, holder_name, claimed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
     }
   }
 
@@ -125,6 +167,8 @@ export class SqliteDocumentStore implements DocumentStore {
       deleted = Number(this.statements.deleteBoard.run(id).changes) > 0
       this.statements.deleteBoardDocs.run(id, `${id}.`, `${id}/`)
       this.statements.deleteBoardAudit.run(id)
+      this.statements.deleteSession.run(id)
+      this.statements.deleteClaims.run(id)
     })
     return deleted
   }
@@ -155,6 +199,40 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async deleteAuditBefore(before: number): Promise<number> {
     return Number(this.statements.deleteAuditBefore.run(before).changes)
+  }
+
+  async getPerspectiefwissel(boardId: string): Promise<PerspectiefwisselRecord | null> {
+    const row = this.statements.selectSession.get(boardId) as { roles: string; phase: string; created_at: number } | undefined
+    if (!row) return null
+    const claims: Record<string, RoleCardClaim> = {}
+    for (const claim of this.statements.selectClaims.all(boardId) as { card_id: string; holder_name: string; claimed_at: number }[]) {
+      claims[claim.card_id] = { holderName: claim.holder_name, claimedAt: Number(claim.claimed_at) }
+    }
+    return {
+      boardId,
+      roles: JSON.parse(row.roles) as RoleCardRecord[],
+      phase: row.phase as PerspectiefwisselPhase,
+      claims,
+      createdAt: Number(row.created_at),
+    }
+  }
+
+  async replacePerspectiefwissel(
+    boardId: string,
+    session: { roles: RoleCardRecord[]; phase: PerspectiefwisselPhase; createdAt: number },
+  ): Promise<void> {
+    this.transaction(() => {
+      this.statements.deleteClaims.run(boardId)
+      this.statements.upsertSession.run(boardId, JSON.stringify(session.roles), session.phase, session.createdAt)
+    })
+  }
+
+  async setPerspectiefwisselPhase(boardId: string, from: PerspectiefwisselPhase, to: PerspectiefwisselPhase): Promise<boolean> {
+    return Number(this.statements.updatePhase.run(to, boardId, from).changes) > 0
+  }
+
+  async claimRoleCard(boardId: string, cardId: string, claim: RoleCardClaim): Promise<boolean> {
+    return Number(this.statements.insertClaim.run(boardId, cardId, claim.holderName, claim.claimedAt).changes) > 0
   }
 
   async loadDocUpdates(doc: string): Promise<Uint8Array[]> {

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
-import { boardIdOfDocName, canWrite, CloseCode, SYNC_PATH } from '@samenbord/shared'
+import { canWrite, CloseCode, DOC_NAME_PATTERN, ROLE_CARD_DOC_KIND, SYNC_PATH } from '@samenbord/shared'
 import { ProtocolError } from './messages.ts'
 import type { PersistenceOptions } from './persistence.ts'
 import { BoardGoneError, RoomRegistry } from './room-registry.ts'
@@ -14,6 +14,8 @@ declare module 'fastify' {
     rooms: RoomRegistry
     /** Deletes a board with all its documents and closes its sockets with 4404. */
     deleteBoard(boardId: string): Promise<boolean>
+    /** Closes every socket on the board's role-card documents whose card is not in `keepCardIds` (4404). */
+    closeRoleCards(boardId: string, keepCardIds: ReadonlySet<string>, reason: string): void
   }
 }
 
@@ -128,6 +130,13 @@ export const syncPlugin = fp<SyncPluginOptions>(
         deleted = await app.store.deleteBoard(boardId)
       })
       return deleted
+    })
+    app.decorate('closeRoleCards', (boardId: string, keepCardIds: ReadonlySet<string>, reason: string) => {
+      for (const name of registry.loadedDocsOf(boardId)) {
+        const match = DOC_NAME_PATTERN.exec(name)
+        if (match === null || match[2] !== ROLE_CARD_DOC_KIND || keepCardIds.has(match[3])) continue
+        for (const connection of registry.peek(name)?.connectionList ?? []) connection.close(CloseCode.roleCardGone, reason)
+      }
     })
     const connectionLimits: ConnectionLimits = { limits: options.limits, perBoard: new Counter(), perIp: new Counter() }
 
@@ -257,11 +266,19 @@ function handleConnection(
     uncount = null
   })
 
-  const boardId = boardIdOfDocName(docName)
-  if (boardId === null) return closeWith(CloseCode.badMessage, 'ongeldige documentnaam')
-  const access = app.checkBoardAccess(request.query.token, boardId)
+  const docMatch = DOC_NAME_PATTERN.exec(docName)
+  if (docMatch === null) return closeWith(CloseCode.badMessage, 'ongeldige documentnaam')
+  const boardId = docMatch[1]
+  /** Set for a perspectiefwissel role card: `boardId.rolkaart.cardId`. */
+  const roleCardId = docMatch[2] === ROLE_CARD_DOC_KIND ? docMatch[3] : null
+  // A personal role-card token opens its own card and nothing else.
+  const access = app.checkBoardAccess(request.query.token, boardId, { allowCardToken: roleCardId !== null })
   if (!access.ok) return closeWith(access.closeCode, access.message)
   const role = access.claims.role
+  const cardToken = access.claims.card
+  if (cardToken !== undefined && cardToken !== roleCardId) {
+    return closeWith(CloseCode.forbidden, 'deze link hoort bij een andere rolkaart')
+  }
 
   const ip = request.ip
   if (perIp.get(ip) >= limits.maxConnectionsPerIp) {
@@ -293,11 +310,24 @@ function handleConnection(
         return closeWith(CloseCode.rateLimited, 'te veel documenten op dit bord')
       }
     }
+    let writable = canWrite(role)
+    if (roleCardId !== null) {
+      // Decided before joining: a refused socket gets nothing of the card, not even sync step 1.
+      const session = await app.store.getPerspectiefwissel(boardId)
+      if (finished) return
+      if (session === null || !session.roles.some((r) => r.cardId === roleCardId)) {
+        return closeWith(CloseCode.roleCardGone, 'rolkaart bestaat niet (meer)')
+      }
+      const ownsCard = cardToken === roleCardId || role === 'facilitator'
+      if (!ownsCard && session.phase === 'stilte') return closeWith(CloseCode.roleCardHidden, 'rolkaart nog verborgen')
+      // Only the card's holder and the facilitator write; after the reveal everyone else reads.
+      writable = ownsCard
+    }
     app.store.touchBoard(boardId).catch((error: unknown) => request.log.warn({ err: error }, 'touchBoard failed'))
 
     const self: Connection = {
       role,
-      canWrite: canWrite(role),
+      canWrite: writable,
       send(message) {
         if (socket.readyState !== socket.OPEN || finished) return
         // Never wait for a slow reader, and never buffer for it without bound: past the limit
