@@ -12,6 +12,7 @@ import {
 } from '@samenbord/shared/werkvormen/personen/person'
 import { newPersonId, putPerson } from './person-record.ts'
 import { usePersons } from './usePersons.ts'
+import { LabelledSelect } from '../ui/LabelledSelect.tsx'
 
 const EMPTY: Omit<Person, 'id'> = {
   name: '',
@@ -86,24 +87,24 @@ function PersonForm({ person, onDone }: { person: Person | null; onDone(): void 
       <input id="person-relation" value={draft.relation} placeholder="moeder, mentor, opa …" onChange={(e) => set('relation', e.target.value)} />
       <div className="sb-form__row">
         <div>
-          <label htmlFor="person-kind">Soort</label>
-          <select id="person-kind" value={draft.kind} onChange={(e) => set('kind', e.target.value as PersonKind)}>
-            {PERSON_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {PERSON_KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
+          <LabelledSelect
+            id="person-kind"
+            label="Soort"
+            value={draft.kind}
+            values={PERSON_KINDS}
+            labelOf={(k) => PERSON_KIND_LABELS[k]}
+            onChange={(v) => set('kind', v as PersonKind)}
+          />
         </div>
         <div>
-          <label htmlFor="person-gender">Gender</label>
-          <select id="person-gender" value={draft.gender} onChange={(e) => set('gender', e.target.value as Gender)}>
-            {GENDERS.map((g) => (
-              <option key={g} value={g}>
-                {GENDER_LABELS[g]}
-              </option>
-            ))}
-          </select>
+          <LabelledSelect
+            id="person-gender"
+            label="Gender"
+            value={draft.gender}
+            values={GENDERS}
+            labelOf={(g) => GENDER_LABELS[g]}
+            onChange={(v) => set('gender', v as Gender)}
+          />
         </div>
       </div>
       <div className="sb-form__row">

@@ -18,6 +18,7 @@ import { formatDateSpec, parseDutchDate } from '@samenbord/shared/werkvormen/tij
 import { flagEvent, newEventProps, unflagEvent, validateEventProps, type EventFlagKind } from '@samenbord/shared/werkvormen/tijdlijn/events'
 import { defaultLaneFor, laneLabel, type Lane } from '@samenbord/shared/werkvormen/tijdlijn/lanes'
 import { usePersons } from '../personen/usePersons.ts'
+import { LabelledSelect } from '../ui/LabelledSelect.tsx'
 import { initialCardY, TIJDLIJN_KAART_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn-shapes.ts'
 
 interface Draft {
@@ -66,6 +67,7 @@ export function EventForm({ timeline, card, userName }: { timeline: TijdlijnShap
   }, [card?.id])
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }))
+  const personName = (id: string) => persons.find((p) => p.id === id)?.name ?? id
   const { lanePreset, lanesSwapped } = timeline.props
 
   function submit(event: FormEvent) {
@@ -124,60 +126,63 @@ export function EventForm({ timeline, card, userName }: { timeline: TijdlijnShap
         onChange={(e) => set('dateText', e.target.value)}
         required
       />
-      <label htmlFor={`${formId}-age-person`}>Leeftijd van (bij “op haar 12e”)</label>
-      <select id={`${formId}-age-person`} value={draft.agePersonId} onChange={(e) => set('agePersonId', e.target.value)}>
-        <option value="">—</option>
-        {persons.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.name}
-          </option>
-        ))}
-      </select>
-      <label htmlFor={`${formId}-category`}>Soort moment</label>
-      <select id={`${formId}-category`} value={draft.category} onChange={(e) => set('category', e.target.value as EventCategory)}>
-        {EVENT_CATEGORIES.map((c) => (
-          <option key={c} value={c}>
-            {EVENT_CATEGORY_INFO[c].label}
-          </option>
-        ))}
-      </select>
-      <label htmlFor={`${formId}-tag`}>Wat voor informatie</label>
-      <select id={`${formId}-tag`} value={draft.tag} onChange={(e) => set('tag', e.target.value as EpistemicTag)}>
-        {EPISTEMIC_TAGS.map((t) => (
-          <option key={t} value={t}>
-            {EPISTEMIC_TAG_LABELS[t]}
-          </option>
-        ))}
-      </select>
-      <label htmlFor={`${formId}-person`}>Bron: wie</label>
-      <select id={`${formId}-person`} value={draft.personId} onChange={(e) => set('personId', e.target.value)}>
-        <option value="">—</option>
-        {persons.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.name} ({p.relation || p.kind})
-          </option>
-        ))}
-      </select>
+      <LabelledSelect
+        id={`${formId}-age-person`}
+        label="Leeftijd van (bij “op haar 12e”)"
+        value={draft.agePersonId}
+        values={persons.map((p) => p.id)}
+        labelOf={(id) => personName(id)}
+        onChange={(v) => set('agePersonId', v)}
+        empty
+      />
+      <LabelledSelect
+        id={`${formId}-category`}
+        label="Soort moment"
+        value={draft.category}
+        values={EVENT_CATEGORIES}
+        labelOf={(c) => EVENT_CATEGORY_INFO[c].label}
+        onChange={(v) => set('category', v as EventCategory)}
+      />
+      <LabelledSelect
+        id={`${formId}-tag`}
+        label="Wat voor informatie"
+        value={draft.tag}
+        values={EPISTEMIC_TAGS}
+        labelOf={(t) => EPISTEMIC_TAG_LABELS[t]}
+        onChange={(v) => set('tag', v as EpistemicTag)}
+      />
+      <LabelledSelect
+        id={`${formId}-person`}
+        label="Bron: wie"
+        value={draft.personId}
+        values={persons.map((p) => p.id)}
+        labelOf={(id) => {
+          const p = persons.find((person) => person.id === id)!
+          return `${p.name} (${p.relation || p.kind})`
+        }}
+        onChange={(v) => set('personId', v)}
+        empty
+      />
       <div className="sb-form__row">
         <div>
-          <label htmlFor={`${formId}-side`}>Kant</label>
-          <select id={`${formId}-side`} value={draft.side} onChange={(e) => set('side', e.target.value as SourceSide)}>
-            {SOURCE_SIDES.map((s) => (
-              <option key={s} value={s}>
-                {SOURCE_SIDE_LABELS[s]}
-              </option>
-            ))}
-          </select>
+          <LabelledSelect
+            id={`${formId}-side`}
+            label="Kant"
+            value={draft.side}
+            values={SOURCE_SIDES}
+            labelOf={(side) => SOURCE_SIDE_LABELS[side]}
+            onChange={(v) => set('side', v as SourceSide)}
+          />
         </div>
         <div>
-          <label htmlFor={`${formId}-origin`}>Herkomst</label>
-          <select id={`${formId}-origin`} value={draft.origin} onChange={(e) => set('origin', e.target.value as SourceOrigin)}>
-            {SOURCE_ORIGINS.map((o) => (
-              <option key={o} value={o}>
-                {SOURCE_ORIGIN_LABELS[o]}
-              </option>
-            ))}
-          </select>
+          <LabelledSelect
+            id={`${formId}-origin`}
+            label="Herkomst"
+            value={draft.origin}
+            values={SOURCE_ORIGINS}
+            labelOf={(o) => SOURCE_ORIGIN_LABELS[o]}
+            onChange={(v) => set('origin', v as SourceOrigin)}
+          />
         </div>
       </div>
       <label htmlFor={`${formId}-lane`}>Plek</label>
