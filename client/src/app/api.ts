@@ -1,8 +1,14 @@
 import type {
   ApiErrorResponse,
   BoardInfoResponse,
+  ClaimRoleCardRequest,
+  ClaimRoleCardResponse,
   ClientConfigResponse,
   CreateBoardResponse,
+  PerspectiefwisselPhaseRequest,
+  PerspectiefwisselStateResponse,
+  StartPerspectiefwisselRequest,
+  StartPerspectiefwisselResponse,
 } from '@samenbord/shared/api'
 
 /** An HTTP error from our API, carrying the status so callers can pick the right message. */
@@ -44,4 +50,24 @@ export function getBoardInfo(boardId: string, token: string): Promise<BoardInfoR
 
 export function getClientConfig(): Promise<ClientConfigResponse> {
   return request('/api/config')
+}
+
+// Perspectiefwissel: the session lives on the server, which also guards the role cards.
+const pw = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}/perspectiefwissel`
+const auth = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' })
+
+export function getPerspectiefwissel(boardId: string, token: string): Promise<PerspectiefwisselStateResponse> {
+  return request(pw(boardId), { headers: { authorization: `Bearer ${token}` } })
+}
+
+export function startPerspectiefwissel(boardId: string, token: string, body: StartPerspectiefwisselRequest): Promise<StartPerspectiefwisselResponse> {
+  return request(pw(boardId), { method: 'POST', headers: auth(token), body: JSON.stringify(body) })
+}
+
+export function claimRoleCard(boardId: string, token: string, body: ClaimRoleCardRequest): Promise<ClaimRoleCardResponse> {
+  return request(`${pw(boardId)}/claim`, { method: 'POST', headers: auth(token), body: JSON.stringify(body) })
+}
+
+export function setPerspectiefwisselPhase(boardId: string, token: string, body: PerspectiefwisselPhaseRequest): Promise<unknown> {
+  return request(`${pw(boardId)}/phase`, { method: 'POST', headers: auth(token), body: JSON.stringify(body) })
 }

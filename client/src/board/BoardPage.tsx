@@ -8,6 +8,7 @@ import { useClientConfig } from '../app/useClientConfig.ts'
 import { useLocale } from '../i18n/locale.tsx'
 import { NamePrompt } from './NamePrompt.tsx'
 import { BoardStatusContext, BoardStatusPanel } from './BoardStatusPanel.tsx'
+import { BoardAccessContext } from './BoardAccess.tsx'
 import { createBoardIdentity, rememberedName, rememberName } from './identity.ts'
 import { useBoardSession } from './useBoardSession.ts'
 import { registerWerkvormBehaviour, werkvormBindingUtils, werkvormVisibility, werkvormShapeUtils, WerkvormenPanel } from '../werkvormen/index.ts'
@@ -67,6 +68,7 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
   useEffect(() => identity.setLocale(locale), [identity, locale])
   const session = useBoardSession(info.id, token, info.role, identity)
   const readOnly = !canWrite(info.role)
+  const access = useMemo(() => ({ boardId: info.id, token, role: info.role }), [info.id, token, info.role])
 
   const components = useMemo<TLComponents>(
     () => ({
@@ -84,6 +86,7 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
   if (!session.store || !config) return <Notice message={t.connecting} busy />
 
   return (
+    <BoardAccessContext.Provider value={access}>
     <BoardStatusContext.Provider
       value={{ title: info.title, role: info.role, status: session.status, participants: session.participants, onChangeName }}
     >
@@ -104,6 +107,7 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
         />
       </div>
     </BoardStatusContext.Provider>
+    </BoardAccessContext.Provider>
   )
 }
 

@@ -12,6 +12,7 @@ import { GenogramPanel } from './genogram/GenogramPanel.tsx'
 import { insertGenogram } from './genogram/insert.ts'
 import { genogramSymbols } from './genogram/genogram-actions.ts'
 import { ClusterPanel } from './themaclusters/ClusterPanel.tsx'
+import { PerspectiefwisselPanel } from './perspectiefwissel/PerspectiefwisselPanel.tsx'
 import { insertClusters } from './themaclusters/insert.ts'
 import { loadDemoBoard } from './sjablonen/demo-board.ts'
 import { insertLeefwereldportret, insertSpelregels } from './sjablonen/templates.ts'
@@ -47,6 +48,7 @@ export function WerkvormenPanel() {
   )
   const hasGenogram = useValue('has genogram', () => genogramSymbols(editor).length > 0 || editor.getCurrentPageShapes().some((s) => s.type === 'genogram-legenda'), [editor])
   const [open, setOpen] = useState(true)
+  const [pwOpen, setPwOpen] = useState(false)
   const refusal = useValue('deletion refusal', () => deletionRefusal.get(), [])
   if (readOnly) return null
   if (!open) {
@@ -149,6 +151,11 @@ export function WerkvormenPanel() {
       {(clusterContext || (!timeline && hasClusters && !hasGenogram)) && <ClusterPanel />}
       {!timeline && !clusterContext && hasGenogram && <GenogramPanel />}
       <PersonRegistry readOnly={readOnly} />
+      <details className="sb-details" onToggle={(e) => setPwOpen((e.target as HTMLDetailsElement).open)}>
+        <summary>Perspectiefwissel</summary>
+        {/* Mounted only while open: it polls the session state. */}
+        {pwOpen && <PerspectiefwisselPanel />}
+      </details>
     </aside>
   )
 }

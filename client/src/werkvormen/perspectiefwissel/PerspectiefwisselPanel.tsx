@@ -1,0 +1,289 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { createShapeId, toRichText, useEditor } from 'tldraw'
+import { PERSPECTIEFWISSEL_PHASES, type PerspectiefwisselPhase, type PerspectiefwisselStateResponse } from '@samenbord/shared/api'
+import { ApiError, claimRoleCard, getPerspectiefwissel, setPerspectiefwisselPhase, startPerspectiefwissel } from '../../app/api.ts'
+import { useBoardAccess } from '../../board/BoardAccess.tsx'
+import { usePersons } from '../personen/usePersons.ts'
+import { LabelledSelect } from '../ui/LabelledSelect.tsx'
+import { POSTURES, postureLabel } from './postures.ts'
+import { myCardTokens, rememberCardToken, useRoleCard, type RoleCardValues } from './useRoleCard.ts'
+
+const PHASE_LABELS: Record<PerspectiefwisselPhase, string> = {
+  stilte: 'Stilte: ieder vult de eigen rolkaart in',
+  houdingen: 'Houdingen onthuld',
+  antwoorden: 'Antwoorden onthuld',
+  afgerond: 'Afgerond',
+}
+const NEXT_PHASE_ACTION: Partial<Record<PerspectiefwisselPhase, string>> = {
+  stilte: 'Onthul de houdingen',
+  houdingen: 'Onthul de antwoorden',
+  antwoorden: 'Afronden',
+}
+const POLL_MS = 1500
+
+const after = (phase: PerspectiefwisselPhase, than: PerspectiefwisselPhase) =>
+  PERSPECTIEFWISSEL_PHASES.indexOf(phase) >= PERSPECTIEFWISSEL_PHASES.indexOf(than)
+
+/**
+ * Perspectiefwissel: the facilitator picks the roles, each participant claims one (never
+ * themselves) and fills in their own card in silence; the server keeps the cards hidden until the
+ * facilitator reveals first the postures, then the answers, which then form a table.
+ */
+export function PerspectiefwisselPanel() {
+  const { boardId, token, role } = useBoardAccess()
+  const [state, setState] = useState<PerspectiefwisselStateResponse | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [, setTick] = useState(0)
+
+  const refresh = useCallback(async () => {
+    try {
+      setState(await getPerspectiefwissel(boardId, token))
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) setState(null)
+    }
+  }, [boardId, token])
+  useEffect(() => {
+    refresh()
+    const timer = setInterval(refresh, POLL_MS)
+    return () => clearInterval(timer)
+  }, [refresh])
+
+  const act = async (action: () => Promise<unknown>) => {
+    try {
+      await action()
+      setError(null)
+      await refresh()
+      setTick((t) => t + 1)
+    } catch (e) {
+      setError((e as Error).message)
+    }
+  }
+
+  const isFacilitator = role === 'facilitator'
+  const mine = state ? myCardTokens(boardId, state.roles.map((r) => r.cardId)) : new Map<string, string>()
+
+  return (
+    <section className="sb-form" aria-label="Perspectiefwissel">
+      {!state && !isFacilitator && <p className="sb-hint">De facilitator heeft nog geen perspectiefwissel gestart.</p>}
+      {isFacilitator && (!state || state.phase === 'afgerond') && <StartForm onStart={(roles) => act(() => startPerspectiefwissel(boardId, token, { roles }))} />}
+      {state && (
+        <>
+          <p className="sb-pw-phase" role="status" data-phase={state.phase}>
+            {PHASE_LABELS[state.phase]}
+          </p>
+          {isFacilitator && NEXT_PHASE_ACTION[state.phase] && (
+            <button
+              type="button"
+              onClick={() => {
+                const next = PERSPECTIEFWISSEL_PHASES[PERSPECTIEFWISSEL_PHASES.indexOf(state.phase) + 1]
+                act(() => setPerspectiefwisselPhase(boardId, token, { phase: next }))
+              }}
+            >
+              {NEXT_PHASE_ACTION[state.phase]}
+            </button>
+          )}
+          {state.phase === 'stilte' && role !== 'viewer' && mine.size === 0 && (
+            <ClaimList state={state} onClaim={(cardId, holderName, selfPersonId) =>
+              act(async () => {
+                const { cardToken } = await claimRoleCard(boardId, token, { cardId, holderName, selfPersonId })
+                rememberCardToken(boardId, cardId, cardToken)
+              })
+            } />
+          )}
+          {[...mine].map(([cardId, cardToken]) => (
+            <MyRoleCard key={cardId} label={state.roles.find((r) => r.cardId === cardId)?.label ?? ''} boardId={boardId} cardId={cardId} cardToken={cardToken} />
+          ))}
+          {(isFacilitator || state.phase !== 'stilte') && <RoleTable state={state} mine={mine} />}
+          {state.phase === 'stilte' && (
+            <p className="sb-hint">
+              Gekozen: {state.roles.filter((r) => r.claimed).length} van {state.roles.length} rollen.
+            </p>
+          )}
+        </>
+      )}
+      {error && (
+        <p role="alert" className="sb-error">
+          {error}
+        </p>
+      )}
+    </section>
+  )
+}
+
+function StartForm({ onStart }: { onStart(roles: { personId: string; label: string }[]): void }) {
+  const persons = usePersons()
+  const [chosen, setChosen] = useState<Set<string>>(new Set())
+  if (persons.length === 0) return <p className="sb-hint">Voeg eerst betrokkenen toe; hun rollen worden de rolkaarten.</p>
+  return (
+    <fieldset className="sb-fieldset">
+      <legend>Rollen (evenveel als deelnemers)</legend>
+      {persons.map((p) => (
+        <label key={p.id} className="sb-check">
+          <input
+            type="checkbox"
+            checked={chosen.has(p.id)}
+            onChange={() => setChosen((c) => (c.has(p.id) ? new Set([...c].filter((id) => id !== p.id)) : new Set([...c, p.id])))}
+          />
+          {p.name}
+          {p.relation && ` (${p.relation})`}
+        </label>
+      ))}
+      <button
+        type="button"
+        disabled={chosen.size === 0}
+        onClick={() => onStart(persons.filter((p) => chosen.has(p.id)).map((p) => ({ personId: p.id, label: p.relation ? `${p.name} (${p.relation})` : p.name })))}
+      >
+        Start de stille ronde
+      </button>
+    </fieldset>
+  )
+}
+
+function ClaimList({ state, onClaim }: { state: PerspectiefwisselStateResponse; onClaim(cardId: string, holderName: string, selfPersonId: string | null): void }) {
+  const editor = useEditor()
+  const persons = usePersons()
+  const [self, setSelf] = useState('')
+  return (
+    <fieldset className="sb-fieldset">
+      <legend>Kies een rol</legend>
+      <p className="sb-hint">Je speelt nooit jezelf. De rol van het kind past het best bij iemand die het kind goed kent.</p>
+      <LabelledSelect
+        id="pw-self"
+        label="Ben je zelf een van de betrokkenen?"
+        value={self}
+        values={persons.map((p) => p.id)}
+        labelOf={(id) => persons.find((p) => p.id === id)?.name ?? id}
+        onChange={setSelf}
+        empty
+      />
+      <ul className="sb-pw-roles">
+        {state.roles.map((r) => (
+          <li key={r.cardId}>
+            <span>{r.label}</span>
+            {r.claimed ? (
+              <span className="sb-hint">gekozen door {r.holderName}</span>
+            ) : (
+              <button type="button" className="sb-secondary" onClick={() => onClaim(r.cardId, editor.user.getName(), self || null)}>
+                Kies deze rol
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </fieldset>
+  )
+}
+
+function MyRoleCard({ label, boardId, cardId, cardToken }: { label: string; boardId: string; cardId: string; cardToken: string }) {
+  const card = useRoleCard(boardId, cardId, cardToken)
+  const field = (key: keyof RoleCardValues, text: string) => (
+    <>
+      <label htmlFor={`pw-${key}`}>{text}</label>
+      <textarea id={`pw-${key}`} rows={3} value={card.values[key] ?? ''} onChange={(e) => card.set(key, e.target.value)} disabled={!card.open} />
+    </>
+  )
+  return (
+    <fieldset className="sb-fieldset sb-pw-card" aria-label={`Mijn rolkaart: ${label}`}>
+      <legend>Mijn rolkaart: {label}</legend>
+      <p className="sb-hint">Alleen jij (en de facilitator) ziet deze kaart tot de facilitator hem onthult.</p>
+      {field('dilemma', 'Grootste dilemma of angst')}
+      {field('gevoel', 'Hoe voel ik me daarbij?')}
+      <LabelledSelect
+        id="pw-houding"
+        label="Houding: zo zit ik erbij"
+        value={card.values.houding ?? ''}
+        values={POSTURES.map((p) => p.id)}
+        labelOf={(id) => postureLabel(id)}
+        onChange={(v) => card.set('houding', v)}
+        empty
+      />
+      {field('notities', 'Notities')}
+    </fieldset>
+  )
+}
+
+/** Rows = betrokkenen; columns appear as the facilitator reveals them. */
+function RoleTable({ state, mine }: { state: PerspectiefwisselStateResponse; mine: Map<string, string> }) {
+  const editor = useEditor()
+  const { boardId, token, role } = useBoardAccess()
+  const rows = useRef(new Map<string, RoleCardValues>())
+  const showAnswers = role === 'facilitator' || after(state.phase, 'antwoorden')
+  const showPostures = role === 'facilitator' || after(state.phase, 'houdingen')
+
+  function placeOnBoard() {
+    const view = editor.getViewportPageBounds()
+    const frame = createShapeId()
+    editor.run(() => {
+      editor.createShape({ id: frame, type: 'frame', x: view.minX + 340, y: view.minY + 60, props: { w: 1200, h: 120 + state.roles.length * 230, name: 'Perspectiefwissel' } })
+      state.roles.forEach((r, i) => {
+        const v = rows.current.get(r.cardId) ?? {}
+        const cells = [r.label, `Houding: ${postureLabel(v.houding)}`, `Dilemma of angst: ${v.dilemma ?? '—'}`, `Gevoel: ${v.gevoel ?? '—'}`]
+        cells.forEach((text, c) => {
+          editor.createShape({ type: 'note', parentId: frame, x: 30 + c * 290, y: 40 + i * 230, props: { richText: toRichText(text), size: 's', color: c === 0 ? 'light-violet' : 'yellow' } })
+        })
+      })
+    })
+  }
+
+  return (
+    <div className="sb-pw-table-wrap">
+      <table className="sb-pw-table" aria-label="Perspectiefwissel: tabel">
+        <thead>
+          <tr>
+            <th scope="col">Betrokkene</th>
+            <th scope="col">Gespeeld door</th>
+            {showPostures && <th scope="col">Houding</th>}
+            {showAnswers && <th scope="col">Dilemma of angst</th>}
+            {showAnswers && <th scope="col">Gevoel</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {state.roles.map((r) => (
+            <RoleRow
+              key={r.cardId}
+              boardId={boardId}
+              cardId={r.cardId}
+              // The facilitator and, after the reveal, everyone read with their board link; the holder with the card token.
+              token={mine.get(r.cardId) ?? (role === 'facilitator' || state.phase !== 'stilte' ? token : null)}
+              label={r.label}
+              holder={r.holderName}
+              showPostures={showPostures}
+              showAnswers={showAnswers}
+              onValues={(values) => rows.current.set(r.cardId, values)}
+            />
+          ))}
+        </tbody>
+      </table>
+      {role === 'facilitator' && after(state.phase, 'antwoorden') && (
+        <button type="button" className="sb-secondary" onClick={placeOnBoard}>
+          Tabel op het bord zetten
+        </button>
+      )}
+    </div>
+  )
+}
+
+function RoleRow(props: {
+  boardId: string
+  cardId: string
+  token: string | null
+  label: string
+  holder: string | null
+  showPostures: boolean
+  showAnswers: boolean
+  onValues(values: RoleCardValues): void
+}) {
+  const card = useRoleCard(props.boardId, props.cardId, props.token)
+  useEffect(() => {
+    props.onValues(card.values)
+  }, [card.values])
+  return (
+    <tr data-card={props.cardId}>
+      <th scope="row">{props.label}</th>
+      <td>{props.holder ?? '—'}</td>
+      {props.showPostures && <td>{postureLabel(card.values.houding)}</td>}
+      {props.showAnswers && <td>{card.values.dilemma ?? '—'}</td>}
+      {props.showAnswers && <td>{card.values.gevoel ?? '—'}</td>}
+    </tr>
+  )
+}
