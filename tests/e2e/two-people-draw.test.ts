@@ -148,4 +148,27 @@ describe('two people on one board', () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en')
     await context.close()
   })
+
+  it('follow the facilitator: when she pans, the other screen moves with her', async () => {
+    const lead = await newRecordingContext(stage.browser)
+    const other = await newRecordingContext(stage.browser)
+    const links = await createBoardThroughStartPage(await lead.context.newPage(), 'Volg mij')
+    const fenna = await joinBoard(lead.context, links.facilitator, 'Fenna')
+    const bram = await joinBoard(other.context, links.participant, 'Bram')
+    await drawRectangle(fenna, [600, 300], [760, 400])
+    const shapeOnBram = geoShapes(bram).first()
+    await shapeOnBram.waitFor({ timeout: 2000 })
+
+    await fenna.getByRole('button', { name: 'Iedereen volgt mij' }).click()
+    await bram.getByText('Je volgt het beeld van Fenna.').waitFor({ timeout: 3000 })
+    const before = (await shapeOnBram.boundingBox())!
+    await fenna.mouse.move(900, 500)
+    await fenna.mouse.wheel(0, 400)
+    await expect.poll(async () => (await shapeOnBram.boundingBox())?.y ?? before.y, { timeout: 3000 }).toBeLessThan(before.y - 200)
+
+    await fenna.getByRole('button', { name: /Stop: iedereen kijkt zelf/ }).click()
+    await bram.getByText('Je volgt het beeld van Fenna.').waitFor({ state: 'detached', timeout: 3000 })
+    await lead.context.close()
+    await other.context.close()
+  })
 })

@@ -88,7 +88,7 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
   return (
     <BoardAccessContext.Provider value={access}>
     <BoardStatusContext.Provider
-      value={{ title: info.title, role: info.role, status: session.status, participants: session.participants, onChangeName }}
+      value={{ title: info.title, role: info.role, status: session.status, participants: session.participants, onChangeName, setLeading: session.setLeading }}
     >
       <div className="sb-board" data-role={info.role}>
         <Tldraw

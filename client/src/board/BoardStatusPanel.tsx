@@ -1,4 +1,5 @@
-import { createContext, useContext } from 'react'
+import { createContext, useContext, useEffect } from 'react'
+import { useEditor, type TLUserId } from 'tldraw'
 import type { Role } from '@samenbord/shared/roles'
 import { LanguageSwitch, useLocale } from '../i18n/locale.tsx'
 import type { ConnectionStatus, Participant } from './useBoardSession.ts'
@@ -9,6 +10,7 @@ export interface BoardStatus {
   status: ConnectionStatus
   participants: Participant[]
   onChangeName(): void
+  setLeading(leading: boolean): void
 }
 
 export const BoardStatusContext = createContext<BoardStatus | null>(null)
@@ -17,6 +19,17 @@ export const BoardStatusContext = createContext<BoardStatus | null>(null)
 export function BoardStatusPanel() {
   const board = useContext(BoardStatusContext)
   const { t } = useLocale()
+  const editor = useEditor()
+  const self = board?.participants.find((p) => p.isSelf)
+  const leader = board?.participants.find((p) => p.leading && !p.isSelf)
+  // Follow the facilitator's view while they lead; panning yourself ends it until they lead again.
+  useEffect(() => {
+    if (!leader?.userId) return
+    editor.startFollowingUser(leader.userId as TLUserId)
+    return () => {
+      editor.stopFollowingUser()
+    }
+  }, [editor, leader?.userId])
   if (!board) return null
   return (
     <div className="sb-status-panel" role="region" aria-label={board.title}>
@@ -59,6 +72,12 @@ export function BoardStatusPanel() {
         <button type="button" className="sb-link-button" onClick={board.onChangeName}>
           {t.changeName}
         </button>
+        {board.role === 'facilitator' && (
+          <button type="button" className="sb-secondary sb-follow" aria-pressed={!!self?.leading} onClick={() => board.setLeading(!self?.leading)}>
+            {self?.leading ? t.stopLeading : t.followMe}
+          </button>
+        )}
+        {leader && <p className="sb-status-panel__hint">{t.following(leader.name)}</p>}
       </div>
     </div>
   )

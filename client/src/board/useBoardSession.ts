@@ -17,6 +17,10 @@ export interface Participant {
   color: string
   role: Role
   isSelf: boolean
+  /** tldraw user id ('user:…') of this participant's presence, for following their view. */
+  userId: string
+  /** A facilitator asking everyone to follow their view ("Volg mij"). */
+  leading: boolean
 }
 
 export interface BoardSession {
@@ -27,6 +31,8 @@ export interface BoardSession {
   store: TLStore | null
   participants: Participant[]
   schemaTooNew: boolean
+  /** Facilitator only: ask everyone to follow (or stop following) this view. */
+  setLeading(leading: boolean): void
 }
 
 function syncUrl(): string {
@@ -46,6 +52,7 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
     store: null,
     participants: [],
     schemaTooNew: false,
+    setLeading: () => {},
   })
 
   useEffect(() => {
@@ -97,14 +104,21 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
       $status.set('offline')
       update({ closed: { code, reason } })
     }
+    let leading = false
     const publishUser = () => {
       const prefs = identity.currentUser.userPreferences.get()
-      awareness.setLocalStateField('user', { name: prefs.name ?? '', color: prefs.color ?? '#333', role })
+      awareness.setLocalStateField('user', { name: prefs.name ?? '', color: prefs.color ?? '#333', role, userId: `user:${prefs.id}`, leading })
     }
+    update({
+      setLeading: (next: boolean) => {
+        leading = next && role === 'facilitator'
+        publishUser()
+      },
+    })
     const onAwareness = () => {
       const participants: Participant[] = []
       awareness.getStates().forEach((state, clientId) => {
-        const user = state.user as { name?: string; color?: string; role?: Role } | undefined
+        const user = state.user as { name?: string; color?: string; role?: Role; userId?: string; leading?: boolean } | undefined
         if (!user?.name) return
         participants.push({
           clientId,
@@ -112,6 +126,9 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
           color: user.color ?? '#333',
           role: user.role ?? 'participant',
           isSelf: clientId === awareness.clientID,
+          userId: user.userId ?? '',
+          // Only a facilitator may lead; a participant claiming it is ignored.
+          leading: !!user.leading && user.role === 'facilitator',
         })
       })
       participants.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name))

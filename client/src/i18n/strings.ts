@@ -56,6 +56,9 @@ const nl = {
   schemaTooNew: 'Dit bord is bijgewerkt door een nieuwere versie van Samenbord. Laad de pagina opnieuw.',
   backToStart: 'Naar de startpagina',
   firstPageName: 'Bord',
+  followMe: 'Iedereen volgt mij',
+  stopLeading: 'Stop: iedereen kijkt zelf',
+  following: (name: string) => `Je volgt het beeld van ${name}.`,
 }
 
 export type Strings = typeof nl
@@ -111,6 +114,9 @@ const en: Strings = {
   schemaTooNew: 'This board was updated by a newer version of Samenbord. Reload the page.',
   backToStart: 'Back to the start page',
   firstPageName: 'Board',
+  followMe: 'Everyone follows me',
+  stopLeading: 'Stop: everyone looks around',
+  following: (name: string) => `You are following ${name}'s view.`,
 }
 
 export const STRINGS: Record<Locale, Strings> = { nl, en }
