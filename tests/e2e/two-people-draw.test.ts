@@ -168,6 +168,19 @@ describe('two people on one board', () => {
 
     await fenna.getByRole('button', { name: /Stop: iedereen kijkt zelf/ }).click()
     await bram.getByText('Je volgt het beeld van Fenna.').waitFor({ state: 'detached', timeout: 3000 })
+
+    // A 15-minute timer started by the facilitator counts down on every screen…
+    await fenna.getByRole('button', { name: '15 min' }).click()
+    await bram.getByRole('timer').getByText(/1[45]:\d\d/).waitFor({ timeout: 3000 })
+    // …and the shared screen shows only the board, its title and the timer, in large type.
+    await bram.getByRole('button', { name: 'Gedeeld scherm' }).click()
+    await bram.locator('.sb-presenting__timer').waitFor()
+    expect(await bram.locator('[data-testid^="tools."]').count()).toBe(0)
+    expect(await bram.getByRole('complementary', { name: 'Werkvormen' }).count()).toBe(0)
+    await geoShapes(bram).first().waitFor()
+    if (process.env.SAMENBORD_SCREENSHOTS) await bram.screenshot({ path: 'docs/gedeeld-scherm.png' })
+    await bram.keyboard.press('Escape')
+    await bram.getByRole('button', { name: 'Gedeeld scherm' }).waitFor()
     await lead.context.close()
     await other.context.close()
   })

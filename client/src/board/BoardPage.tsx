@@ -9,6 +9,7 @@ import { useLocale } from '../i18n/locale.tsx'
 import { NamePrompt } from './NamePrompt.tsx'
 import { BoardStatusContext, BoardStatusPanel } from './BoardStatusPanel.tsx'
 import { BoardAccessContext } from './BoardAccess.tsx'
+import { PresentingOverlay } from './PresentingOverlay.tsx'
 import { createBoardIdentity, rememberedName, rememberName } from './identity.ts'
 import { useBoardSession } from './useBoardSession.ts'
 import { registerWerkvormBehaviour, werkvormBindingUtils, werkvormVisibility, werkvormShapeUtils, WerkvormenPanel } from '../werkvormen/index.ts'
@@ -69,15 +70,19 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
   const session = useBoardSession(info.id, token, info.role, identity)
   const readOnly = !canWrite(info.role)
   const access = useMemo(() => ({ boardId: info.id, token, role: info.role }), [info.id, token, info.role])
+  const [presenting, setPresenting] = useState(false)
 
   const components = useMemo<TLComponents>(
-    () => ({
-      SharePanel: BoardStatusPanel,
-      InFrontOfTheCanvas: WerkvormenPanel,
-      // A viewer link is for watching: no tools to pick.
-      ...(readOnly ? { Toolbar: null, StylePanel: null, ActionsMenu: null, QuickActions: null } : {}),
-    }),
-    [readOnly]
+    () =>
+      presenting
+        ? { InFrontOfTheCanvas: () => <PresentingOverlay title={info.title} onLeave={() => setPresenting(false)} /> }
+        : {
+            SharePanel: BoardStatusPanel,
+            InFrontOfTheCanvas: WerkvormenPanel,
+            // A viewer link is for watching: no tools to pick.
+            ...(readOnly ? { Toolbar: null, StylePanel: null, ActionsMenu: null, QuickActions: null } : {}),
+          },
+    [readOnly, presenting, info.title]
   )
 
   if (session.closed)
@@ -88,15 +93,16 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
   return (
     <BoardAccessContext.Provider value={access}>
     <BoardStatusContext.Provider
-      value={{ title: info.title, role: info.role, status: session.status, participants: session.participants, onChangeName, setLeading: session.setLeading }}
+      value={{ title: info.title, role: info.role, status: session.status, participants: session.participants, onChangeName, setLeading: session.setLeading, onPresent: () => setPresenting(true) }}
     >
-      <div className="sb-board" data-role={info.role}>
+      <div className={presenting ? 'sb-board sb-board--presenting' : 'sb-board'} data-role={info.role}>
         <Tldraw
           store={session.store}
           user={identity.currentUser}
           assetUrls={assetUrls}
           licenseKey={config.tldrawLicenseKey ?? undefined}
           components={components}
+          hideUi={presenting}
           shapeUtils={werkvormShapeUtils}
           bindingUtils={werkvormBindingUtils}
           getShapeVisibility={werkvormVisibility}

@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect } from 'react'
 import { useEditor, type TLUserId } from 'tldraw'
+import { startTimer, stopTimer, useTimerText } from './timer.ts'
 import type { Role } from '@samenbord/shared/roles'
 import { LanguageSwitch, useLocale } from '../i18n/locale.tsx'
 import type { ConnectionStatus, Participant } from './useBoardSession.ts'
@@ -11,6 +12,7 @@ export interface BoardStatus {
   participants: Participant[]
   onChangeName(): void
   setLeading(leading: boolean): void
+  onPresent(): void
 }
 
 export const BoardStatusContext = createContext<BoardStatus | null>(null)
@@ -22,6 +24,7 @@ export function BoardStatusPanel() {
   const editor = useEditor()
   const self = board?.participants.find((p) => p.isSelf)
   const leader = board?.participants.find((p) => p.leading && !p.isSelf)
+  const timer = useTimerText()
   // Follow the facilitator's view while they lead; panning yourself ends it until they lead again.
   useEffect(() => {
     if (!leader?.userId) return
@@ -78,6 +81,35 @@ export function BoardStatusPanel() {
           </button>
         )}
         {leader && <p className="sb-status-panel__hint">{t.following(leader.name)}</p>}
+      </div>
+      <div className="sb-status-panel__row sb-timer">
+        {timer ? (
+          <span role="timer" aria-label={t.timerLabel} className="sb-timer__left">
+            ⏱ {timer}
+          </span>
+        ) : (
+          <span className="sb-hint">{t.timerLabel}</span>
+        )}
+        {board.role === 'facilitator' && (
+          <span className="sb-timer__controls">
+            {timer ? (
+              <button type="button" className="sb-link-button" onClick={() => stopTimer(editor)}>
+                {t.timerStop}
+              </button>
+            ) : (
+              [5, 10, 15].map((minutes) => (
+                <button key={minutes} type="button" className="sb-link-button" onClick={() => startTimer(editor, minutes)}>
+                  {minutes} min
+                </button>
+              ))
+            )}
+          </span>
+        )}
+      </div>
+      <div>
+        <button type="button" className="sb-link-button" onClick={board.onPresent}>
+          {t.sharedScreen}
+        </button>
       </div>
     </div>
   )

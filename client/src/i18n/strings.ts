@@ -57,6 +57,10 @@ const nl = {
   backToStart: 'Naar de startpagina',
   firstPageName: 'Bord',
   followMe: 'Iedereen volgt mij',
+  timerLabel: 'Timer',
+  timerStop: 'Stop timer',
+  sharedScreen: 'Gedeeld scherm',
+  leaveSharedScreen: 'Verlaat gedeeld scherm (Esc)',
   stopLeading: 'Stop: iedereen kijkt zelf',
   following: (name: string) => `Je volgt het beeld van ${name}.`,
 }
@@ -115,6 +119,10 @@ const en: Strings = {
   backToStart: 'Back to the start page',
   firstPageName: 'Board',
   followMe: 'Everyone follows me',
+  timerLabel: 'Timer',
+  timerStop: 'Stop timer',
+  sharedScreen: 'Shared screen',
+  leaveSharedScreen: 'Leave shared screen (Esc)',
   stopLeading: 'Stop: everyone looks around',
   following: (name: string) => `You are following ${name}'s view.`,
 }
