@@ -224,6 +224,26 @@ describe('werkvormen, built together live', () => {
     await pageB.locator('.tl-shape[data-shape-type="note"]', { hasText: 'Ja, dat ben ik!' }).waitFor({ state: 'attached', timeout: 2000 })
     await close()
   })
+
+  it('tijdlijn CSV: a dossier file is previewed row by row, the good rows land on both screens, and the tijdlijn downloads as CSV', async () => {
+    const { pageA, pageB, close } = await twoPeopleOnNewBoard('Dossier inlezen', ['participant', 'Anna'], ['participant', 'Bram'])
+    await panel(pageA).getByRole('button', { name: 'Tijdlijn' }).click()
+    const csv = 'datum;soort;label;tekst\n12-03-2021;Beslismoment;feit;Start begeleiding\n31-02-2021;Beslismoment;feit;Kan niet\nca. 2019;gezinsgebeurtenis;feit;Verhuizing naar Almere\n'
+    await panel(pageA).getByLabel(/Importeren/).setInputFiles({ name: 'dossier.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+    const preview = panel(pageA).getByRole('status', { name: 'Voorbeeld van de import' })
+    await preview.getByText('2 van 3 regels zijn goed.').waitFor()
+    await preview.getByText(/Regel 3: .*februari/).waitFor()
+    await preview.getByRole('button', { name: '2 kaarten toevoegen' }).click()
+    await card(pageB, 'Verhuizing naar Almere').waitFor({ state: 'attached', timeout: 3000 })
+    await card(pageB, 'Start begeleiding').waitFor({ state: 'attached', timeout: 3000 })
+
+    const [download] = await Promise.all([pageA.waitForEvent('download'), panel(pageA).getByRole('button', { name: 'Tijdlijn als CSV downloaden' }).click()])
+    const text = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'))
+    expect(text.split('\n')[0]).toBe('datum;leeftijd van;soort;label;kant;persoon;herkomst;plek;tekst')
+    expect(text).toContain('12 maart 2021;;beslismoment;feit')
+    expect(text).toContain('Verhuizing naar Almere')
+    await close()
+  })
 })
 
 /** For docs/: the whole board in view, with the side panel folded away. */

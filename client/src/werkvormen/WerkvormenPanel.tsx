@@ -5,6 +5,7 @@ import { LANE_PRESETS, LANE_PRESET_IDS, type LanePresetId } from '@samenbord/sha
 import { PersonRegistry } from './personen/PersonRegistry.tsx'
 import { EventForm } from './tijdlijn/EventForm.tsx'
 import { GapForm } from './tijdlijn/GapForm.tsx'
+import { CsvPanel } from './tijdlijn/CsvPanel.tsx'
 import { deletionRefusal } from './tijdlijn/keep-contested.ts'
 import { TimelineFilterPanel } from './tijdlijn/TimelineFilterPanel.tsx'
 import { insertTimeline } from './tijdlijn/insert.ts'
@@ -146,6 +147,7 @@ export function WerkvormenPanel() {
           <TimelineFilterPanel lanePreset={timeline.props.lanePreset} lanesSwapped={timeline.props.lanesSwapped} />
           <EventForm timeline={timeline} card={context.card} userName={userName} />
           {!context.card && <GapForm timeline={timeline} userName={userName} />}
+          {!context.card && <CsvPanel timeline={timeline} />}
         </section>
       )}
       {(clusterContext || (!timeline && hasClusters && !hasGenogram)) && <ClusterPanel />}

@@ -1,0 +1,78 @@
+import { useState } from 'react'
+import { createShapeId, useEditor } from 'tldraw'
+import { formatTimelineCsv, parseTimelineCsv, type CsvRow } from '@samenbord/shared/werkvormen/tijdlijn/csv'
+import { usePersons } from '../personen/usePersons.ts'
+import { initialCardY, TIJDLIJN_KAART_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn-shapes.ts'
+
+/** Dossier information in (with a preview of every row before anything is added), the tijdlijn out. */
+export function CsvPanel({ timeline }: { timeline: TijdlijnShape }) {
+  const editor = useEditor()
+  const persons = usePersons()
+  const [rows, setRows] = useState<CsvRow[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+
+  async function read(file: File | undefined) {
+    if (!file) return
+    const result = parseTimelineCsv(await file.text(), persons, timeline.props.lanePreset)
+    setError(result.ok ? null : result.message)
+    setRows(result.ok ? result.rows : null)
+  }
+
+  function add() {
+    const valid = (rows ?? []).flatMap((row) => (row.ok ? [row.props] : []))
+    editor.run(() => {
+      for (const props of valid) {
+        editor.createShape({ id: createShapeId(), type: TIJDLIJN_KAART_TYPE, parentId: timeline.id, x: 0, y: initialCardY(timeline, props.lane, props.h), props })
+      }
+    })
+    setRows(null)
+  }
+
+  function download() {
+    const cards = editor
+      .getSortedChildIdsForParent(timeline.id)
+      .map((id) => editor.getShape(id))
+      .filter((s): s is TijdlijnKaartShape => s?.type === TIJDLIJN_KAART_TYPE)
+    const blob = new Blob([formatTimelineCsv(cards.map((c) => c.props), persons)], { type: 'text/csv;charset=utf-8' })
+    const link = document.createElement('a')
+    link.href = URL.createObjectURL(blob)
+    link.download = `${timeline.props.title || 'tijdlijn'}.csv`
+    link.click()
+    URL.revokeObjectURL(link.href)
+  }
+
+  const valid = rows?.filter((r) => r.ok).length ?? 0
+  const problems = rows?.filter((r): r is Extract<CsvRow, { ok: false }> => !r.ok) ?? []
+  return (
+    <fieldset className="sb-fieldset" aria-label="CSV">
+      <legend>CSV (dossier)</legend>
+      <label htmlFor="tijdlijn-csv">Importeren (datum; soort; label; persoon; tekst)</label>
+      <input id="tijdlijn-csv" type="file" accept=".csv,text/csv" onChange={(e) => read(e.target.files?.[0])} />
+      {error && (
+        <p role="alert" className="sb-error">
+          {error}
+        </p>
+      )}
+      {rows && (
+        <div role="status" aria-label="Voorbeeld van de import">
+          <p className="sb-hint">
+            {valid} van {rows.length} regels zijn goed.
+          </p>
+          {problems.length > 0 && (
+            <ul className="sb-csv-problems">
+              {problems.map((p) => (
+                <li key={p.line}>{p.message}</li>
+              ))}
+            </ul>
+          )}
+          <button type="button" disabled={valid === 0} onClick={add}>
+            {valid} {valid === 1 ? 'kaart' : 'kaarten'} toevoegen
+          </button>
+        </div>
+      )}
+      <button type="button" className="sb-secondary" onClick={download}>
+        Tijdlijn als CSV downloaden
+      </button>
+    </fieldset>
+  )
+}
