@@ -62,6 +62,20 @@ export function roleCardDocName(boardId: string, cardId: string): string {
   return `${boardId}.${ROLE_CARD_DOC_KIND}.${cardId}`
 }
 
+/**
+ * The posture ("houding") of a role card lives in its own document, `${boardId}.rolhouding.${cardId}`,
+ * because the facilitator reveals postures before answers and the server must keep the answers
+ * back until then. Same `Y.Map` (ROLE_CARD_MAP), key `houding`.
+ */
+export const ROLE_POSTURE_DOC_KIND = 'rolhouding'
+
+export function rolePostureDocName(boardId: string, cardId: string): string {
+  return `${boardId}.${ROLE_POSTURE_DOC_KIND}.${cardId}`
+}
+
+/** The phase from which others may read each kind of role-card document. */
+export const ROLE_DOC_REVEALED_FROM = { [ROLE_POSTURE_DOC_KIND]: 'houdingen', [ROLE_CARD_DOC_KIND]: 'antwoorden' } as const
+
 /** Layout of a role card document: one `Y.Map` named ROLE_CARD_MAP with these keys. */
 export const ROLE_CARD_MAP = 'kaart'
 export const ROLE_CARD_KEYS = ['dilemma', 'gevoel', 'houding', 'notities'] as const

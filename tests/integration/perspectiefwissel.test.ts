@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { roleCardDocName } from '@samenbord/shared'
+import { roleCardDocName, rolePostureDocName } from '@samenbord/shared'
 import {
   connectClient,
   createBoard,
@@ -111,7 +111,7 @@ describe('perspectiefwissel role cards', () => {
     expect(JSON.stringify(state.json)).not.toContain(SECRET)
   })
 
-  it('after the reveal a participant link reads a card but its writes are dropped, live and in storage', async () => {
+  it('after the reveal a participant link reads first the posture, then the answers, but its writes are dropped, live and in storage', async () => {
     const dataDir = makeTempDir()
     const server = await startServer({ dataDir })
     const board = await createBoard(server.httpUrl)
@@ -124,9 +124,26 @@ describe('perspectiefwissel role cards', () => {
     owner.doc.getMap('kaart').set('houding', 'ineengedoken')
     await waitFor(() => server.app.rooms.peek(docA)?.doc.getMap('kaart').get('houding') === 'ineengedoken')
 
+    const postureA = rolePostureDocName(board.id, cardA)
+    const ownerPosture = connectClient(server.wsUrl, postureA, tokenA)
+    await waitForSynced(ownerPosture)
+    ownerPosture.doc.getMap('kaart').set('houding', 'ineengedoken')
+    await waitFor(() => server.app.rooms.peek(postureA)?.doc.getMap('kaart').get('houding') === 'ineengedoken')
+
     const moved = await api(server, `/${board.id}/perspectiefwissel/phase`, board.tokens.facilitator, { phase: 'houdingen' })
     expect(moved.status).toBe(200)
     expect(moved.json.phase).toBe('houdingen')
+
+    // Postures first: the participant link now reads the posture, but the answers stay closed, sending nothing.
+    const postureReader = connectClient(server.wsUrl, postureA, board.tokens.participant)
+    await waitForSynced(postureReader)
+    expect(postureReader.doc.getMap('kaart').get('houding')).toBe('ineengedoken')
+    const early = await openRawSocket(server.wsUrl, docA, board.tokens.participant)
+    expect(await early.closed).toEqual({ code: 4403, reason: 'rolkaart nog verborgen' })
+    expect(early.received).toEqual([])
+
+    const answers = await api(server, `/${board.id}/perspectiefwissel/phase`, board.tokens.facilitator, { phase: 'antwoorden' })
+    expect(answers.status).toBe(200)
 
     // The stock client with the participant link reads the card...
     const reader = connectClient(server.wsUrl, docA, board.tokens.participant)

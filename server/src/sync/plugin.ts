@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
-import { canWrite, CloseCode, DOC_NAME_PATTERN, ROLE_CARD_DOC_KIND, SYNC_PATH } from '@samenbord/shared'
+import { canWrite, CloseCode, DOC_NAME_PATTERN, PERSPECTIEFWISSEL_PHASES, ROLE_DOC_REVEALED_FROM, SYNC_PATH } from '@samenbord/shared'
 import { ProtocolError } from './messages.ts'
 import type { PersistenceOptions } from './persistence.ts'
 import { BoardGoneError, RoomRegistry } from './room-registry.ts'
@@ -134,7 +134,7 @@ export const syncPlugin = fp<SyncPluginOptions>(
     app.decorate('closeRoleCards', (boardId: string, keepCardIds: ReadonlySet<string>, reason: string) => {
       for (const name of registry.loadedDocsOf(boardId)) {
         const match = DOC_NAME_PATTERN.exec(name)
-        if (match === null || match[2] !== ROLE_CARD_DOC_KIND || keepCardIds.has(match[3])) continue
+        if (match === null || !isRoleDocKind(match[2]) || keepCardIds.has(match[3])) continue
         for (const connection of registry.peek(name)?.connectionList ?? []) connection.close(CloseCode.roleCardGone, reason)
       }
     })
@@ -269,8 +269,9 @@ function handleConnection(
   const docMatch = DOC_NAME_PATTERN.exec(docName)
   if (docMatch === null) return closeWith(CloseCode.badMessage, 'ongeldige documentnaam')
   const boardId = docMatch[1]
-  /** Set for a perspectiefwissel role card: `boardId.rolkaart.cardId`. */
-  const roleCardId = docMatch[2] === ROLE_CARD_DOC_KIND ? docMatch[3] : null
+  /** Set for a perspectiefwissel role card: `boardId.rolkaart.cardId` (answers) or `boardId.rolhouding.cardId` (posture). */
+  const roleDocKind = isRoleDocKind(docMatch[2]) ? docMatch[2] : null
+  const roleCardId = roleDocKind !== null ? docMatch[3] : null
   // A personal role-card token opens its own card and nothing else.
   const access = app.checkBoardAccess(request.query.token, boardId, { allowCardToken: roleCardId !== null })
   if (!access.ok) return closeWith(access.closeCode, access.message)
@@ -319,7 +320,9 @@ function handleConnection(
         return closeWith(CloseCode.roleCardGone, 'rolkaart bestaat niet (meer)')
       }
       const ownsCard = cardToken === roleCardId || role === 'facilitator'
-      if (!ownsCard && session.phase === 'stilte') return closeWith(CloseCode.roleCardHidden, 'rolkaart nog verborgen')
+      // Postures are revealed before answers: each kind of card document has its own moment.
+      const revealed = PERSPECTIEFWISSEL_PHASES.indexOf(session.phase) >= PERSPECTIEFWISSEL_PHASES.indexOf(ROLE_DOC_REVEALED_FROM[roleDocKind!])
+      if (!ownsCard && !revealed) return closeWith(CloseCode.roleCardHidden, 'rolkaart nog verborgen')
       // Only the card's holder and the facilitator write; after the reveal everyone else reads.
       writable = ownsCard
     }
@@ -400,4 +403,8 @@ function waitForClosed(sockets: WebSocket[], timeoutMs: number): Promise<void> {
       })
     }
   })
+}
+
+function isRoleDocKind(kind: string | undefined): kind is keyof typeof ROLE_DOC_REVEALED_FROM {
+  return kind !== undefined && Object.hasOwn(ROLE_DOC_REVEALED_FROM, kind)
 }

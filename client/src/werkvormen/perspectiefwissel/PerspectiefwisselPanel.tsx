@@ -176,6 +176,7 @@ function ClaimList({ state, onClaim }: { state: PerspectiefwisselStateResponse; 
 
 function MyRoleCard({ label, boardId, cardId, cardToken }: { label: string; boardId: string; cardId: string; cardToken: string }) {
   const card = useRoleCard(boardId, cardId, cardToken)
+  const posture = useRoleCard(boardId, cardId, cardToken, 'houding')
   const field = (key: keyof RoleCardValues, text: string) => (
     <>
       <label htmlFor={`pw-${key}`}>{text}</label>
@@ -191,10 +192,10 @@ function MyRoleCard({ label, boardId, cardId, cardToken }: { label: string; boar
       <LabelledSelect
         id="pw-houding"
         label="Houding: zo zit ik erbij"
-        value={card.values.houding ?? ''}
+        value={posture.values.houding ?? ''}
         values={POSTURES.map((p) => p.id)}
         labelOf={(id) => postureLabel(id)}
-        onChange={(v) => card.set('houding', v)}
+        onChange={(v) => posture.set('houding', v)}
         empty
       />
       {field('notities', 'Notities')}
@@ -243,8 +244,9 @@ function RoleTable({ state, mine }: { state: PerspectiefwisselStateResponse; min
               key={r.cardId}
               boardId={boardId}
               cardId={r.cardId}
-              // The facilitator and, after the reveal, everyone read with their board link; the holder with the card token.
-              token={mine.get(r.cardId) ?? (role === 'facilitator' || state.phase !== 'stilte' ? token : null)}
+              // The holder reads with the card token; the facilitator always, and the others once each part is revealed, with their board link.
+              postureToken={mine.get(r.cardId) ?? (showPostures ? token : null)}
+              answersToken={mine.get(r.cardId) ?? (showAnswers ? token : null)}
               label={r.label}
               holder={r.holderName}
               showPostures={showPostures}
@@ -266,22 +268,24 @@ function RoleTable({ state, mine }: { state: PerspectiefwisselStateResponse; min
 function RoleRow(props: {
   boardId: string
   cardId: string
-  token: string | null
+  postureToken: string | null
+  answersToken: string | null
   label: string
   holder: string | null
   showPostures: boolean
   showAnswers: boolean
   onValues(values: RoleCardValues): void
 }) {
-  const card = useRoleCard(props.boardId, props.cardId, props.token)
+  const card = useRoleCard(props.boardId, props.cardId, props.answersToken)
+  const posture = useRoleCard(props.boardId, props.cardId, props.postureToken, 'houding')
   useEffect(() => {
-    props.onValues(card.values)
-  }, [card.values])
+    props.onValues({ ...card.values, houding: posture.values.houding })
+  }, [card.values, posture.values])
   return (
     <tr data-card={props.cardId}>
       <th scope="row">{props.label}</th>
       <td>{props.holder ?? '—'}</td>
-      {props.showPostures && <td>{postureLabel(card.values.houding)}</td>}
+      {props.showPostures && <td>{postureLabel(posture.values.houding)}</td>}
       {props.showAnswers && <td>{card.values.dilemma ?? '—'}</td>}
       {props.showAnswers && <td>{card.values.gevoel ?? '—'}</td>}
     </tr>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
-import { ROLE_CARD_MAP, SYNC_PATH, roleCardDocName } from '@samenbord/shared/protocol'
+import { ROLE_CARD_MAP, SYNC_PATH, roleCardDocName, rolePostureDocName } from '@samenbord/shared/protocol'
 
 export type RoleCardValues = Partial<Record<'dilemma' | 'gevoel' | 'houding' | 'notities', string>>
 
@@ -16,7 +16,7 @@ export interface RoleCardConnection {
  * One role card: its own Yjs document, which the server only opens for the card's holder, the
  * facilitator and, after the reveal, the others (read-only). `token` null means: do not connect.
  */
-export function useRoleCard(boardId: string, cardId: string, token: string | null): RoleCardConnection {
+export function useRoleCard(boardId: string, cardId: string, token: string | null, part: 'antwoorden' | 'houding' = 'antwoorden'): RoleCardConnection {
   const [values, setValues] = useState<RoleCardValues>({})
   const [open, setOpen] = useState<boolean | undefined>(undefined)
   const [card, setCard] = useState<Y.Map<string> | null>(null)
@@ -25,7 +25,9 @@ export function useRoleCard(boardId: string, cardId: string, token: string | nul
     if (!token) return
     const doc = new Y.Doc()
     const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${SYNC_PATH}`
-    const provider = new WebsocketProvider(url, roleCardDocName(boardId, cardId), doc, { params: { token }, disableBc: true })
+    // The posture is a separate document: the server reveals it before the answers.
+    const docName = part === 'houding' ? rolePostureDocName(boardId, cardId) : roleCardDocName(boardId, cardId)
+    const provider = new WebsocketProvider(url, docName, doc, { params: { token }, disableBc: true })
     // A role card shows no presence: no one sees who is typing during the silent round.
     provider.awareness.setLocalState(null)
     const map = doc.getMap<string>(ROLE_CARD_MAP)
@@ -41,7 +43,7 @@ export function useRoleCard(boardId: string, cardId: string, token: string | nul
       setCard(null)
       setOpen(undefined)
     }
-  }, [boardId, cardId, token])
+  }, [boardId, cardId, token, part])
 
   return {
     values,
