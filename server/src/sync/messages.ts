@@ -62,9 +62,12 @@ export function decodeMessage(frame: Uint8Array): IncomingMessage {
  * Fully decodes a Yjs update (structs and delete set) without touching any document, so bytes
  * that would fail half-way through `Y.applyUpdate` are refused before they can change the room.
  */
-export function assertValidUpdate(update: Uint8Array): void {
+/** What Y.decodeUpdate returns; handed on so later checks need not decode the same bytes again. */
+export type DecodedUpdate = { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: unknown }
+
+export function assertValidUpdate(update: Uint8Array): DecodedUpdate {
   try {
-    Y.decodeUpdate(update)
+    return Y.decodeUpdate(update) as DecodedUpdate
   } catch (error) {
     throw new ProtocolError('undecodable Yjs update', { cause: error })
   }

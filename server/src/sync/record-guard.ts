@@ -18,6 +18,7 @@
  * items are still checked when they look like `{ key, val }` entries or a serialized schema).
  */
 import * as Y from 'yjs'
+import type { DecodedUpdate } from './messages.ts'
 import { createTLSchema, defaultBindingSchemas, defaultShapeSchemas } from '@tldraw/tlschema'
 import {
   checkRecordWith,
@@ -171,10 +172,10 @@ function placeInDoc(doc: Y.Doc, id: Y.ID): Place {
  * Checks a Yjs update (v1, as y-websocket sends it) for a board's main document before it is
  * applied. `doc` (the room's document) lets items inserted next to existing ones be placed.
  */
-export function checkBoardUpdate(update: Uint8Array, doc?: Y.Doc): GuardResult {
-  let decoded: { structs: (Y.Item | Y.GC | Y.Skip)[] }
+export function checkBoardUpdate(update: Uint8Array, doc?: Y.Doc, alreadyDecoded?: DecodedUpdate): GuardResult {
+  let decoded: DecodedUpdate
   try {
-    decoded = Y.decodeUpdate(update) as typeof decoded
+    decoded = alreadyDecoded ?? (Y.decodeUpdate(update) as DecodedUpdate)
   } catch {
     return refuse('Ongeldige Yjs-update')
   }

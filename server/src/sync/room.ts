@@ -163,10 +163,10 @@ export class Room {
 
   private applyClientUpdate(connection: Connection, update: Uint8Array): void {
     // Decode fully first, so garbage is refused before Y.applyUpdate could integrate half of it.
-    assertValidUpdate(update)
+    const decoded = assertValidUpdate(update)
     // A modified client must not store what the board schema forbids: refuse the whole update.
     if (shouldCheckDoc(this.name)) {
-      const guard = checkBoardUpdate(update, this.doc)
+      const guard = checkBoardUpdate(update, this.doc, decoded)
       if (!guard.ok) return connection.close(CloseCode.invalidRecord, guard.reason)
     }
     try {
