@@ -3,17 +3,8 @@ import { relationKindInfo } from '@samenbord/shared/werkvormen/genogram/notation
 import { relationProps, type RelationProps } from '@samenbord/shared/werkvormen/genogram/relations'
 import { GENOGRAM_RELATIE_TYPE, relationEnd, type GenogramRelatieShape } from './genogram-shapes.ts'
 import { dashArray, relationPaths } from './relation-path.ts'
+import { paletteColor } from '../ui/colors.ts'
 
-const COLORS: Record<string, string> = {
-  black: '#1d1d1d',
-  grey: '#6b7280',
-  green: '#099268',
-  red: '#e03131',
-  violet: '#ae3ec9',
-  blue: '#4465e9',
-  'light-blue': '#4ba1f1',
-  orange: '#e16919',
-}
 /** Half a person symbol: lines stop at the symbol's edge. */
 const SYMBOL_TRIM = 34
 
@@ -66,7 +57,7 @@ export class GenogramRelatieShapeUtil extends ShapeUtil<GenogramRelatieShape> {
     if (!info) return null
     const elbow = shape.props.relationType === 'kind'
     const { strokes, marks } = relationPaths(dx, dy, info.style, elbow, SYMBOL_TRIM)
-    const color = COLORS[info.style.color] ?? '#1d1d1d'
+    const color = paletteColor(info.style.color)
     return (
       <SVGContainer
         style={{ overflow: 'visible' }}
