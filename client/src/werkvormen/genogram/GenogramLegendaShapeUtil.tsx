@@ -2,7 +2,7 @@ import { HTMLContainer, Rectangle2d, ShapeUtil, useEditor, useValue, type TLShap
 import { genogramLegendProps } from '@samenbord/shared/board-schema'
 import { legendFor } from '@samenbord/shared/werkvormen/genogram/layout'
 import { relationKindInfo, type RelationType } from '@samenbord/shared/werkvormen/genogram/notation'
-import { getPersons, toPerson } from '../personen/person-record.ts'
+import { registryPersons } from '../personen/person-record.ts'
 import { genogramRelations, genogramSymbols } from './genogram-actions.ts'
 import { dashArray, relationPaths } from './relation-path.ts'
 
@@ -57,7 +57,7 @@ function Legend({ shape }: { shape: LegendShape }) {
     'genogram legend',
     () =>
       legendFor(
-        getPersons(editor).map(toPerson).filter((p) => genogramSymbols(editor).some((s) => s.props.personId === p.id)),
+        registryPersons(editor).filter((p) => genogramSymbols(editor).some((s) => s.props.personId === p.id)),
         genogramRelations(editor),
         genogramSymbols(editor).map((s) => s.props),
       ),

@@ -2,7 +2,7 @@ import { HTMLContainer, Rectangle2d, ShapeUtil, useEditor, useValue } from 'tldr
 import { ageOf, findPerson } from '@samenbord/shared/werkvormen/personen/person'
 import { symbolFor, type PersonSymbol } from '@samenbord/shared/werkvormen/genogram/notation'
 import { personSymbolProps, type PersonSymbolProps } from '@samenbord/shared/werkvormen/genogram/relations'
-import { getPersons, toPerson } from '../personen/person-record.ts'
+import { registryPersons } from '../personen/person-record.ts'
 import { GENOGRAM_PERSOON_TYPE, NAME_HEIGHT, type GenogramPersoonShape } from './genogram-shapes.ts'
 
 /** A person in the geno-sociogram, drawn after the McGoldrick conventions from the registry entry. */
@@ -41,7 +41,7 @@ export class GenogramPersoonShapeUtil extends ShapeUtil<GenogramPersoonShape> {
 
 function PersonSymbolView({ shape }: { shape: GenogramPersoonShape }) {
   const editor = useEditor()
-  const person = useValue('person', () => findPerson(getPersons(editor).map(toPerson), shape.props.personId), [editor, shape.props.personId])
+  const person = useValue('person', () => findPerson(registryPersons(editor), shape.props.personId), [editor, shape.props.personId])
   const { w, h } = shape.props
   const symbol = symbolFor(person ?? { gender: 'onbekend', deceased: false }, shape.props.variant, shape.props.isIndex)
   const age = person ? ageOf(person, new Date().getFullYear()) : null

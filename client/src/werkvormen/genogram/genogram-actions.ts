@@ -3,7 +3,7 @@ import type { Check } from '@samenbord/shared/werkvormen/check'
 import type { RelationKind, RelationType } from '@samenbord/shared/werkvormen/genogram/notation'
 import { layoutGenerations, networkRing } from '@samenbord/shared/werkvormen/genogram/layout'
 import { validateRelation, type GenogramRelation } from '@samenbord/shared/werkvormen/genogram/relations'
-import { getPersons, toPerson } from '../personen/person-record.ts'
+import { registryPersons } from '../personen/person-record.ts'
 import { updateRelationGeometry } from './GenogramAnkerBindingUtil.ts'
 import {
   GENOGRAM_ANKER_TYPE,
@@ -58,7 +58,7 @@ export function connectPersons(
   label = '',
 ): Check & { id?: TLShapeId } {
   const relation = { id: 'shape:nieuw', relationType, kind, from: fromSymbol.props.personId, to: toSymbol.props.personId, twin: false }
-  const check = validateRelation(relation, getPersons(editor).map(toPerson), genogramRelations(editor))
+  const check = validateRelation(relation, registryPersons(editor), genogramRelations(editor))
   if (!check.ok) return check
   const { id: _, ...props } = relation
   return { ok: true, id: createRelationShape(editor, { ...props, label }, fromSymbol.id, toSymbol.id) }
@@ -67,7 +67,7 @@ export function connectPersons(
 /** Hangs a child from its parents' couple line. */
 export function addChild(editor: Editor, couple: GenogramRelatieShape, child: GenogramPersoonShape, kind: RelationKind, twin: boolean): Check & { id?: TLShapeId } {
   const relation = { id: 'shape:nieuw', relationType: 'kind' as const, kind, from: couple.id, to: child.props.personId, twin }
-  const check = validateRelation(relation, getPersons(editor).map(toPerson), genogramRelations(editor))
+  const check = validateRelation(relation, registryPersons(editor), genogramRelations(editor))
   if (!check.ok) return check
   const { id: _, ...props } = relation
   return { ok: true, id: createRelationShape(editor, { ...props, label: '' }, couple.id, child.id) }
@@ -83,7 +83,7 @@ const SPACING = 140
 export function arrangeGenerations(editor: Editor) {
   const symbols = genogramSymbols(editor)
   if (!symbols.length) return
-  const persons = getPersons(editor).map(toPerson)
+  const persons = registryPersons(editor)
   const onBoard = new Set(symbols.map((s) => s.props.personId))
   const present = persons.filter((p) => onBoard.has(p.id))
   const relations = genogramRelations(editor)

@@ -1,6 +1,6 @@
 import { createShapeId, toRichText, type Editor, type TLShape } from 'tldraw'
 import type { Person } from '@samenbord/shared/werkvormen/personen/person'
-import { getPersons, toPerson } from '../personen/person-record.ts'
+import { registryPersons } from '../personen/person-record.ts'
 import { GENOGRAM_PERSOON_TYPE, GENOGRAM_RELATIE_TYPE, type GenogramPersoonShape, type GenogramRelatieShape } from './genogram-shapes.ts'
 
 /**
@@ -39,7 +39,7 @@ export function genogramVisibility(shape: TLShape, editor: Editor): 'hidden' | '
   if (shape.type !== GENOGRAM_PERSOON_TYPE && shape.type !== GENOGRAM_RELATIE_TYPE) return 'inherit'
   const view = genogramView(editor)
   if (view === 'alles') return 'inherit'
-  const persons = new Map(getPersons(editor).map((p) => [p.id as string, toPerson(p)]))
+  const persons = new Map(registryPersons(editor).map((p) => [p.id, p]))
   const symbolsByPerson = new Map(
     editor
       .getCurrentPageShapes()

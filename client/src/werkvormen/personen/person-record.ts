@@ -26,6 +26,11 @@ export function getPersons(editor: Editor): TLPerson[] {
   return editor.store.query.records('person').get() as TLPerson[]
 }
 
+/** The registry as plain persons, what the shared domain logic takes. */
+export function registryPersons(editor: Editor): Person[] {
+  return getPersons(editor).map(toPerson)
+}
+
 export function putPerson(editor: Editor, person: Omit<Person, 'id'> & { id?: string }): TLPerson['id'] {
   const id = (person.id ?? newPersonId()) as TLPerson['id']
   editor.store.put([{ ...person, id, typeName: 'person' } as TLPerson])

@@ -1,7 +1,7 @@
 import { HTMLContainer, Rectangle2d, ShapeUtil, useEditor, useValue, type TLShape } from 'tldraw'
 import { resolveDate } from '@samenbord/shared/werkvormen/tijdlijn/dates'
 import { timelineGapProps, type TimelineGapProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
-import { getPersons, toPerson } from '../personen/person-record.ts'
+import { registryPersons } from '../personen/person-record.ts'
 
 export const TIJDLIJN_GAT_TYPE = 'tijdlijn-gat'
 
@@ -46,7 +46,7 @@ export class TijdlijnGatShapeUtil extends ShapeUtil<TijdlijnGatShape> {
 
 function Gap({ shape }: { shape: TijdlijnGatShape }) {
   const editor = useEditor()
-  const persons = useValue('persons', () => getPersons(editor).map(toPerson), [editor])
+  const persons = useValue('persons', () => registryPersons(editor), [editor])
   const from = resolveDate(shape.props.from, persons)
   const to = resolveDate(shape.props.to, persons)
   return (

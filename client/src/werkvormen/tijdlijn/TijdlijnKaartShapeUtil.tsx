@@ -3,7 +3,7 @@ import { EPISTEMIC_TAG_LABELS, EVENT_CATEGORY_INFO, SOURCE_ORIGIN_LABELS, SOURCE
 import { resolveDate } from '@samenbord/shared/werkvormen/tijdlijn/dates'
 import { DEFAULT_EVENT_SIZE, timelineEventProps, type TimelineEventProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
 import { findPerson } from '@samenbord/shared/werkvormen/personen/person'
-import { getPersons, toPerson } from '../personen/person-record.ts'
+import { registryPersons } from '../personen/person-record.ts'
 import { categoryColor } from './colors.ts'
 import { TIJDLIJN_KAART_TYPE, type TijdlijnKaartShape } from './tijdlijn-shapes.ts'
 
@@ -53,7 +53,7 @@ export class TijdlijnKaartShapeUtil extends ShapeUtil<TijdlijnKaartShape> {
 function EventCard({ shape }: { shape: TijdlijnKaartShape }) {
   const editor = useEditor()
   const { props } = shape
-  const persons = useValue('persons', () => getPersons(editor).map(toPerson), [editor])
+  const persons = useValue('persons', () => registryPersons(editor), [editor])
   const resolved = resolveDate(props.date, persons)
   const source = findPerson(persons, props.source.personId)
   const category = EVENT_CATEGORY_INFO[props.category]

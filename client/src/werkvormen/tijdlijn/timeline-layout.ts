@@ -3,7 +3,7 @@ import { axisWidth, xForDate, type TimelineAxis } from '@samenbord/shared/werkvo
 import { resolveDate } from '@samenbord/shared/werkvormen/tijdlijn/dates'
 import { DEFAULT_EVENT_SIZE } from '@samenbord/shared/werkvormen/tijdlijn/events'
 import { layoutTimeline, type LayoutCard } from '@samenbord/shared/werkvormen/tijdlijn/layout'
-import { getPersons, toPerson } from '../personen/person-record.ts'
+import { registryPersons } from '../personen/person-record.ts'
 import { TIJDLIJN_GAT_TYPE, type TijdlijnGatShape } from './TijdlijnGatShapeUtil.tsx'
 import { AXIS_BAND, axisLineY, TIJDLIJN_KAART_TYPE, TIJDLIJN_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn-shapes.ts'
 
@@ -28,7 +28,7 @@ function isGat(shape: TLShape | undefined): shape is TijdlijnGatShape {
 export function relayoutTimeline(editor: Editor, timelineId: TLShapeId): void {
   const timeline = editor.getShape(timelineId)
   if (!isTijdlijn(timeline)) return
-  const persons = getPersons(editor).map(toPerson)
+  const persons = registryPersons(editor)
   const children = editor.getSortedChildIdsForParent(timeline.id).map((id) => editor.getShape(id))
   const cards = children.filter(isKaart)
   const gaps = children.filter(isGat)
