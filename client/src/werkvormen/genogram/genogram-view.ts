@@ -1,4 +1,4 @@
-import { createShapeId, toRichText, type Editor, type TLShape } from 'tldraw'
+import { computed, createShapeId, toRichText, type Computed, type Editor, type TLShape } from 'tldraw'
 import type { Person } from '@samenbord/shared/werkvormen/personen/person'
 import { registryPersons } from '../personen/person-record.ts'
 import { GENOGRAM_PERSOON_TYPE, GENOGRAM_RELATIE_TYPE, type GenogramPersoonShape, type GenogramRelatieShape } from './genogram-shapes.ts'
@@ -34,24 +34,42 @@ function personVisible(view: GenogramView, person: Person | undefined, isIndex: 
   return isIndex || person.kind !== 'gezin'
 }
 
+/** Persons hidden by the current view, derived once per change of view, registry or symbols (not per shape). */
+const hiddenPersonsByEditor = new WeakMap<Editor, Computed<{ view: GenogramView; hidden: ReadonlySet<string> }>>()
+
+function hiddenPersons(editor: Editor) {
+  let derived = hiddenPersonsByEditor.get(editor)
+  if (!derived) {
+    derived = computed('genogram hidden persons', () => {
+      const view = genogramView(editor)
+      const hidden = new Set<string>()
+      if (view === 'alles') return { view, hidden }
+      const indexPersons = new Set(
+        editor
+          .getCurrentPageShapes()
+          .filter((s): s is GenogramPersoonShape => s.type === GENOGRAM_PERSOON_TYPE && s.props.isIndex)
+          .map((s) => s.props.personId)
+      )
+      for (const person of registryPersons(editor)) {
+        if (!personVisible(view, person, indexPersons.has(person.id))) hidden.add(person.id)
+      }
+      return { view, hidden }
+    })
+    hiddenPersonsByEditor.set(editor, derived)
+  }
+  return derived.get()
+}
+
 /** For tldraw's `getShapeVisibility`. */
 export function genogramVisibility(shape: TLShape, editor: Editor): 'hidden' | 'inherit' {
   if (shape.type !== GENOGRAM_PERSOON_TYPE && shape.type !== GENOGRAM_RELATIE_TYPE) return 'inherit'
-  const view = genogramView(editor)
+  const { view, hidden } = hiddenPersons(editor)
   if (view === 'alles') return 'inherit'
-  const persons = new Map(registryPersons(editor).map((p) => [p.id, p]))
-  const symbolsByPerson = new Map(
-    editor
-      .getCurrentPageShapes()
-      .filter((s): s is GenogramPersoonShape => s.type === GENOGRAM_PERSOON_TYPE)
-      .map((s) => [s.props.personId, s])
-  )
-  const visible = (personId: string) => personVisible(view, persons.get(personId), !!symbolsByPerson.get(personId)?.props.isIndex)
-  if (shape.type === GENOGRAM_PERSOON_TYPE) return visible((shape as GenogramPersoonShape).props.personId) ? 'inherit' : 'hidden'
+  if (shape.type === GENOGRAM_PERSOON_TYPE) return hidden.has((shape as GenogramPersoonShape).props.personId) ? 'hidden' : 'inherit'
   const relation = (shape as GenogramRelatieShape).props
   if (view === 'krachtenveld' && relation.relationType !== 'ecomap') return 'hidden'
-  const fromVisible = relation.relationType === 'kind' ? true : visible(relation.from)
-  return fromVisible && visible(relation.to) ? 'inherit' : 'hidden'
+  const fromVisible = relation.relationType === 'kind' ? true : !hidden.has(relation.from)
+  return fromVisible && !hidden.has(relation.to) ? 'inherit' : 'hidden'
 }
 
 /** A dashed outline around the selected people, labelled as one household. */
