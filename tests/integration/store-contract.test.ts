@@ -186,6 +186,21 @@ function contract(kind: StoreKind) {
     expect(await store.claimRoleCard(id, 'kaartB', { holderName: 'Dana', claimedAt: 50 })).toBe(true)
   })
 
+  it('keeps facilitation state with compare-and-set on its version, deleted with the board', async () => {
+    const { store } = await kind.open()
+    const id = 'board-gggggggggg'
+    await store.createBoard({ id, title: 'Slot' })
+    expect(await store.getFacilitation(id)).toBeNull()
+    expect(await store.setFacilitation(id, 0, '{"locked":true}')).toBe(true)
+    expect(await store.setFacilitation(id, 0, '{"locked":false}')).toBe(false)
+    expect(await store.getFacilitation(id)).toEqual({ state: '{"locked":true}', version: 1 })
+    expect(await store.setFacilitation(id, 2, '{"locked":false}')).toBe(false)
+    expect(await store.setFacilitation(id, 1, '{"locked":false}')).toBe(true)
+    expect(await store.getFacilitation(id)).toEqual({ state: '{"locked":false}', version: 2 })
+    expect(await store.deleteBoard(id)).toBe(true)
+    expect(await store.getFacilitation(id)).toBeNull()
+  })
+
   it('keeps data across close and reopen; reports health, and unhealthy once closed', async () => {
     const { store, reopen } = await kind.open()
     expect(await store.health()).toMatchObject({ ok: true })

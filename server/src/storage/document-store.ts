@@ -26,6 +26,7 @@ export type AuditEvent =
   | 'perspectiefwissel-start'
   | 'perspectiefwissel-claim'
   | 'perspectiefwissel-phase'
+  | 'facilitation'
 
 export type PerspectiefwisselPhase = 'stilte' | 'houdingen' | 'antwoorden' | 'afgerond'
 
@@ -53,6 +54,16 @@ export interface PerspectiefwisselRecord {
   createdAt: number
 }
 
+/**
+ * A board's facilitation state (lock, ready marks, stepped-out roles) as JSON, owned by
+ * server/src/http/facilitation.ts. `version` counts writes, for compare-and-set: two facilitators
+ * (or relay instances) changing it at once never lose each other's change.
+ */
+export interface FacilitationRecord {
+  state: string
+  version: number
+}
+
 /** One line of a board's audit log: who did what when. Never content, never tokens. */
 export interface AuditEntry {
   boardId: string
@@ -75,7 +86,7 @@ export interface DocumentStore {
   getBoard(id: string): Promise<BoardRecord | null>
   touchBoard(id: string, at?: number): Promise<void>
   countBoards(): Promise<number>
-  /** Deletes the board, every update of every one of its documents, its perspectiefwissel and its audit log. */
+  /** Deletes the board, every update of every one of its documents, its perspectiefwissel, facilitation state and audit log. */
   deleteBoard(id: string): Promise<boolean>
   /** Ids of boards whose last_active_at is before `before`. */
   listIdleBoards(before: number): Promise<string[]>
@@ -96,6 +107,14 @@ export interface DocumentStore {
   setPerspectiefwisselPhase(boardId: string, from: PerspectiefwisselPhase, to: PerspectiefwisselPhase): Promise<boolean>
   /** Claims a card atomically; false when it was already claimed (the first claim stays). */
   claimRoleCard(boardId: string, cardId: string, claim: RoleCardClaim): Promise<boolean>
+
+  /** The board's facilitation state, or null when nothing was ever set. */
+  getFacilitation(boardId: string): Promise<FacilitationRecord | null>
+  /**
+   * Stores `state` as version `version + 1` if the stored version is still `version` (0: nothing
+   * stored yet). False, with nothing written, when someone else wrote first.
+   */
+  setFacilitation(boardId: string, version: number, state: string): Promise<boolean>
 
   /** Every stored update of a document, oldest first. */
   loadDocUpdates(doc: string): Promise<Uint8Array[]>

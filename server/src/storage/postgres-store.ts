@@ -5,6 +5,7 @@ import type {
   AuditEvent,
   BoardRecord,
   DocumentStore,
+  FacilitationRecord,
   PerspectiefwisselPhase,
   PerspectiefwisselRecord,
   RoleCardClaim,
@@ -59,6 +60,11 @@ function tables(schema: string): string {
       holder_name TEXT NOT NULL,
       claimed_at BIGINT NOT NULL,
       PRIMARY KEY (board_id, card_id)
+    );
+    CREATE TABLE IF NOT EXISTS ${schema}.facilitation (
+      board_id TEXT PRIMARY KEY,
+      state TEXT NOT NULL,
+      version BIGINT NOT NULL
     );
   `
 }
@@ -136,6 +142,7 @@ export class PostgresDocumentStore implements DocumentStore {
       await client.query(`DELETE FROM ${this.t('audit_log')} WHERE board_id = $1`, [id])
       await client.query(`DELETE FROM ${this.t('perspectiefwissel')} WHERE board_id = $1`, [id])
       await client.query(`DELETE FROM ${this.t('role_card_claims')} WHERE board_id = $1`, [id])
+      await client.query(`DELETE FROM ${this.t('facilitation')} WHERE board_id = $1`, [id])
       return (result.rowCount ?? 0) > 0
     })
   }
@@ -230,6 +237,23 @@ export class PostgresDocumentStore implements DocumentStore {
       `INSERT INTO ${this.t('role_card_claims')} (board_id, card_id, holder_name, claimed_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
       [boardId, cardId, claim.holderName, claim.claimedAt],
     )
+    return (result.rowCount ?? 0) > 0
+  }
+
+  async getFacilitation(boardId: string): Promise<FacilitationRecord | null> {
+    const { rows } = await this.pool.query(`SELECT state, version FROM ${this.t('facilitation')} WHERE board_id = $1`, [boardId])
+    return rows.length === 0 ? null : { state: rows[0].state as string, version: Number(rows[0].version) }
+  }
+
+  async setFacilitation(boardId: string, version: number, state: string): Promise<boolean> {
+    const result =
+      version === 0
+        ? await this.pool.query(`INSERT INTO ${this.t('facilitation')} (board_id, state, version) VALUES ($1, $2, 1) ON CONFLICT DO NOTHING`, [boardId, state])
+        : await this.pool.query(`UPDATE ${this.t('facilitation')} SET state = $1, version = version + 1 WHERE board_id = $2 AND version = $3`, [
+            state,
+            boardId,
+            version,
+          ])
     return (result.rowCount ?? 0) > 0
   }
 

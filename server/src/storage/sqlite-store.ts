@@ -5,6 +5,7 @@ import type {
   AuditEvent,
   BoardRecord,
   DocumentStore,
+  FacilitationRecord,
   PerspectiefwisselPhase,
   PerspectiefwisselRecord,
   RoleCardClaim,
@@ -52,6 +53,11 @@ const SCHEMA = `
     claimed_at INTEGER NOT NULL,
     PRIMARY KEY (board_id, card_id)
   );
+  CREATE TABLE IF NOT EXISTS facilitation (
+    board_id TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    version INTEGER NOT NULL
+  );
 `
 
 interface BoardRow {
@@ -92,6 +98,10 @@ export class SqliteDocumentStore implements DocumentStore {
     deleteClaims: StatementSync
     updatePhase: StatementSync
     insertClaim: StatementSync
+    selectFacilitation: StatementSync
+    insertFacilitation: StatementSync
+    updateFacilitation: StatementSync
+    deleteFacilitation: StatementSync
   }
   private closed = false
 
@@ -137,6 +147,10 @@ export class SqliteDocumentStore implements DocumentStore {
       insertClaim: this.db.prepare(
         'INSERT INTO role_card_claims (board_id, card_id, holder_name, claimed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
+      selectFacilitation: this.db.prepare('SELECT state, version FROM facilitation WHERE board_id = ?'),
+      insertFacilitation: this.db.prepare('INSERT INTO facilitation (board_id, state, version) VALUES (?, ?, 1) ON CONFLICT DO NOTHING'),
+      updateFacilitation: this.db.prepare('UPDATE facilitation SET state = ?, version = version + 1 WHERE board_id = ? AND version = ?'),
+      deleteFacilitation: this.db.prepare('DELETE FROM facilitation WHERE board_id = ?'),
     }
   }
 
@@ -169,6 +183,7 @@ export class SqliteDocumentStore implements DocumentStore {
       this.statements.deleteBoardAudit.run(id)
       this.statements.deleteSession.run(id)
       this.statements.deleteClaims.run(id)
+      this.statements.deleteFacilitation.run(id)
     })
     return deleted
   }
@@ -233,6 +248,16 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async claimRoleCard(boardId: string, cardId: string, claim: RoleCardClaim): Promise<boolean> {
     return Number(this.statements.insertClaim.run(boardId, cardId, claim.holderName, claim.claimedAt).changes) > 0
+  }
+
+  async getFacilitation(boardId: string): Promise<FacilitationRecord | null> {
+    const row = this.statements.selectFacilitation.get(boardId) as { state: string; version: number | bigint } | undefined
+    return row ? { state: row.state, version: Number(row.version) } : null
+  }
+
+  async setFacilitation(boardId: string, version: number, state: string): Promise<boolean> {
+    const result = version === 0 ? this.statements.insertFacilitation.run(boardId, state) : this.statements.updateFacilitation.run(state, boardId, version)
+    return Number(result.changes) > 0
   }
 
   async loadDocUpdates(doc: string): Promise<Uint8Array[]> {
