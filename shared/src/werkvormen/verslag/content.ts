@@ -1,0 +1,155 @@
+/**
+ * What a verslag is made of, read from the board's records: the same plain data whatever made the
+ * board (people in a session, the demo, a restored back-up). Ids are kept only to link things up;
+ * the verslag itself never shows them.
+ */
+import type { GenogramRelation } from '../genogram/relations.ts'
+import type { Person } from '../personen/person.ts'
+import type { DemoCase } from '../sjablonen/demo-case.ts'
+import type { TimelineEventProps, TimelineGapProps } from '../tijdlijn/events.ts'
+import type { LanePresetId } from '../tijdlijn/lanes.ts'
+
+export interface TimelineContent {
+  title: string
+  lanePreset: LanePresetId
+  lanesSwapped: boolean
+  events: { id: string; props: TimelineEventProps }[]
+  gaps: { id: string; props: TimelineGapProps }[]
+}
+
+export interface ClusterContent {
+  id: string
+  feeling: string
+  need: string
+  notes: { id: string; text: string }[]
+}
+
+/** One handelingsalternatief (perspectiefwissel): what someone could do differently. */
+export interface ActionAlternative {
+  text: string
+  byName: string
+  group: string | null
+  createdAt: number
+}
+
+export interface BoardContent {
+  persons: Person[]
+  indexPersonIds: string[]
+  relations: (GenogramRelation & { label: string })[]
+  timelines: TimelineContent[]
+  clusters: ClusterContent[]
+  /** Dots per note id, summed over voters. */
+  voteTotals: Record<string, number>
+  alternatives: ActionAlternative[]
+}
+
+type AnyRecord = { id: string; typeName: string; [key: string]: unknown }
+
+function isRecord(value: unknown): value is AnyRecord {
+  return typeof value === 'object' && value !== null && typeof (value as AnyRecord).id === 'string' && typeof (value as AnyRecord).typeName === 'string'
+}
+
+/** Plain text of a tldraw rich text value (TipTap JSON): paragraphs joined by line breaks. */
+export function plainTextOf(richText: unknown): string {
+  const lines: string[] = []
+  const walk = (node: unknown, line: string[]): void => {
+    if (typeof node !== 'object' || node === null) return
+    const { type, text, content } = node as { type?: string; text?: unknown; content?: unknown }
+    if (typeof text === 'string') line.push(text)
+    if (type === 'hardBreak') line.push('\n')
+    if (Array.isArray(content)) {
+      for (const child of content) {
+        const isBlock = typeof child === 'object' && child !== null && ['paragraph', 'heading', 'listItem'].includes((child as { type?: string }).type ?? '')
+        if (isBlock) {
+          const inner: string[] = []
+          walk(child, inner)
+          lines.push(inner.join(''))
+        } else walk(child, line)
+      }
+    }
+  }
+  const top: string[] = []
+  walk(richText, top)
+  if (top.length > 0) lines.unshift(top.join(''))
+  return lines.map((l) => l.trim()).filter((l) => l.length > 0).join('\n')
+}
+
+/**
+ * Reads the werkvormen from the main board document's records (`tl_records` values). Unknown
+ * records are ignored, so a board with only drawings gives an empty verslag, not an error.
+ */
+export function collectBoardContent(values: Iterable<unknown>): BoardContent {
+  const records = [...values].filter(isRecord)
+  const shapes = records.filter((r) => r.typeName === 'shape')
+  const props = <P>(r: AnyRecord) => r.props as P
+
+  const persons = records
+    .filter((r) => r.typeName === 'person')
+    .map((r) => {
+      const { typeName: _t, meta: _m, ...person } = r
+      return person as unknown as Person
+    })
+  const indexPersonIds = shapes
+    .filter((s) => s.type === 'genogram-persoon' && props<{ isIndex: boolean }>(s).isIndex)
+    .map((s) => props<{ personId: string }>(s).personId)
+  const relations = shapes
+    .filter((s) => s.type === 'genogram-relatie')
+    .map((s) => ({ id: s.id, ...props<Omit<GenogramRelation, 'id'> & { label: string }>(s) }))
+
+  const timelines = shapes
+    .filter((s) => s.type === 'tijdlijn')
+    .map((timeline) => {
+      const p = props<{ title: string; lanePreset: LanePresetId; lanesSwapped: boolean }>(timeline)
+      const children = shapes.filter((s) => s.parentId === timeline.id)
+      return {
+        title: p.title,
+        lanePreset: p.lanePreset,
+        lanesSwapped: p.lanesSwapped,
+        events: children.filter((s) => s.type === 'tijdlijn-kaart').map((s) => ({ id: s.id, props: props<TimelineEventProps>(s) })),
+        gaps: children.filter((s) => s.type === 'tijdlijn-gat').map((s) => ({ id: s.id, props: props<TimelineGapProps>(s) })),
+      }
+    })
+
+  const clusters = shapes
+    .filter((s) => s.type === 'themacluster')
+    .map((cluster) => ({
+      id: cluster.id,
+      ...props<{ feeling: string; need: string }>(cluster),
+      notes: shapes
+        .filter((s) => s.parentId === cluster.id && s.type === 'note')
+        .sort((a, b) => (a.index as string) < (b.index as string) ? -1 : (a.index as string) > (b.index as string) ? 1 : 0)
+        .map((note) => ({ id: note.id, text: plainTextOf(props<{ richText: unknown }>(note).richText) })),
+    }))
+    .map(({ id, feeling, need, notes }) => ({ id, feeling, need, notes }))
+
+  const voteTotals: Record<string, number> = {}
+  for (const vote of records.filter((r) => r.typeName === 'stem')) {
+    for (const [noteId, dots] of Object.entries((vote.dots ?? {}) as Record<string, number>)) voteTotals[noteId] = (voteTotals[noteId] ?? 0) + dots
+  }
+
+  const alternatives = records
+    .filter((r) => r.typeName === 'handelingsalternatief' && typeof r.text === 'string')
+    .map((r) => ({
+      text: r.text as string,
+      byName: typeof r.byName === 'string' ? r.byName : '',
+      group: typeof r.group === 'string' ? r.group : null,
+      createdAt: typeof r.createdAt === 'number' ? r.createdAt : 0,
+    }))
+
+  return { persons, indexPersonIds, relations, timelines, clusters, voteTotals, alternatives }
+}
+
+/** The demo case as board content, without a browser: what the demo board holds once loaded. */
+export function contentOfDemoCase(demo: DemoCase): BoardContent {
+  const voteTotals: Record<string, number> = {}
+  for (const dots of Object.values(demo.votes)) for (const [noteId, n] of Object.entries(dots)) voteTotals[noteId] = (voteTotals[noteId] ?? 0) + n
+  return {
+    persons: demo.persons,
+    indexPersonIds: [demo.indexPersonId],
+    relations: demo.relations.map((relation) => ({ ...relation, label: '' })),
+    timelines: [{ title: demo.timeline.title, lanePreset: demo.timeline.lanePreset, lanesSwapped: demo.timeline.lanesSwapped, events: demo.events, gaps: demo.gaps }],
+    clusters: demo.clusters.map((c) => ({ id: c.id, feeling: c.props.feeling, need: c.props.need, notes: c.notes })),
+    voteTotals,
+    alternatives: [],
+  }
+}

@@ -1,0 +1,5 @@
+export * from './consent.ts'
+export * from './content.ts'
+export * from './pseudonymise.ts'
+export * from './render.ts'
+export * from './verslag.ts'

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest'
+import { demoCase } from '../sjablonen/demo-case.ts'
+import { collectBoardContent, contentOfDemoCase, plainTextOf } from './content.ts'
+import { makePseudonymiser, pseudonymiseMarkup } from './pseudonymise.ts'
+import { verslagToHtml, verslagToMarkdown } from './render.ts'
+import { buildVerslag, type VerslagSession } from './verslag.ts'
+
+const demo = demoCase()
+
+/** The session around the demo board as the e2e test runs it (tests/e2e/export.test.ts). */
+export const DEMO_SESSION: VerslagSession = {
+  boardTitle: 'Lotte (14) en haar gezin',
+  date: '2026-10-14',
+  facilitators: ['Fatima (facilitator)'],
+  participants: ['Sanne (moeder)', 'Joost de Graaf'],
+  perspectiefwissel: {
+    phase: 'afgerond',
+    rows: [
+      { role: 'Lotte Kuipers (jongere)', holderName: 'Joost de Graaf', posture: 'Ineengedoken, klein', dilemma: 'Als ik zeg wat ik wil, wordt mama verdrietig.', feeling: 'Klein en niet gehoord', notes: '' },
+      { role: 'Yara Peeters (mentor)', holderName: 'Sanne (moeder)', posture: 'Voorovergebogen, betrokken', dilemma: 'Ik zie het verzuim, maar kan thuis niets doen.', feeling: 'Machteloos', notes: 'Wil het Vaartcollege erbij' },
+    ],
+  },
+  consent: { notesAllowed: 'ja', recordingAllowed: 'nee', sharing: 'Alleen in het dossier van Wijkteam Oost; Sanne krijgt een kopie.', agreedBy: 'Sanne, Lotte en alle professionals', recordedBy: 'Fatima (facilitator)', recordedAt: Date.UTC(2026, 9, 14, 9, 35) },
+}
+
+describe('verslag of the demo board', () => {
+  const verslag = buildVerslag(contentOfDemoCase(demo), DEMO_SESSION)
+
+  it('matches the reviewed Markdown and HTML', async () => {
+    await expect(verslagToMarkdown(verslag)).toMatchFileSnapshot('__snapshots__/demo-verslag.md')
+    await expect(verslagToHtml(verslag)).toMatchFileSnapshot('__snapshots__/demo-verslag.html')
+  })
+
+  it('lists the tijdlijn in date order, with the age-based date placed by the birth year', () => {
+    const table = verslag.sections[0].blocks[0]
+    expect(table.kind).toBe('table')
+    if (table.kind !== 'table') return
+    const dates = table.rows.map((row) => row[0])
+    expect(dates[0]).toBe('3 april 2012')
+    expect(dates).toContain('op 9-jarige leeftijd (2021)')
+    expect(dates.indexOf('op 9-jarige leeftijd (2021)')).toBeLessThan(dates.indexOf('maart 2022'))
+    expect(table.rows.find((row) => row[5].startsWith('Start gezinsbegeleiding'))?.[6]).toBe('Cruciaal moment (genoemd door Sanne (moeder))')
+  })
+
+  it('collects open questions: the gap, the contested card and the assumption', () => {
+    const open = verslag.sections.find((s) => s.id === 'open-vragen')!.blocks[0]
+    expect(open.kind === 'list' && open.items).toEqual([
+      'Informatie ontbreekt van 2019 tot 2021: Wat speelde er tussen de scheiding en het eerste telefoontje van school? (benoemd door Facilitator)',
+      expect.stringMatching(/^Betwist: "Overdracht van wijkteam.*Sanne \(moeder\): "Ik heb elke afspraak/),
+      expect.stringMatching(/^Aanname om na te gaan: "De mentor belt het wijkteam/),
+    ])
+  })
+
+  it('orders each cluster by dots and counts them', () => {
+    const clusters = verslag.sections.find((s) => s.id === 'themaclusters')!.blocks
+    expect(clusters[0]).toEqual({ kind: 'subheading', text: 'Onzekerheid > behoefte aan duidelijkheid (3 stippen)' })
+    expect(clusters[1]).toEqual({ kind: 'list', items: ['Lotte weet vaak niet wie er de volgende keer aan tafel zit (3 stippen)', 'Sanne hoort besluiten pas achteraf'] })
+  })
+})
+
+describe('pseudonymised verslag', () => {
+  const content = contentOfDemoCase(demo)
+  const names = [...demo.persons.map((p) => p.name), ...demo.persons.flatMap((p) => p.name.split(' ')).filter((word) => !['de', 'van'].includes(word)), 'Vaartcollege', 'Wijkteam Oost', 'Fatima', 'Joost']
+
+  for (const mode of ['initialen', 'rol'] as const) {
+    it(`leaves no registry name, surname or organisation in the ${mode} version`, () => {
+      const text = verslagToMarkdown(buildVerslag(content, DEMO_SESSION, { pseudonymise: mode }))
+      for (const name of names) expect(text, name).not.toMatch(new RegExp(`(?<![\\p{L}])${name}(?![\\p{L}])`, 'u'))
+      expect(text).toContain('\\[organisatie\\]')
+    })
+  }
+
+  it('uses initials and keeps the possessive readable', () => {
+    const p = makePseudonymiser(demo.persons, 'initialen')
+    expect(p.text('Lottes verzuim; Sanne Mulder belt de familie Kuipers')).toBe("LK's verzuim; SM belt de familie K.")
+    const roles = makePseudonymiser(demo.persons, 'rol')
+    expect(roles.text('Opa Gerrit en Yara Peeters van het Vaartcollege')).toBe('Opa opa (moederskant) en mentor van het [organisatie]')
+    // "Naam (rol)" would read "rol (rol)": said once.
+    expect(roles.text('Rol: Lotte Kuipers (jongere)')).toBe('Rol: jongere')
+  })
+
+  it('replaces names in SVG text but never inside embedded fonts or other attributes', () => {
+    const p = makePseudonymiser(demo.persons, 'initialen')
+    const svg = '<svg><style>@font-face{src:url(data:font/woff2;base64,LotteKuipers)}</style><g data-name="Lotte"><text aria-label="Lotte Kuipers">Lotte Kuipers</text></g></svg>'
+    expect(pseudonymiseMarkup(svg, p)).toBe('<svg><style>@font-face{src:url(data:font/woff2;base64,LotteKuipers)}</style><g data-name="Lotte"><text aria-label="LK">LK</text></g></svg>')
+  })
+})
+
+describe('reading the board', () => {
+  it('reads rich-text notes as plain text, paragraph by paragraph', () => {
+    const richText = { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Eerste' }] }, { type: 'paragraph', content: [{ type: 'text', text: 'tweede' }] }] }
+    expect(plainTextOf(richText)).toBe('Eerste\ntweede')
+  })
+
+  it('finds clusters, their notes, votes and action alternatives among the records', () => {
+    const content = collectBoardContent([
+      { id: 'shape:c', typeName: 'shape', type: 'themacluster', parentId: 'page:p', index: 'a1', props: { w: 1, h: 1, feeling: 'angst', need: 'veiligheid' } },
+      { id: 'shape:n2', typeName: 'shape', type: 'note', parentId: 'shape:c', index: 'a3', props: { richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'tweede' }] }] } } },
+      { id: 'shape:n1', typeName: 'shape', type: 'note', parentId: 'shape:c', index: 'a2', props: { richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'eerste' }] }] } } },
+      { id: 'stem:a', typeName: 'stem', voterName: 'A', dots: { 'shape:n2': 2 } },
+      { id: 'stem:b', typeName: 'stem', voterName: 'B', dots: { 'shape:n2': 1, 'shape:n1': 1 } },
+      { id: 'handelingsalternatief:x', typeName: 'handelingsalternatief', text: 'Eén vast aanspreekpunt', byName: 'Joost', group: null, createdAt: 5 },
+      { id: 'page:p', typeName: 'page', name: 'Pagina 1' },
+      'rommel',
+    ])
+    expect(content.clusters).toEqual([{ id: 'shape:c', feeling: 'angst', need: 'veiligheid', notes: [{ id: 'shape:n1', text: 'eerste' }, { id: 'shape:n2', text: 'tweede' }] }])
+    expect(content.voteTotals).toEqual({ 'shape:n2': 3, 'shape:n1': 1 })
+    expect(content.alternatives).toEqual([{ text: 'Eén vast aanspreekpunt', byName: 'Joost', group: null, createdAt: 5 }])
+  })
+})

@@ -1,0 +1,263 @@
+/**
+ * The verslag of a session: a structured summary the facilitator takes into the organisation's own
+ * file. Built as a small document model (sections of tables, lists and paragraphs) that both the
+ * Markdown and the printable HTML renderer read, so the two never say different things.
+ */
+import { RELATION_KIND_INFO } from '../genogram/notation.ts'
+import { PERSON_KINDS, PERSON_KIND_LABELS, type Person } from '../personen/person.ts'
+import { clusterTitle } from '../themaclusters/clusters.ts'
+import { EPISTEMIC_TAG_LABELS, EVENT_CATEGORY_INFO, SOURCE_ORIGIN_LABELS, SOURCE_SIDE_LABELS } from '../tijdlijn/categories.ts'
+import { MONTH_NAMES, anchorOf, formatDateSpec, resolveDate } from '../tijdlijn/dates.ts'
+import { laneLabel } from '../tijdlijn/lanes.ts'
+import type { BoardContent, TimelineContent } from './content.ts'
+import { type Consent, consentLines } from './consent.ts'
+import { KEEP_NAMES, makePseudonymiser, type PseudonymMode, type Pseudonymiser } from './pseudonymise.ts'
+
+export type VerslagBlock =
+  | { kind: 'paragraph'; text: string }
+  | { kind: 'subheading'; text: string }
+  | { kind: 'list'; items: string[] }
+  | { kind: 'table'; columns: string[]; rows: string[][] }
+
+export interface VerslagSection {
+  id: string
+  heading: string
+  blocks: VerslagBlock[]
+}
+
+export interface Verslag {
+  title: string
+  /** Label/value lines under the title: date, facilitator, participants. */
+  facts: [string, string][]
+  sections: VerslagSection[]
+  footer: string
+}
+
+/** One row of the perspectiefwissel table; fields not yet revealed are null. */
+export interface PerspectiefwisselRow {
+  role: string
+  holderName: string | null
+  posture: string | null
+  dilemma: string | null
+  feeling: string | null
+  notes: string | null
+}
+
+/** What the server knows about the session, next to the board's content. */
+export interface VerslagSession {
+  boardTitle: string
+  /** YYYY-MM-DD: the day of the session (or of the export). */
+  date: string
+  facilitators: string[]
+  participants: string[]
+  perspectiefwissel: { phase: string; rows: PerspectiefwisselRow[] } | null
+  consent: Consent | null
+}
+
+export interface VerslagOptions {
+  /** Replace names by initials or role labels (pseudonymised export); null keeps them. */
+  pseudonymise: PseudonymMode | null
+}
+
+export function formatDutchDay(isoDate: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate)
+  if (!match) return isoDate
+  return `${Number(match[3])} ${MONTH_NAMES[Number(match[2]) - 1]} ${match[1]}`
+}
+
+const collator = new Intl.Collator('nl')
+
+function personLabel(persons: readonly Person[], id: string | null): string {
+  const person = persons.find((p) => p.id === id)
+  if (!person) return ''
+  return person.relation ? `${person.name}, ${person.relation}` : person.name
+}
+
+function timelineBlocks(timeline: TimelineContent, persons: readonly Person[]): VerslagBlock[] {
+  const rows = timeline.events
+    .map(({ props }) => {
+      const resolved = resolveDate(props.date, persons)
+      // Sorted where the card sits on the axis: an approximate date by its middle, not its early edge.
+      return { props, start: resolved.ok ? anchorOf(resolved) : Number.POSITIVE_INFINITY, date: resolved.ok ? resolved.label : `${formatDateSpec(props.date)} (niet te plaatsen)` }
+    })
+    .sort((a, b) => a.start - b.start || Number(a.props.counterOf !== null) - Number(b.props.counterOf !== null) || collator.compare(a.props.text, b.props.text))
+    .map(({ props, date }) => {
+      const source = [personLabel(persons, props.source.personId) || SOURCE_SIDE_LABELS[props.source.side], SOURCE_ORIGIN_LABELS[props.source.origin].toLowerCase()].join('; ')
+      const marks = [
+        props.cruciaal ? `Cruciaal moment (genoemd door ${props.cruciaal.namedBy})` : null,
+        props.omslagpunt ? `Omslagpunt (genoemd door ${props.omslagpunt.namedBy})` : null,
+        props.contested ? `Betwist door ${props.contested.by}` : null,
+        props.counterOf ? 'Tegenuitspraak bij een betwiste kaart' : null,
+      ].filter((m): m is string => m !== null)
+      return [
+        date,
+        EVENT_CATEGORY_INFO[props.category].label,
+        EPISTEMIC_TAG_LABELS[props.tag],
+        laneLabel(timeline.lanePreset, props.lane, timeline.lanesSwapped),
+        source,
+        props.text,
+        marks.join('; '),
+      ]
+    })
+  if (rows.length === 0) return [{ kind: 'paragraph', text: 'Er staan nog geen gebeurtenissen op deze tijdlijn.' }]
+  return [{ kind: 'table', columns: ['Datum', 'Soort', 'Informatie', 'Plek', 'Bron', 'Wat', 'Markering'], rows }]
+}
+
+function personLine(person: Person, isIndex: boolean): string {
+  const years = person.birthYear === null ? '' : person.deceased ? ` (${person.birthYear}–${person.deathYear ?? '?'}, overleden)` : ` (geboren ${person.birthYear})`
+  const deceasedNoYear = person.deceased && person.birthYear === null ? ' (overleden)' : ''
+  const organisation = person.organisation ? `, ${person.organisation}` : ''
+  return `${person.name || 'Naam onbekend'}${person.relation ? `: ${person.relation}` : ''}${organisation}${years}${deceasedNoYear}${isIndex ? ' (hoofdpersoon)' : ''}`
+}
+
+function relationLines(content: BoardContent): string[] {
+  const nameOf = (id: string) => content.persons.find((p) => p.id === id)?.name ?? null
+  const couples = new Map(content.relations.filter((r) => r.relationType === 'koppel').map((r) => [r.id, r]))
+  const lines: string[] = []
+  for (const relation of content.relations) {
+    const info = RELATION_KIND_INFO[`${relation.relationType}:${relation.kind}`]
+    const kindLabel = (info?.label ?? relation.kind).toLowerCase()
+    const extra = relation.label ? ` (${relation.label})` : ''
+    const to = nameOf(relation.to)
+    if (to === null) continue
+    if (relation.relationType === 'kind') {
+      const couple = couples.get(relation.from)
+      const parents = couple ? [nameOf(couple.from), nameOf(couple.to)].filter((n): n is string => n !== null).join(' en ') : nameOf(relation.from)
+      if (!parents) continue
+      lines.push(`${to}: ${kindLabel}${relation.twin ? ' (tweeling)' : ''} van ${parents}${extra}`)
+      continue
+    }
+    const from = nameOf(relation.from)
+    if (from === null) continue
+    lines.push(`${from} ${info?.directed ? '→' : 'en'} ${to}: ${kindLabel}${extra}`)
+  }
+  return lines.sort(collator.compare)
+}
+
+function openQuestions(content: BoardContent): string[] {
+  const questions: string[] = []
+  for (const timeline of content.timelines) {
+    for (const { props } of timeline.gaps) {
+      const by = props.namedBy ? ` (benoemd door ${props.namedBy})` : ''
+      questions.push(`Informatie ontbreekt van ${formatDateSpec(props.from)} tot ${formatDateSpec(props.to)}${props.note ? `: ${props.note}` : ''}${by}`)
+    }
+    for (const { props } of timeline.events) {
+      if (props.contested) questions.push(`Betwist: "${props.text}" ${props.contested.by}: "${props.contested.counterStatement}"`)
+    }
+    for (const { props } of timeline.events) {
+      if (props.tag === 'aanname') questions.push(`Aanname om na te gaan: "${props.text}"`)
+    }
+  }
+  return questions
+}
+
+/** Builds the verslag; with `pseudonymise`, every name and organisation the board knows is replaced. */
+export function buildVerslag(content: BoardContent, session: VerslagSession, options: VerslagOptions = { pseudonymise: null }): Verslag {
+  const sections: VerslagSection[] = []
+
+  for (const [index, timeline] of content.timelines.entries()) {
+    sections.push({ id: `tijdlijn-${index + 1}`, heading: `Tijdlijn: ${timeline.title}`, blocks: timelineBlocks(timeline, content.persons) })
+  }
+
+  if (content.persons.length > 0 || content.relations.length > 0) {
+    const blocks: VerslagBlock[] = []
+    for (const kind of PERSON_KINDS) {
+      const persons = content.persons.filter((p) => p.kind === kind).sort((a, b) => collator.compare(a.name, b.name))
+      if (persons.length === 0) continue
+      blocks.push({ kind: 'subheading', text: PERSON_KIND_LABELS[kind] }, { kind: 'list', items: persons.map((p) => personLine(p, content.indexPersonIds.includes(p.id))) })
+    }
+    const relations = relationLines(content)
+    if (relations.length > 0) blocks.push({ kind: 'subheading', text: 'Relaties' }, { kind: 'list', items: relations })
+    sections.push({ id: 'personen', heading: 'Betrokkenen en relaties', blocks })
+  }
+
+  if (content.clusters.length > 0) {
+    const blocks: VerslagBlock[] = []
+    const totalOf = (noteId: string) => content.voteTotals[noteId] ?? 0
+    for (const cluster of content.clusters) {
+      const dots = cluster.notes.reduce((sum, note) => sum + totalOf(note.id), 0)
+      blocks.push({ kind: 'subheading', text: `${clusterTitle(cluster.feeling, cluster.need)}${dots > 0 ? ` (${dots} ${dots === 1 ? 'stip' : 'stippen'})` : ''}` })
+      const notes = [...cluster.notes].sort((a, b) => totalOf(b.id) - totalOf(a.id))
+      const items = notes.filter((n) => n.text).map((note) => (totalOf(note.id) > 0 ? `${note.text} (${totalOf(note.id)} ${totalOf(note.id) === 1 ? 'stip' : 'stippen'})` : note.text))
+      blocks.push(items.length > 0 ? { kind: 'list', items } : { kind: 'paragraph', text: 'Nog geen briefjes.' })
+    }
+    sections.push({ id: 'themaclusters', heading: "Themaclusters (belevingsthema's)", blocks })
+  }
+
+  const pw = session.perspectiefwissel
+  if (pw !== null && pw.rows.length > 0) {
+    const hidden = 'nog niet onthuld'
+    sections.push({
+      id: 'perspectiefwissel',
+      heading: 'Perspectiefwissel',
+      blocks: [
+        {
+          kind: 'table',
+          columns: ['Rol', 'Gespeeld door', 'Houding', 'Grootste dilemma of angst', 'Hoe voelt de rol zich', 'Notities'],
+          rows: pw.rows.map((row) => [row.role, row.holderName ?? 'niet gekozen', row.posture ?? hidden, row.dilemma ?? hidden, row.feeling ?? hidden, row.notes ?? '']),
+        },
+      ],
+    })
+  }
+
+  if (content.alternatives.length > 0) {
+    const groups = [...new Set(content.alternatives.map((a) => a.group ?? ''))].sort(collator.compare)
+    const blocks: VerslagBlock[] = []
+    for (const group of groups) {
+      if (group) blocks.push({ kind: 'subheading', text: group })
+      const items = content.alternatives
+        .filter((a) => (a.group ?? '') === group)
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map((a) => (a.byName ? `${a.text} (${a.byName})` : a.text))
+      blocks.push({ kind: 'list', items })
+    }
+    sections.push({ id: 'handelingsalternatieven', heading: 'Handelingsalternatieven', blocks })
+  }
+
+  const questions = openQuestions(content)
+  sections.push({
+    id: 'open-vragen',
+    heading: 'Open vragen',
+    blocks: questions.length > 0 ? [{ kind: 'list', items: questions }] : [{ kind: 'paragraph', text: 'Er zijn geen open vragen op het bord gezet.' }],
+  })
+
+  const names = options.pseudonymise === null ? KEEP_NAMES : makePseudonymiser(content.persons, options.pseudonymise, [...session.facilitators, ...session.participants])
+  const facts: [string, string][] = [
+    ['Datum', formatDutchDay(session.date)],
+    ['Facilitator', session.facilitators.length > 0 ? session.facilitators.map((n, i) => names.participant(n, i)).join(', ') : 'onbekend'],
+    ['Deelnemers', session.participants.length > 0 ? session.participants.map((n, i) => names.participant(n, i + session.facilitators.length)).join(', ') : 'geen namen bekend'],
+    ...consentLines(session.consent),
+  ]
+  const footer =
+    'Samengevat uit het gezamenlijke bord in Samenbord. Het bord is een werkruimte: bewaar dit verslag in het eigen dossier van de organisatie.' +
+    (options.pseudonymise === null ? '' : ` Namen zijn vervangen door ${options.pseudonymise === 'rol' ? 'rollen' : 'initialen'}, organisaties door [organisatie].`)
+
+  const verslag: Verslag = { title: `Verslag: ${session.boardTitle}`, facts, sections, footer }
+  return options.pseudonymise === null ? verslag : pseudonymiseVerslag(verslag, names)
+}
+
+/** Runs every text of the verslag (not the fixed facts' labels) through the pseudonymiser. */
+function pseudonymiseVerslag(verslag: Verslag, names: Pseudonymiser): Verslag {
+  const t = names.text
+  return {
+    title: t(verslag.title),
+    // Participant names were replaced one by one above; the rest of a fact may still name someone.
+    facts: verslag.facts.map(([label, value]) => [label, t(value)]),
+    footer: verslag.footer,
+    sections: verslag.sections.map((section) => ({
+      ...section,
+      heading: t(section.heading),
+      blocks: section.blocks.map((block): VerslagBlock => {
+        switch (block.kind) {
+          case 'paragraph':
+          case 'subheading':
+            return { ...block, text: t(block.text) }
+          case 'list':
+            return { ...block, items: block.items.map(t) }
+          case 'table':
+            return { ...block, rows: block.rows.map((row) => row.map(t)) }
+        }
+      }),
+    })),
+  }
+}
