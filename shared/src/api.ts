@@ -59,8 +59,45 @@ export interface StartPerspectiefwisselResponse {
 /** `GET /api/boards/:id/perspectiefwissel` (any board link): never card content. */
 export interface PerspectiefwisselStateResponse {
   phase: PerspectiefwisselPhase
-  roles: (PerspectiefwisselRole & { claimed: boolean; holderName: string | null })[]
+  roles: (PerspectiefwisselRole & {
+    claimed: boolean
+    holderName: string | null
+    /** The holder marked the card ready during `stilte` (never what is on it). */
+    ready: boolean
+    /** The holder stepped out of the role after the reveal; their role badge is gone. */
+    steppedOut: boolean
+  })[]
 }
+
+/** `POST /api/boards/:id/perspectiefwissel/klaar` with the personal card token as bearer: only the holder marks ready. */
+export interface RoleCardReadyRequest {
+  cardId: string
+  ready: boolean
+}
+
+/** `POST /api/boards/:id/perspectiefwissel/uit-de-rol` with the personal card token as bearer. */
+export interface StepOutOfRoleRequest {
+  cardId: string
+}
+
+/**
+ * `GET /api/boards/:id/begeleiding` (any board link): what the facilitator set for the session.
+ * The relay enforces the locks: participant writes to a locked board are refused (4423).
+ */
+export interface FacilitationStateResponse {
+  /** The whole board is read-only for participant links. */
+  locked: boolean
+  /** Frames (tldraw shape ids) that participants may not change, nor anything inside them. */
+  lockedFrames: string[]
+}
+
+/** `POST /api/boards/:id/begeleiding` (facilitator): the fields to change. */
+export interface FacilitationChangeRequest {
+  locked?: boolean
+  lockedFrames?: string[]
+}
+
+export const MAX_LOCKED_FRAMES = 50
 
 /** `POST /api/boards/:id/perspectiefwissel/claim` (participant or facilitator). */
 export interface ClaimRoleCardRequest {

@@ -34,6 +34,11 @@ export const CloseCode = {
   messageTooLarge: 4413,
   /** A document write holding a record that breaks the board schema (reason names the field). */
   invalidRecord: 4422,
+  /**
+   * A participant wrote to a board (or frame) the facilitator locked; nothing of the write was
+   * applied. The client reloads the board read-only, dropping its unsent local change.
+   */
+  boardLocked: 4423,
   /** Too many messages per second, or too many connections. */
   rateLimited: 4429,
   /** A role card (perspectiefwissel) that is still hidden from this link (reason "rolkaart nog verborgen"). */

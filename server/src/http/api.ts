@@ -5,6 +5,7 @@ import { BOARD_ID_PATTERN, MAX_TITLE_LENGTH } from '@samenbord/shared'
 import { bearerToken } from '../auth/plugin.ts'
 import { sendError } from './errors.ts'
 import { perspectiefwisselRoutes } from './perspectiefwissel.ts'
+import { facilitationRoutes } from './facilitation.ts'
 
 export interface ApiPluginOptions {
   tldrawLicenseKey: string | null
@@ -139,6 +140,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
   })
 
   await app.register(perspectiefwisselRoutes)
+  await app.register(facilitationRoutes)
 
   // The license key is handed out at runtime so one client build serves every deployment.
   app.get('/config', async () => ({

@@ -5,20 +5,19 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { bearerToken } from '../auth/plugin.ts'
 import {
-  BOARD_ID_PATTERN,
   MAX_PERSPECTIEFWISSEL_ROLES,
   PERSPECTIEFWISSEL_PHASES,
   type ClaimRoleCardResponse,
   type PerspectiefwisselPhase,
   type PerspectiefwisselStateResponse,
-  type Role,
   type StartPerspectiefwisselResponse,
 } from '@samenbord/shared'
-import { bearerToken } from '../auth/plugin.ts'
-import type { TokenClaims } from '../auth/tokens.ts'
 import type { PerspectiefwisselRecord, RoleCardRecord } from '../storage/document-store.ts'
 import { sendError } from './errors.ts'
+import { boardAccess } from './board-access.ts'
+import { readFacilitation, updateFacilitation, type FacilitationState } from './facilitation.ts'
 
 const MAX_LABEL_LENGTH = 80
 const MAX_PERSON_ID_LENGTH = 100
@@ -84,52 +83,68 @@ const phaseSchema = {
   },
 } as const
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1) + '.'
-}
-
 function cleanText(raw: string): string {
   // eslint-disable-next-line no-control-regex
   return raw.replace(/[\u0000-\u001f\u007f]/g, '').trim()
 }
 
-/** The claims of a board token with one of `roles`, or null with an error reply already sent. */
-async function boardAccess(
-  app: FastifyInstance,
-  request: FastifyRequest<{ Params: { id: string } }>,
-  reply: FastifyReply,
-  roles: readonly Role[],
-  refusal: string,
-): Promise<TokenClaims | null> {
-  const { id } = request.params
-  if (!BOARD_ID_PATTERN.test(id)) {
-    sendError(reply, 404, 'not-found', 'Dit bord bestaat niet.')
-    return null
-  }
-  const access = app.checkBoardAccess(bearerToken(request), id)
-  if (!access.ok) {
-    sendError(reply, access.status, access.error, capitalize(access.message))
-    return null
-  }
-  if (!roles.includes(access.claims.role)) {
-    sendError(reply, 403, 'forbidden', refusal)
-    return null
-  }
-  if ((await app.store.getBoard(id)) === null) {
-    sendError(reply, 404, 'not-found', 'Dit bord bestaat niet (meer).')
-    return null
-  }
-  return access.claims
-}
-
-function stateOf(session: PerspectiefwisselRecord): PerspectiefwisselStateResponse {
+function stateOf(session: PerspectiefwisselRecord, marks: Pick<FacilitationState, 'ready' | 'steppedOut'>): PerspectiefwisselStateResponse {
   return {
     phase: session.phase,
     roles: session.roles.map((role) => {
       const claim = session.claims[role.cardId]
-      return { ...role, claimed: claim !== undefined, holderName: claim?.holderName ?? null }
+      return {
+        ...role,
+        claimed: claim !== undefined,
+        holderName: claim?.holderName ?? null,
+        // Marks are only ever set with the card's own token, so only for claimed cards.
+        ready: claim !== undefined && Object.hasOwn(marks.ready, role.cardId),
+        steppedOut: claim !== undefined && Object.hasOwn(marks.steppedOut, role.cardId),
+      }
     }),
   }
+}
+
+const cardMarkSchema = (extra: Record<string, unknown>, required: string[]) =>
+  ({
+    params: boardParams,
+    body: {
+      type: 'object',
+      required: ['cardId', ...required],
+      additionalProperties: false,
+      properties: { cardId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' }, ...extra },
+    },
+  }) as const
+
+/**
+ * The session and card of a personal card token (the holder's proof), or null with an error sent.
+ * Only the holder's own token will do: nobody marks someone else's card ready.
+ */
+async function holderAccess(
+  app: FastifyInstance,
+  request: FastifyRequest<{ Params: { id: string }; Body: { cardId: string } }>,
+  reply: FastifyReply,
+): Promise<PerspectiefwisselRecord | null> {
+  const boardId = request.params.id
+  const access = app.checkBoardAccess(bearerToken(request), boardId, { allowCardToken: true })
+  if (!access.ok) {
+    sendError(reply, access.status, access.error, 'Deze link geeft geen toegang tot dit bord.')
+    return null
+  }
+  if (access.claims.card !== request.body.cardId) {
+    sendError(reply, 403, 'forbidden', 'Alleen wie deze rol speelt kan dit aangeven, met de eigen rolkaart.')
+    return null
+  }
+  const session = await app.store.getPerspectiefwissel(boardId)
+  if (session === null) {
+    sendError(reply, 404, 'not-found', NO_SESSION)
+    return null
+  }
+  if (!session.roles.some((role) => role.cardId === request.body.cardId) || session.claims[request.body.cardId] === undefined) {
+    sendError(reply, 404, 'not-found', 'Deze rolkaart hoort niet (meer) bij de perspectiefwissel.')
+    return null
+  }
+  return session
 }
 
 const NO_SESSION = 'Er is op dit bord geen perspectiefwissel gestart.'
@@ -170,8 +185,43 @@ export const perspectiefwisselRoutes: FastifyPluginAsync = async (app) => {
     if (claims === null) return reply
     const session = await app.store.getPerspectiefwissel(request.params.id)
     if (session === null) return sendError(reply, 404, 'not-found', NO_SESSION)
-    return stateOf(session)
+    return stateOf(session, await readFacilitation(app.store, request.params.id))
   })
+
+  app.post<{ Params: { id: string }; Body: { cardId: string; ready: boolean } }>(
+    '/boards/:id/perspectiefwissel/klaar',
+    { schema: cardMarkSchema({ ready: { type: 'boolean' } }, ['ready']) },
+    async (request, reply) => {
+      const session = await holderAccess(app, request, reply)
+      if (session === null) return reply
+      if (session.phase !== 'stilte') return sendError(reply, 409, 'conflict', 'Klaar aangeven kan alleen in de stille ronde.')
+      const { cardId, ready } = request.body
+      const marks = await updateFacilitation(app.store, request.params.id, (state) => {
+        const next = { ...state.ready }
+        if (ready) next[cardId] = next[cardId] ?? Date.now()
+        else delete next[cardId]
+        return { ...state, ready: next }
+      })
+      return stateOf(session, marks)
+    },
+  )
+
+  app.post<{ Params: { id: string }; Body: { cardId: string } }>(
+    '/boards/:id/perspectiefwissel/uit-de-rol',
+    { schema: cardMarkSchema({}, []) },
+    async (request, reply) => {
+      const session = await holderAccess(app, request, reply)
+      if (session === null) return reply
+      if (session.phase === 'stilte') return sendError(reply, 409, 'conflict', 'Uit de rol stappen kan pas na de stille ronde.')
+      const { cardId } = request.body
+      const marks = await updateFacilitation(app.store, request.params.id, (state) => ({
+        ...state,
+        steppedOut: { ...state.steppedOut, [cardId]: state.steppedOut[cardId] ?? Date.now() },
+      }))
+      await app.store.appendAudit({ boardId: request.params.id, event: 'perspectiefwissel-uit-de-rol', role: 'participant', name: session.claims[cardId].holderName, at: Date.now() })
+      return stateOf(session, marks)
+    },
+  )
 
   app.post<{ Params: { id: string }; Body: { cardId: string; holderName: string; selfPersonId?: string | null } }>(
     '/boards/:id/perspectiefwissel/claim',
@@ -217,7 +267,7 @@ export const perspectiefwisselRoutes: FastifyPluginAsync = async (app) => {
         return sendError(reply, 409, 'conflict', 'De fase is intussen al veranderd; probeer het opnieuw.')
       }
       await app.store.appendAudit({ boardId, event: 'perspectiefwissel-phase', role: claims.role, name: null, at: Date.now() })
-      return stateOf({ ...session, phase: next })
+      return stateOf({ ...session, phase: next }, await readFacilitation(app.store, boardId))
     },
   )
 }

@@ -26,6 +26,7 @@ export type AuditEvent =
   | 'perspectiefwissel-start'
   | 'perspectiefwissel-claim'
   | 'perspectiefwissel-phase'
+  | 'perspectiefwissel-uit-de-rol'
   | 'facilitation'
 
 export type PerspectiefwisselPhase = 'stilte' | 'houdingen' | 'antwoorden' | 'afgerond'

@@ -1,9 +1,11 @@
 import fp from 'fastify-plugin'
 import websocket from '@fastify/websocket'
+import * as Y from 'yjs'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
 import { canWrite, CloseCode, DOC_NAME_PATTERN, PERSPECTIEFWISSEL_PHASES, ROLE_DOC_REVEALED_FROM, SYNC_PATH } from '@samenbord/shared'
-import { ProtocolError } from './messages.ts'
+import { decodeMessage, ProtocolError } from './messages.ts'
+import { BoardLocks, checkLockedWrite } from './board-locks.ts'
 import type { PersistenceOptions } from './persistence.ts'
 import { BoardGoneError, RoomRegistry } from './room-registry.ts'
 import { BusMessageKind, type RoomBus } from './bus.ts'
@@ -16,6 +18,8 @@ declare module 'fastify' {
     deleteBoard(boardId: string): Promise<boolean>
     /** Closes every socket on the board's role-card documents whose card is not in `keepCardIds` (4404). */
     closeRoleCards(boardId: string, keepCardIds: ReadonlySet<string>, reason: string): void
+    /** The facilitator's locks per board, as the relay enforces them for participant links. */
+    boardLocks: BoardLocks
   }
 }
 
@@ -117,6 +121,7 @@ export const syncPlugin = fp<SyncPluginOptions>(
       bus: options.bus ?? null,
     })
     app.decorate('rooms', registry)
+    app.decorate('boardLocks', new BoardLocks(app.store))
     const bus = options.bus ?? null
     if (bus) app.addHook('onClose', async () => bus.close())
     app.decorate('deleteBoard', async (boardId: string) => {
@@ -227,6 +232,7 @@ function handleConnection(
 
   const deliver = (frame: Uint8Array): void => {
     if (room === null || connection === null) return
+    if (lockApplies && lockRefusal(app, boardId, room, frame, (reason) => closeWith(CloseCode.boardLocked, reason))) return
     try {
       room.handleMessage(connection, frame)
     } catch (error) {
@@ -269,6 +275,8 @@ function handleConnection(
   const docMatch = DOC_NAME_PATTERN.exec(docName)
   if (docMatch === null) return closeWith(CloseCode.badMessage, 'ongeldige documentnaam')
   const boardId = docMatch[1]
+  /** Set once the token is checked: a participant on the board itself, where the facilitator's locks apply. */
+  let lockApplies = false
   /** Set for a perspectiefwissel role card: `boardId.rolkaart.cardId` (answers) or `boardId.rolhouding.cardId` (posture). */
   const roleDocKind = isRoleDocKind(docMatch[2]) ? docMatch[2] : null
   const roleCardId = roleDocKind !== null ? docMatch[3] : null
@@ -326,6 +334,11 @@ function handleConnection(
       // Only the card's holder and the facilitator write; after the reveal everyone else reads.
       writable = ownsCard
     }
+    if (docName === boardId && role === 'participant') {
+      await app.boardLocks.load(boardId)
+      if (finished) return
+      lockApplies = true
+    }
     app.store.touchBoard(boardId).catch((error: unknown) => request.log.warn({ err: error }, 'touchBoard failed'))
 
     const self: Connection = {
@@ -370,6 +383,33 @@ function handleConnection(
     request.log.error({ err: error, doc: docName }, 'could not open room')
     closeWith(CLOSE_INTERNAL_ERROR, 'bord kan niet geladen worden')
   })
+}
+
+/**
+ * True when `frame` is a write the facilitator's lock forbids (then `refuse` was called); false
+ * lets the room handle it. Decodes only while a lock is on; malformed frames are the room's to refuse.
+ */
+function lockRefusal(app: FastifyInstance, boardId: string, room: Room, frame: Uint8Array, refuse: (reason: string) => void): boolean {
+  const lock = app.boardLocks.get(boardId)
+  if (!lock.locked && lock.lockedFrames.length === 0) return false
+  let update: Uint8Array
+  try {
+    const message = decodeMessage(frame)
+    if (message.type !== 'sync-step2' && message.type !== 'sync-update') return false
+    update = message.update
+  } catch {
+    return false
+  }
+  let decoded: ReturnType<typeof Y.decodeUpdate>
+  try {
+    decoded = Y.decodeUpdate(update)
+  } catch {
+    return false
+  }
+  const check = checkLockedWrite(decoded as Parameters<typeof checkLockedWrite>[0], room.doc, lock)
+  if (check.ok) return false
+  refuse(check.reason)
+  return true
 }
 
 /** The most ws buffers for one frame before cutting the connection. */

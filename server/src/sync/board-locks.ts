@@ -1,0 +1,159 @@
+/**
+ * Locks a facilitator puts on a board for participant links (R34): the whole board, or single
+ * frames with everything inside them. The relay asks `checkLockedWrite` before it hands a
+ * participant's write on a board's main document to the room; a refused write is not applied,
+ * relayed or stored, and that socket is closed with CloseCode.boardLocked (4423).
+ *
+ * The state itself is kept by server/src/http/facilitation.ts in the store; this is the relay's
+ * synchronous copy. A copy older than REFRESH_MS is refreshed from the store in the background,
+ * so another relay instance's lock reaches this one within about that time.
+ */
+import * as Y from 'yjs'
+import { RECORDS_ARRAY } from '@samenbord/shared'
+import type { DocumentStore } from '../storage/document-store.ts'
+import type { DecodedUpdate } from './messages.ts'
+
+export interface BoardLockState {
+  locked: boolean
+  lockedFrames: readonly string[]
+}
+
+export const UNLOCKED: BoardLockState = { locked: false, lockedFrames: [] }
+
+const REFRESH_MS = 2000
+
+export type LockCheck = { ok: true } | { ok: false; reason: string }
+
+const OK: LockCheck = { ok: true }
+
+/** Reads the lock part of the stored facilitation state; anything unreadable counts as unlocked. */
+export function lockStateOf(stateJson: string | null | undefined): BoardLockState {
+  if (!stateJson) return UNLOCKED
+  try {
+    const state = JSON.parse(stateJson) as { locked?: unknown; lockedFrames?: unknown }
+    return {
+      locked: state.locked === true,
+      lockedFrames: Array.isArray(state.lockedFrames) ? state.lockedFrames.filter((id): id is string => typeof id === 'string') : [],
+    }
+  } catch {
+    return UNLOCKED
+  }
+}
+
+export class BoardLocks {
+  private readonly store: DocumentStore
+  private readonly states = new Map<string, { state: BoardLockState; readAt: number; refreshing: boolean }>()
+
+  constructor(store: DocumentStore) {
+    this.store = store
+  }
+
+  /** Loads the board's locks (once, then in the background); call before a participant joins. */
+  async load(boardId: string): Promise<BoardLockState> {
+    const known = this.states.get(boardId)
+    if (known !== undefined) return this.get(boardId)
+    const stored = await this.store.getFacilitation(boardId)
+    // A set() that raced with this read wins: it is newer.
+    if (!this.states.has(boardId)) this.states.set(boardId, { state: lockStateOf(stored?.state), readAt: Date.now(), refreshing: false })
+    return this.get(boardId)
+  }
+
+  /** The relay's copy; unlocked for a board never loaded. Starts a background refresh when stale. */
+  get(boardId: string): BoardLockState {
+    const entry = this.states.get(boardId)
+    if (entry === undefined) return UNLOCKED
+    if (!entry.refreshing && Date.now() - entry.readAt > REFRESH_MS) {
+      entry.refreshing = true
+      this.store
+        .getFacilitation(boardId)
+        .then((stored) => {
+          if (this.states.get(boardId) === entry) this.states.set(boardId, { state: lockStateOf(stored?.state), readAt: Date.now(), refreshing: false })
+        })
+        .catch(() => {
+          entry.refreshing = false
+        })
+    }
+    return entry.state
+  }
+
+  /** What the facilitator just stored (on this instance): effective for the very next frame. */
+  set(boardId: string, state: BoardLockState): void {
+    this.states.set(boardId, { state, readAt: Date.now(), refreshing: false })
+  }
+
+  forget(boardId: string): void {
+    this.states.delete(boardId)
+  }
+}
+
+function isEmptyUpdate(decoded: DecodedUpdate): boolean {
+  const ds = decoded.ds as { clients?: Map<number, unknown[]> }
+  return decoded.structs.length === 0 && (ds.clients === undefined || ds.clients.size === 0)
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Keys of the locked frames and of every record whose parent chain leads into one. */
+function lockedKeys(doc: Y.Doc, frames: readonly string[]): Set<string> {
+  const parentOf = new Map<string, string>()
+  for (const entry of doc.getArray<unknown>(RECORDS_ARRAY).toArray()) {
+    if (isPlainObject(entry) && typeof entry.key === 'string' && isPlainObject(entry.val) && typeof entry.val.parentId === 'string') {
+      parentOf.set(entry.key, entry.val.parentId)
+    }
+  }
+  const locked = new Set(frames)
+  for (const key of parentOf.keys()) {
+    const seen = new Set<string>()
+    let at: string | undefined = key
+    while (at !== undefined && !seen.has(at)) {
+      if (locked.has(at)) {
+        locked.add(key)
+        break
+      }
+      seen.add(at)
+      at = parentOf.get(at)
+    }
+  }
+  return locked
+}
+
+function deletes(ds: unknown, client: number, clock: number): boolean {
+  const ranges = (ds as { clients?: Map<number, { clock: number; len: number }[]> }).clients?.get(client)
+  return ranges !== undefined && ranges.some((range) => clock >= range.clock && clock < range.clock + range.len)
+}
+
+/**
+ * May a participant apply this update to the board's main document (`doc`) under `lock`?
+ * An empty update (what a client that has nothing new answers to sync step 1) always may.
+ */
+export function checkLockedWrite(decoded: DecodedUpdate, doc: Y.Doc, lock: BoardLockState): LockCheck {
+  if (!lock.locked && lock.lockedFrames.length === 0) return OK
+  if (isEmptyUpdate(decoded)) return OK
+  if (lock.locked) return { ok: false, reason: 'bord staat op slot' }
+  const locked = lockedKeys(doc, lock.lockedFrames)
+  // New or changed records (YKeyValue writes a whole new entry) in or into a locked frame.
+  for (const struct of decoded.structs) {
+    if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentAny)) continue
+    for (const value of struct.content.arr) {
+      if (!isPlainObject(value) || !isPlainObject(value.val)) continue
+      const { key, val } = value
+      if ((typeof key === 'string' && locked.has(key)) || (typeof val.parentId === 'string' && locked.has(val.parentId))) {
+        return { ok: false, reason: 'dit frame staat op slot' }
+      }
+    }
+  }
+  // Removed entries: a deleted, moved or changed record in a locked frame.
+  const records = doc.getArray<unknown>(RECORDS_ARRAY)
+  for (let item = records._start; item !== null; item = item.right) {
+    if (item.deleted || !(item.content instanceof Y.ContentAny)) continue
+    const values = item.content.arr
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]
+      if (!isPlainObject(value) || typeof value.key !== 'string' || !locked.has(value.key)) continue
+      if (deletes(decoded.ds, item.id.client, item.id.clock + i)) return { ok: false, reason: 'dit frame staat op slot' }
+    }
+  }
+  return OK
+}
