@@ -11,6 +11,11 @@ import { type Check, OK, checkWith, fail } from './werkvormen/check.ts'
 import { PERSON_FIELD_LABELS, personPropsValidator, type Person } from './werkvormen/personen/person.ts'
 import { RELATION_FIELD_LABELS, personSymbolProps, relationProps } from './werkvormen/genogram/relations.ts'
 import { clusterFrameProps } from './werkvormen/themaclusters/clusters.ts'
+import {
+  ACTION_ALTERNATIVE_FIELD_LABELS,
+  ACTION_ALTERNATIVE_RECORD_TYPE,
+  actionAlternativeRecordValidator,
+} from './werkvormen/perspectiefwissel/alternatives.ts'
 
 export const TIJDLIJN_SHAPE_TYPE = 'tijdlijn'
 export const TIJDLIJN_KAART_SHAPE_TYPE = 'tijdlijn-kaart'
@@ -90,6 +95,7 @@ export const personRecordValidator = {
 export const werkvormRecordValidators = {
   [PERSON_RECORD_TYPE]: { scope: 'document' as const, validator: personRecordValidator },
   [VOTE_RECORD_TYPE]: { scope: 'document' as const, validator: voteRecordValidator },
+  [ACTION_ALTERNATIVE_RECORD_TYPE]: { scope: 'document' as const, validator: actionAlternativeRecordValidator },
 }
 
 /**
@@ -105,6 +111,7 @@ export const boardFieldLabels: Record<string, Record<string, string>> = {
   [GENOGRAM_PERSOON_SHAPE_TYPE]: { personId: 'persoon', isIndex: 'aangemelde persoon', variant: 'symbool' },
   [THEMACLUSTER_SHAPE_TYPE]: { feeling: 'gevoel', need: 'behoefte' },
   [VOTE_RECORD_TYPE]: { dots: 'stippen', voterName: 'naam' },
+  [ACTION_ALTERNATIVE_RECORD_TYPE]: ACTION_ALTERNATIVE_FIELD_LABELS,
   default: {
     w: 'breedte',
     h: 'hoogte',

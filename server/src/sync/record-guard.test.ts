@@ -136,6 +136,23 @@ describe('checkBoardUpdate', () => {
     expect(checkBoardUpdate(freshUpdate(documentRecord, page, geo, tijdlijn, kaart, person))).toEqual({ ok: true })
   })
 
+  it('accepts a handelingsalternatief record and refuses a broken one naming the field', () => {
+    const alternative: Rec = {
+      id: 'handelingsalternatief:a1',
+      typeName: 'handelingsalternatief',
+      text: 'De mentor belt eerst Sam zelf',
+      who: 'De mentor',
+      personId: null,
+      group: 'hulpverlening',
+      byName: 'Anouk',
+      createdAt: 1_700_000_000_000,
+    }
+    expect(checkBoardUpdate(freshUpdate(alternative))).toEqual({ ok: true })
+    expect(refusal(freshUpdate({ ...alternative, text: '  ' }))).toBe('handelingsalternatief geweigerd: Het alternatief mag niet leeg zijn')
+    expect(refusal(freshUpdate({ ...alternative, group: 'school' }))).toBe('handelingsalternatief geweigerd: Groep: kies een van de toegestane waarden')
+    expect(refusal(freshUpdate({ ...alternative, id: 'handelingsalternatief:a1', stiekem: true }))).toMatch(/Stiekem: dit veld is onbekend/)
+  })
+
   it('accepts a seeded board with its schema in meta', () => {
     const doc = new Y.Doc()
     const update = updateOf(doc, (d) =>
