@@ -117,3 +117,20 @@ export interface ClaimRoleCardResponse {
 export interface PerspectiefwisselPhaseRequest {
   phase: PerspectiefwisselPhase
 }
+
+/**
+ * `GET /api/boards/:id/verslag` (facilitator): what the server adds to the board for the verslag.
+ * Perspectiefwissel fields are null until their reveal; `postureId` is a posture id.
+ */
+export interface VerslagDataResponse {
+  boardTitle: string
+  /** YYYY-MM-DD, Europe/Amsterdam */
+  date: string
+  facilitators: string[]
+  participants: string[]
+  perspectiefwissel: {
+    phase: string
+    rows: { role: string; holderName: string | null; postureId: string | null; dilemma: string | null; feeling: string | null; notes: string | null }[]
+  } | null
+  consent: import('./werkvormen/verslag/consent.ts').Consent | null
+}

@@ -5,6 +5,8 @@ import { BOARD_ID_PATTERN, MAX_TITLE_LENGTH } from '@samenbord/shared'
 import { bearerToken } from '../auth/plugin.ts'
 import { sendError } from './errors.ts'
 import { perspectiefwisselRoutes } from './perspectiefwissel.ts'
+import { backupRoutes } from './backup.ts'
+import { verslagRoutes } from './verslag.ts'
 import { facilitationRoutes } from './facilitation.ts'
 
 export interface ApiPluginOptions {
@@ -120,25 +122,9 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
     }
   })
 
-  // AVG (inzage, overdraagbaarheid): every document of the board as Yjs updates.
-  app.get<{ Params: { id: string } }>('/boards/:id/export', async (request, reply) => {
-    const board = await facilitatorOnly(request.params.id, request, reply)
-    if (board === null) return reply
-    const names = new Set([board.id, ...(await app.store.listBoardDocs(board.id)), ...app.rooms.loadedDocsOf(board.id)])
-    const documents: Record<string, string> = {}
-    for (const name of [...names].sort()) documents[name] = Buffer.from(await app.rooms.docState(name)).toString('base64')
-    await app.store.appendAudit({ boardId: board.id, event: 'export', role: 'facilitator', name: null, at: Date.now() })
-    reply.header('content-disposition', `attachment; filename="samenbord-${board.id}.json"`)
-    return {
-      id: board.id,
-      title: board.title,
-      createdAt: new Date(board.createdAt).toISOString(),
-      exportedAt: new Date().toISOString(),
-      format: 'yjs-update-base64',
-      documents,
-    }
-  })
-
+  // AVG (inzage, overdraagbaarheid): the whole board as a back-up file, and back again.
+  await app.register(backupRoutes, { maxBoards: options.maxBoards })
+  await app.register(verslagRoutes)
   await app.register(perspectiefwisselRoutes)
   await app.register(facilitationRoutes)
 

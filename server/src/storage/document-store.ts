@@ -22,6 +22,8 @@ export type AuditEvent =
   | 'create'
   | 'join'
   | 'export'
+  | 'verslag'
+  | 'restore'
   | 'delete'
   | 'perspectiefwissel-start'
   | 'perspectiefwissel-claim'

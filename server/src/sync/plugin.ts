@@ -3,7 +3,7 @@ import websocket from '@fastify/websocket'
 import * as Y from 'yjs'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
-import { canWrite, CloseCode, DOC_NAME_PATTERN, PERSPECTIEFWISSEL_PHASES, ROLE_DOC_REVEALED_FROM, SYNC_PATH } from '@samenbord/shared'
+import { canWrite, CloseCode, CONSENT_DOC_KIND, DOC_NAME_PATTERN, PERSPECTIEFWISSEL_PHASES, ROLE_DOC_REVEALED_FROM, SYNC_PATH } from '@samenbord/shared'
 import { decodeMessage, ProtocolError } from './messages.ts'
 import { BoardLocks, checkLockedWrite } from './board-locks.ts'
 import type { PersistenceOptions } from './persistence.ts'
@@ -320,6 +320,8 @@ function handleConnection(
       }
     }
     let writable = canWrite(role)
+    // The consent record is the facilitator's to keep; everyone else on the board reads it.
+    if (docMatch[2] === CONSENT_DOC_KIND) writable = role === 'facilitator'
     if (roleCardId !== null) {
       // Decided before joining: a refused socket gets nothing of the card, not even sync step 1.
       const session = await app.store.getPerspectiefwissel(boardId)
