@@ -4,6 +4,7 @@
  * the verslag itself never shows them.
  */
 import type { GenogramRelation } from '../genogram/relations.ts'
+import { ACTION_ALTERNATIVE_GROUP_LABELS, readActionAlternatives } from '../perspectiefwissel/alternatives.ts'
 import type { Person } from '../personen/person.ts'
 import type { DemoCase } from '../sjablonen/demo-case.ts'
 import type { TimelineEventProps, TimelineGapProps } from '../tijdlijn/events.ts'
@@ -27,7 +28,10 @@ export interface ClusterContent {
 /** One handelingsalternatief (perspectiefwissel): what someone could do differently. */
 export interface ActionAlternative {
   text: string
+  /** Who could do it ("de mentor"); empty when not named. */
+  who: string
   byName: string
+  /** Group label in the two-group variant, else null. */
   group: string | null
   createdAt: number
 }
@@ -127,14 +131,13 @@ export function collectBoardContent(values: Iterable<unknown>): BoardContent {
     for (const [noteId, dots] of Object.entries((vote.dots ?? {}) as Record<string, number>)) voteTotals[noteId] = (voteTotals[noteId] ?? 0) + dots
   }
 
-  const alternatives = records
-    .filter((r) => r.typeName === 'handelingsalternatief' && typeof r.text === 'string')
-    .map((r) => ({
-      text: r.text as string,
-      byName: typeof r.byName === 'string' ? r.byName : '',
-      group: typeof r.group === 'string' ? r.group : null,
-      createdAt: typeof r.createdAt === 'number' ? r.createdAt : 0,
-    }))
+  const alternatives = readActionAlternatives(records).map((a) => ({
+    text: a.text,
+    who: a.who ?? '',
+    byName: a.byName,
+    group: a.group === null ? null : ACTION_ALTERNATIVE_GROUP_LABELS[a.group],
+    createdAt: a.createdAt,
+  }))
 
   return { persons, indexPersonIds, relations, timelines, clusters, voteTotals, alternatives }
 }

@@ -24,7 +24,11 @@ export const DEMO_SESSION: VerslagSession = {
 }
 
 describe('verslag of the demo board', () => {
-  const verslag = buildVerslag(contentOfDemoCase(demo), DEMO_SESSION)
+  const alternatives = [
+    { text: 'Vraag Lotte zelf wie er bij het volgende gesprek zit', who: 'de jeugdbeschermer', byName: 'Joost de Graaf', group: null, createdAt: 2 },
+    { text: 'Bel terug binnen twee werkdagen als een afspraak wordt afgezegd', who: 'het wijkteam', byName: 'Sanne (moeder)', group: null, createdAt: 1 },
+  ]
+  const verslag = buildVerslag({ ...contentOfDemoCase(demo), alternatives }, DEMO_SESSION)
 
   it('matches the reviewed Markdown and HTML', async () => {
     await expect(verslagToMarkdown(verslag)).toMatchFileSnapshot('__snapshots__/demo-verslag.md')
@@ -99,12 +103,13 @@ describe('reading the board', () => {
       { id: 'shape:n1', typeName: 'shape', type: 'note', parentId: 'shape:c', index: 'a2', props: { richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'eerste' }] }] } } },
       { id: 'stem:a', typeName: 'stem', voterName: 'A', dots: { 'shape:n2': 2 } },
       { id: 'stem:b', typeName: 'stem', voterName: 'B', dots: { 'shape:n2': 1, 'shape:n1': 1 } },
-      { id: 'handelingsalternatief:x', typeName: 'handelingsalternatief', text: 'Eén vast aanspreekpunt', byName: 'Joost', group: null, createdAt: 5 },
+      { id: 'handelingsalternatief:x', typeName: 'handelingsalternatief', text: 'Eén vast aanspreekpunt', who: 'het wijkteam', personId: null, byName: 'Joost', group: 'gezin', createdAt: 5 },
+      { id: 'handelingsalternatief:kapot', typeName: 'handelingsalternatief', text: 42 },
       { id: 'page:p', typeName: 'page', name: 'Pagina 1' },
       'rommel',
     ])
     expect(content.clusters).toEqual([{ id: 'shape:c', feeling: 'angst', need: 'veiligheid', notes: [{ id: 'shape:n1', text: 'eerste' }, { id: 'shape:n2', text: 'tweede' }] }])
     expect(content.voteTotals).toEqual({ 'shape:n2': 3, 'shape:n1': 1 })
-    expect(content.alternatives).toEqual([{ text: 'Eén vast aanspreekpunt', byName: 'Joost', group: null, createdAt: 5 }])
+    expect(content.alternatives).toEqual([{ text: 'Eén vast aanspreekpunt', who: 'het wijkteam', byName: 'Joost', group: 'Gezin en netwerk', createdAt: 5 }])
   })
 })

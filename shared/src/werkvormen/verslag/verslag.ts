@@ -208,7 +208,7 @@ export function buildVerslag(content: BoardContent, session: VerslagSession, opt
       const items = content.alternatives
         .filter((a) => (a.group ?? '') === group)
         .sort((a, b) => a.createdAt - b.createdAt)
-        .map((a) => (a.byName ? `${a.text} (${a.byName})` : a.text))
+        .map((a) => `${a.who ? `${a.who}: ` : ''}${a.text}${a.byName ? ` (ingebracht door ${a.byName})` : ''}`)
       blocks.push({ kind: 'list', items })
     }
     sections.push({ id: 'handelingsalternatieven', heading: 'Handelingsalternatieven', blocks })
