@@ -68,7 +68,23 @@ describe('perspectiefwissel with three people', () => {
     const table = (page: Page) => pw(page).getByRole('table', { name: 'Perspectiefwissel: tabel' })
     await table(facilitator).getByText('Mijn dochter kwijtraken').waitFor({ timeout: 3000 })
     expect(await anna.getByText('Mijn dochter kwijtraken').count()).toBe(0)
-    if (SCREENSHOTS) await anna.screenshot({ path: join(SCREENSHOTS, 'perspectiefwissel-stilte.png') })
+
+    // Anna is ready: everyone sees who, never what; after a reload it is still so (the server keeps it).
+    await annaCard.getByRole('button', { name: 'Ik ben klaar' }).click()
+    const readyRow = (page: Page, name: string) => pw(page).getByTestId('klaar-persoon').filter({ hasText: name })
+    await pw(facilitator).getByText('Klaar: 1 van 2').waitFor({ timeout: 5000 })
+    await pw(bram).getByText('Klaar: 1 van 2').waitFor({ timeout: 5000 })
+    expect(await readyRow(bram, 'Anna').getAttribute('data-ready')).toBe('true')
+    expect(await readyRow(bram, 'Bram').getAttribute('data-ready')).toBe('false')
+    await anna.reload()
+    await openPerspectiefwissel(anna)
+    await annaCard.getByRole('button', { name: 'Toch nog niet klaar', pressed: true }).waitFor({ timeout: 5000 })
+    await pw(anna).getByText('Klaar: 1 van 2').waitFor()
+    expect(await annaCard.getByLabel('Grootste dilemma of angst').inputValue()).toBe('Dat niemand naar me luistert')
+    if (SCREENSHOTS) {
+      await pw(anna).getByText('Klaar: 1 van 2').scrollIntoViewIfNeeded()
+      await anna.screenshot({ path: join(SCREENSHOTS, 'perspectiefwissel-stilte.png') })
+    }
 
     // First the postures…
     await pw(facilitator).getByRole('button', { name: 'Onthul de houdingen' }).click()
@@ -79,6 +95,45 @@ describe('perspectiefwissel with three people', () => {
     await table(anna).getByText('Mijn dochter kwijtraken').waitFor({ timeout: 5000 })
     await table(bram).getByText('Dat niemand naar me luistert').waitFor({ timeout: 5000 })
     if (SCREENSHOTS) await anna.screenshot({ path: join(SCREENSHOTS, 'perspectiefwissel-onthuld.png') })
+
+    // In role: a badge on Anna's own screen and next to her name in everyone's people list.
+    await anna.getByTestId('rolbadge').getByText('In de rol van Mila (dochter)').waitFor({ timeout: 5000 })
+    await bram.getByTestId('participant').filter({ hasText: 'Anna' }).getByText('in de rol: Mila (dochter)').waitFor({ timeout: 5000 })
+
+    // Handelingsalternatieven: Bram adds one, everyone sees it.
+    const alternatives = (page: Page) => page.getByTestId('handelingsalternatief')
+    await pw(bram).getByLabel('Over wie gaat het?').selectOption({ label: 'Mila' })
+    await pw(bram).getByLabel('Wie kan het anders doen?').fill('De mentor')
+    await pw(bram).getByLabel('Wat kan anders?').fill('Eerst met Mila zelf praten, dan pas met school')
+    await pw(bram).getByRole('button', { name: 'Alternatief toevoegen' }).click()
+    await alternatives(anna).filter({ hasText: 'Eerst met Mila zelf praten' }).waitFor({ timeout: 5000 })
+    await alternatives(facilitator).filter({ hasText: 'Mila · De mentor' }).waitFor({ timeout: 5000 })
+    if (SCREENSHOTS) await bram.screenshot({ path: join(SCREENSHOTS, 'perspectiefwissel-alternatieven.png') })
+
+    // The facilitator locks the board: participants get a clear notice and a read-only board, and
+    // still follow the perspectiefwissel (no adding while locked); unlocking gives it all back.
+    await facilitator.getByRole('button', { name: 'Zet het bord op slot' }).click()
+    await anna.getByTestId('slot-melding').getByText(/op slot gezet/).waitFor({ timeout: 5000 })
+    const lockedPanel = anna.getByRole('complementary', { name: 'Perspectiefwissel' })
+    await lockedPanel.getByTestId('handelingsalternatief').filter({ hasText: 'Eerst met Mila zelf praten' }).waitFor()
+    expect(await anna.getByRole('button', { name: 'Alternatief toevoegen' }).count()).toBe(0)
+    expect(await anna.getByRole('complementary', { name: 'Werkvormen' }).count()).toBe(0)
+    await facilitator.getByTestId('slot-melding').getByText(/Jij kunt wel wijzigen/).waitFor()
+    if (SCREENSHOTS) await anna.screenshot({ path: join(SCREENSHOTS, 'perspectiefwissel-slot.png') })
+    await facilitator.getByRole('button', { name: 'Haal het bord van slot' }).click()
+    await anna.getByTestId('slot-melding').waitFor({ state: 'detached', timeout: 5000 })
+    await openPerspectiefwissel(anna)
+    await pw(anna).getByRole('button', { name: 'Alternatief toevoegen' }).waitFor({ timeout: 5000 })
+
+    // Anna steps out of her role: a moment of its own, then the badge is gone everywhere.
+    await anna.getByTestId('rolbadge').getByRole('button', { name: 'Stap uit de rol' }).click()
+    const moment = anna.getByRole('dialog', { name: 'Je bent uit de rol gestapt' })
+    await moment.getByText('Je was Mila (dochter). Vanaf nu praat je weer mee als Anna.').waitFor({ timeout: 5000 })
+    if (SCREENSHOTS) await anna.screenshot({ path: join(SCREENSHOTS, 'perspectiefwissel-uit-de-rol.png') })
+    await moment.getByRole('button', { name: 'Verder als mezelf' }).click()
+    expect(await anna.getByTestId('rolbadge').count()).toBe(0)
+    await bram.getByTestId('participant').filter({ hasText: 'Anna' }).getByText(/in de rol/).waitFor({ state: 'detached', timeout: 5000 })
+    await bram.getByTestId('rolbadge').getByText('In de rol van Peter (vader)').waitFor()
 
     await pw(facilitator).getByRole('button', { name: 'Tabel op het bord zetten' }).click()
     await bram.locator('.tl-shape[data-shape-type="note"]', { hasText: 'Mijn dochter kwijtraken' }).waitFor({ state: 'attached', timeout: 3000 })

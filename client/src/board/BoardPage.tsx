@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { Tldraw, type Editor, type TLComponents } from 'tldraw'
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite.js'
 import type { BoardInfoResponse } from '@samenbord/shared/api'
 import { canWrite } from '@samenbord/shared/roles'
+import { CloseCode } from '@samenbord/shared/protocol'
 import { ApiError, getBoardInfo } from '../app/api.ts'
 import { useClientConfig } from '../app/useClientConfig.ts'
 import { useLocale } from '../i18n/locale.tsx'
@@ -12,6 +13,10 @@ import { BoardAccessContext } from './BoardAccess.tsx'
 import { PresentingOverlay } from './PresentingOverlay.tsx'
 import { createBoardIdentity, rememberedName, rememberName } from './identity.ts'
 import { useBoardSession } from './useBoardSession.ts'
+import { SessionStateContext, usePolledSessionState } from './sessionState.ts'
+import { SessionOverlay } from './SessionOverlay.tsx'
+import { registerFrameLocks } from './frameLocks.ts'
+import { myRoleIn } from '../werkvormen/perspectiefwissel/useMyRole.ts'
 import { registerWerkvormBehaviour, werkvormBindingUtils, werkvormVisibility, werkvormShapeUtils, WerkvormenPanel } from '../werkvormen/index.ts'
 
 // Fonts, icons and tldraw's translations are bundled by Vite and served by our own server.
@@ -67,7 +72,32 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
   const identity = useMemo(() => createBoardIdentity(name, locale, setLocale), [])
   useEffect(() => identity.setName(name), [identity, name])
   useEffect(() => identity.setLocale(locale), [identity, locale])
-  const session = useBoardSession(info.id, token, info.role, identity)
+  const sessionState = usePolledSessionState(info.id, token)
+  // The relay enforces the facilitator's locks; this screen follows them so nobody draws in vain.
+  const lockedForMe = info.role === 'participant' && !!sessionState.facilitation?.locked
+  const lockedRef = useRef(lockedForMe)
+  lockedRef.current = lockedForMe
+  const lockedFramesRef = useRef<ReadonlySet<string>>(new Set())
+  lockedFramesRef.current = new Set(info.role === 'participant' ? (sessionState.facilitation?.lockedFrames ?? []) : [])
+  const [generation, setGeneration] = useState(0)
+  const [changeRefused, setChangeRefused] = useState(false)
+  const refusals = useRef<number[]>([])
+  const session = useBoardSession(info.id, token, info.role, identity, { generation, isWriteLocked: () => lockedRef.current })
+  useEffect(() => session.setWriteLocked(lockedForMe), [session.setWriteLocked, lockedForMe])
+  const myRole = myRoleIn(info.id, sessionState.perspectiefwissel)
+  const inRole = myRole && !myRole.steppedOut ? myRole.label : null
+  useEffect(() => session.setInRole(inRole), [session.setInRole, inRole])
+  // A write that crossed the lock on its way was refused (4423): start over from the server's
+  // board, read-only, and say so. Three refusals within ten seconds: stop and explain instead.
+  const lockRefused = session.closed?.code === CloseCode.boardLocked
+  const [lockLoop, setLockLoop] = useState(false)
+  useEffect(() => {
+    if (!lockRefused) return
+    refusals.current = [...refusals.current.filter((at) => Date.now() - at < 10_000), Date.now()]
+    if (refusals.current.length >= 3) return setLockLoop(true)
+    setChangeRefused(true)
+    void sessionState.refresh().then(() => setGeneration((g) => g + 1))
+  }, [lockRefused])
   const readOnly = !canWrite(info.role)
   const access = useMemo(() => ({ boardId: info.id, token, role: info.role }), [info.id, token, info.role])
   const [presenting, setPresenting] = useState(false)
@@ -78,22 +108,38 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
         ? { InFrontOfTheCanvas: () => <PresentingOverlay title={info.title} onLeave={() => setPresenting(false)} /> }
         : {
             SharePanel: BoardStatusPanel,
-            InFrontOfTheCanvas: WerkvormenPanel,
+            InFrontOfTheCanvas: () => (
+              <>
+                <WerkvormenPanel />
+                <SessionOverlay />
+              </>
+            ),
             // A viewer link is for watching: no tools to pick.
             ...(readOnly ? { Toolbar: null, StylePanel: null, ActionsMenu: null, QuickActions: null } : {}),
           },
     [readOnly, presenting, info.title]
   )
 
-  if (session.closed)
+  if (session.closed && (!lockRefused || lockLoop))
     return <Notice message={t.refused[session.closed.code] ?? `${t.refusedFallback} (${session.closed.reason})`} reload />
   if (session.schemaTooNew) return <Notice message={t.schemaTooNew} reload />
   if (!session.store || !config) return <Notice message={t.connecting} busy />
 
   return (
     <BoardAccessContext.Provider value={access}>
+    <SessionStateContext.Provider value={sessionState}>
     <BoardStatusContext.Provider
-      value={{ title: info.title, role: info.role, status: session.status, participants: session.participants, onChangeName, setLeading: session.setLeading, onPresent: () => setPresenting(true) }}
+      value={{
+        title: info.title,
+        role: info.role,
+        status: session.status,
+        participants: session.participants,
+        onChangeName,
+        setLeading: session.setLeading,
+        onPresent: () => setPresenting(true),
+        changeRefused,
+        dismissChangeRefused: () => setChangeRefused(false),
+      }}
     >
       <div className={presenting ? 'sb-board sb-board--presenting' : 'sb-board'} data-role={info.role}>
         <Tldraw
@@ -108,11 +154,17 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
           getShapeVisibility={werkvormVisibility}
           onMount={(editor) => {
             nameFirstPage(editor, t.firstPageName)
-            return registerWerkvormBehaviour(editor)
+            const disposeWerkvormen = registerWerkvormBehaviour(editor)
+            const disposeFrameLocks = registerFrameLocks(editor, () => lockedFramesRef.current)
+            return () => {
+              disposeFrameLocks()
+              disposeWerkvormen()
+            }
           }}
         />
       </div>
     </BoardStatusContext.Provider>
+    </SessionStateContext.Provider>
     </BoardAccessContext.Provider>
   )
 }

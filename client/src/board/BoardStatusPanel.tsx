@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect } from 'react'
 import { useEditor, type TLUserId } from 'tldraw'
 import { startTimer, stopTimer, useTimerText } from './timer.ts'
+import { LockControls } from './LockControls.tsx'
 import type { Role } from '@samenbord/shared/roles'
 import { LanguageSwitch, useLocale } from '../i18n/locale.tsx'
 import type { ConnectionStatus, Participant } from './useBoardSession.ts'
@@ -13,6 +14,9 @@ export interface BoardStatus {
   onChangeName(): void
   setLeading(leading: boolean): void
   onPresent(): void
+  /** The relay refused this screen's last change because the board was locked. */
+  changeRefused: boolean
+  dismissChangeRefused(): void
 }
 
 export const BoardStatusContext = createContext<BoardStatus | null>(null)
@@ -69,6 +73,7 @@ export function BoardStatusPanel() {
               {p.name}
               {p.isSelf && ` (${t.you})`}
               {p.role !== 'participant' && <span className="sb-people__role"> · {t.roleName[p.role]}</span>}
+              {p.inRole && <span className="sb-people__in-role">{t.begeleiding.inRoleShort(p.inRole)}</span>}
             </li>
           ))}
         </ul>
@@ -82,6 +87,7 @@ export function BoardStatusPanel() {
         )}
         {leader && <p className="sb-status-panel__hint">{t.following(leader.name)}</p>}
       </div>
+      {board.role === 'facilitator' && <LockControls />}
       <div className="sb-status-panel__row sb-timer">
         {timer ? (
           <span role="timer" aria-label={t.timerLabel} className="sb-timer__left">

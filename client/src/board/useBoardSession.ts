@@ -21,6 +21,8 @@ export interface Participant {
   userId: string
   /** A facilitator asking everyone to follow their view ("Volg mij"). */
   leading: boolean
+  /** The perspectiefwissel role this person plays right now (role badge), or null. */
+  inRole: string | null
 }
 
 export interface BoardSession {
@@ -33,6 +35,17 @@ export interface BoardSession {
   schemaTooNew: boolean
   /** Facilitator only: ask everyone to follow (or stop following) this view. */
   setLeading(leading: boolean): void
+  /** The facilitator locked the board for this link: the editor turns read-only (the relay refuses writes anyway). */
+  setWriteLocked(locked: boolean): void
+  /** Shows (or clears) this person's role badge in everyone's people list. */
+  setInRole(label: string | null): void
+}
+
+export interface BoardSessionOptions {
+  /** Bumped to start over with a fresh document (after the relay refused a write on a locked board). */
+  generation?: number
+  /** Asked when the board document is bound: a locked board is never seeded or migrated by this link. */
+  isWriteLocked?: () => boolean
 }
 
 function syncUrl(): string {
@@ -45,7 +58,9 @@ function syncUrl(): string {
  * Created inside an effect (not useMemo) so React's StrictMode double-mount does not leave
  * a second provider behind.
  */
-export function useBoardSession(boardId: string, token: string, role: Role, identity: BoardIdentity): BoardSession {
+export function useBoardSession(boardId: string, token: string, role: Role, identity: BoardIdentity, options: BoardSessionOptions = {}): BoardSession {
+  const { generation = 0 } = options
+  const isWriteLocked = options.isWriteLocked
   const [session, setSession] = useState<BoardSession>({
     status: 'connecting',
     closed: null,
@@ -53,10 +68,14 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
     participants: [],
     schemaTooNew: false,
     setLeading: () => {},
+    setWriteLocked: () => {},
+    setInRole: () => {},
   })
 
   useEffect(() => {
     const update = (patch: Partial<BoardSession>) => setSession((s) => ({ ...s, ...patch }))
+    // A fresh start (new generation) forgets the previous connection's end and store.
+    update({ closed: null, store: null, status: 'connecting' })
     const doc = new Y.Doc()
     const provider = new WebsocketProvider(syncUrl(), boardId, doc, {
       // The display name goes into the board's audit log of who joined (never any content).
@@ -92,7 +111,7 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
     const onSynced = (synced: boolean) => {
       if (!synced || disposeBinding) return
       const binding = bindStoreToYDoc(store, doc, {
-        canWrite: canWrite(role),
+        canWrite: canWrite(role) && !(isWriteLocked?.() ?? false),
         onSchemaTooNew: () => update({ schemaTooNew: true }),
         onRejectedRecord: (id, error) => console.warn(`Samenbord: record ${id} skipped`, error),
       })
@@ -104,21 +123,30 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
       $status.set('offline')
       update({ closed: { code, reason } })
     }
+    let inRole: string | null = null
     let leading = false
     const publishUser = () => {
       const prefs = identity.currentUser.userPreferences.get()
-      awareness.setLocalStateField('user', { name: prefs.name ?? '', color: prefs.color ?? '#333', role, userId: `user:${prefs.id}`, leading })
+      awareness.setLocalStateField('user', { name: prefs.name ?? '', color: prefs.color ?? '#333', role, userId: `user:${prefs.id}`, leading, inRole })
     }
     update({
       setLeading: (next: boolean) => {
         leading = next && role === 'facilitator'
         publishUser()
       },
+      setWriteLocked: (locked: boolean) => {
+        if (canWrite(role)) $mode.set(locked ? 'readonly' : 'readwrite')
+      },
+      setInRole: (label: string | null) => {
+        if (label === inRole) return
+        inRole = label
+        publishUser()
+      },
     })
     const onAwareness = () => {
       const participants: Participant[] = []
       awareness.getStates().forEach((state, clientId) => {
-        const user = state.user as { name?: string; color?: string; role?: Role; userId?: string; leading?: boolean } | undefined
+        const user = state.user as { name?: string; color?: string; role?: Role; userId?: string; leading?: boolean; inRole?: unknown } | undefined
         if (!user?.name) return
         participants.push({
           clientId,
@@ -129,6 +157,7 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
           userId: user.userId ?? '',
           // Only a facilitator may lead; a participant claiming it is ignored.
           leading: !!user.leading && user.role === 'facilitator',
+          inRole: typeof user.inRole === 'string' && user.inRole.length > 0 ? user.inRole.slice(0, 80) : null,
         })
       })
       participants.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name))
@@ -153,7 +182,7 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
       doc.destroy()
       store.dispose()
     }
-  }, [boardId, token, role, identity])
+  }, [boardId, token, role, identity, generation])
 
   return session
 }

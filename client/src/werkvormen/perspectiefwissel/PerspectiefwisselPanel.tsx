@@ -1,8 +1,11 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
-import { createShapeId, toRichText, useEditor } from 'tldraw'
+import { useEffect, useRef, useState } from 'react'
+import { createShapeId, toRichText, useEditor, useValue } from 'tldraw'
 import { PERSPECTIEFWISSEL_PHASES, type PerspectiefwisselPhase, type PerspectiefwisselStateResponse } from '@samenbord/shared/api'
-import { ApiError, claimRoleCard, getPerspectiefwissel, setPerspectiefwisselPhase, startPerspectiefwissel } from '../../app/api.ts'
+import { claimRoleCard, setPerspectiefwisselPhase, startPerspectiefwissel } from '../../app/api.ts'
 import { useBoardAccess } from '../../board/BoardAccess.tsx'
+import { markRoleCardReady, useSessionState } from '../../board/sessionState.ts'
+import { useLocale } from '../../i18n/locale.tsx'
+import { ActionAlternatives } from './ActionAlternatives.tsx'
 import { usePersons } from '../personen/usePersons.ts'
 import { LabelledSelect } from '../ui/LabelledSelect.tsx'
 import { POSTURES, postureLabel } from './postures.ts'
@@ -19,8 +22,6 @@ const NEXT_PHASE_ACTION: Partial<Record<PerspectiefwisselPhase, string>> = {
   houdingen: 'Onthul de antwoorden',
   antwoorden: 'Afronden',
 }
-const POLL_MS = 1500
-
 const after = (phase: PerspectiefwisselPhase, than: PerspectiefwisselPhase) =>
   PERSPECTIEFWISSEL_PHASES.indexOf(phase) >= PERSPECTIEFWISSEL_PHASES.indexOf(than)
 
@@ -31,22 +32,12 @@ const after = (phase: PerspectiefwisselPhase, than: PerspectiefwisselPhase) =>
  */
 export function PerspectiefwisselPanel() {
   const { boardId, token, role } = useBoardAccess()
-  const [state, setState] = useState<PerspectiefwisselStateResponse | null>(null)
+  const editor = useEditor()
+  // Polled once per page (sessionState.ts), shared with the role badge and the lock notice.
+  const { perspectiefwissel: state, refresh } = useSessionState()
+  const canEditBoard = useValue('can edit board', () => !editor.getIsReadonly(), [editor])
   const [error, setError] = useState<string | null>(null)
   const [, setTick] = useState(0)
-
-  const refresh = useCallback(async () => {
-    try {
-      setState(await getPerspectiefwissel(boardId, token))
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) setState(null)
-    }
-  }, [boardId, token])
-  useEffect(() => {
-    refresh()
-    const timer = setInterval(refresh, POLL_MS)
-    return () => clearInterval(timer)
-  }, [refresh])
 
   const act = async (action: () => Promise<unknown>) => {
     try {
@@ -90,15 +81,28 @@ export function PerspectiefwisselPanel() {
               })
             } />
           )}
-          {[...mine].map(([cardId, cardToken]) => (
-            <MyRoleCard key={cardId} label={state.roles.find((r) => r.cardId === cardId)?.label ?? ''} boardId={boardId} cardId={cardId} cardToken={cardToken} />
-          ))}
+          {[...mine].map(([cardId, cardToken]) => {
+            const mineRole = state.roles.find((r) => r.cardId === cardId)
+            return (
+              <MyRoleCard
+                key={cardId}
+                label={mineRole?.label ?? ''}
+                boardId={boardId}
+                cardId={cardId}
+                cardToken={cardToken}
+                ready={state.phase === 'stilte' ? !!mineRole?.ready : null}
+                onReady={(ready) => act(() => markRoleCardReady(boardId, cardToken, cardId, ready))}
+              />
+            )
+          })}
+          {state.phase === 'stilte' && <ReadyIndicator state={state} />}
           {(isFacilitator || state.phase !== 'stilte') && <RoleTable state={state} mine={mine} />}
           {state.phase === 'stilte' && (
             <p className="sb-hint">
               Gekozen: {state.roles.filter((r) => r.claimed).length} van {state.roles.length} rollen.
             </p>
           )}
+          {after(state.phase, 'antwoorden') && <ActionAlternatives canEdit={canEditBoard && role !== 'viewer'} isFacilitator={isFacilitator} />}
         </>
       )}
       {error && (
@@ -174,7 +178,47 @@ function ClaimList({ state, onClaim }: { state: PerspectiefwisselStateResponse; 
   )
 }
 
-function MyRoleCard({ label, boardId, cardId, cardToken }: { label: string; boardId: string; cardId: string; cardToken: string }) {
+/**
+ * Who is ready in the silent round: names and a count, never what anyone wrote. Calm on purpose:
+ * no progress bar, no sound, nothing moves on by itself.
+ */
+function ReadyIndicator({ state }: { state: PerspectiefwisselStateResponse }) {
+  const { t } = useLocale()
+  const s = t.begeleiding
+  const claimed = state.roles.filter((r) => r.claimed)
+  const ready = claimed.filter((r) => r.ready)
+  return (
+    <div className="sb-pw-ready" role="status" aria-live="polite" aria-label={s.readyCount(ready.length, claimed.length)}>
+      <p className="sb-pw-ready__count">{s.readyCount(ready.length, claimed.length)}</p>
+      <ul className="sb-pw-ready__list">
+        {claimed.map((r) => (
+          <li key={r.cardId} data-ready={r.ready} data-testid="klaar-persoon">
+            <span aria-hidden="true">{r.ready ? '●' : '○'}</span> {r.holderName} <span className="sb-hint">({r.ready ? s.ready : s.stillWriting})</span>
+          </li>
+        ))}
+      </ul>
+      <p className="sb-hint">{s.readyHint}</p>
+    </div>
+  )
+}
+
+function MyRoleCard({
+  label,
+  boardId,
+  cardId,
+  cardToken,
+  ready,
+  onReady,
+}: {
+  label: string
+  boardId: string
+  cardId: string
+  cardToken: string
+  /** Null outside the silent round. */
+  ready: boolean | null
+  onReady(ready: boolean): void
+}) {
+  const { t } = useLocale()
   const card = useRoleCard(boardId, cardId, cardToken)
   const posture = useRoleCard(boardId, cardId, cardToken, 'houding')
   const field = (key: keyof RoleCardValues, text: string) => (
@@ -199,6 +243,11 @@ function MyRoleCard({ label, boardId, cardId, cardToken }: { label: string; boar
         empty
       />
       {field('notities', 'Notities')}
+      {ready !== null && (
+        <button type="button" className={ready ? 'sb-secondary sb-pw-ready-button' : 'sb-pw-ready-button'} aria-pressed={ready} onClick={() => onReady(!ready)}>
+          {ready ? t.begeleiding.notReadyYet : t.begeleiding.imReady}
+        </button>
+      )}
     </fieldset>
   )
 }
