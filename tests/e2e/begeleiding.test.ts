@@ -1,0 +1,99 @@
+/**
+ * Locks as a participant's browser lives them: a notice and a read-only board, a change that
+ * crossed the lock on its way refused by the server (the screen starts over and says so), and a
+ * locked frame that participants cannot move or delete while the rest of the board stays open.
+ */
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { REPO_ROOT, createBoard, type CreatedBoard } from '../integration/helpers.ts'
+import { joinBoard, newRecordingContext } from './browser.ts'
+import { useServerAndBrowser } from './stage.ts'
+
+const SCREENSHOTS = process.env.SAMENBORD_SCREENSHOTS ? join(REPO_ROOT, 'docs') : null
+const stage = useServerAndBrowser()
+
+async function drag(page: Page, tool: string, from: [number, number], to: [number, number]) {
+  await page.keyboard.press(tool)
+  await page.mouse.move(...from)
+  await page.mouse.down()
+  await page.mouse.move((from[0] + to[0]) / 2, (from[1] + to[1]) / 2, { steps: 4 })
+  await page.mouse.move(...to, { steps: 4 })
+  await page.mouse.up()
+}
+
+async function lockBoard(board: CreatedBoard, body: Record<string, unknown>) {
+  const response = await fetch(`${stage.server.httpUrl}/api/boards/${board.id}/begeleiding`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${board.tokens.facilitator}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  expect(response.status).toBe(200)
+}
+
+const shapes = (page: Page, type: string) => page.locator(`.tl-shape[data-shape-type="${type}"]`)
+
+describe('locking the board in the browser', () => {
+  it('a change that crossed the lock is refused by the server: the screen starts over read-only and says the change was not kept', async () => {
+    const board = await createBoard(stage.server.httpUrl, 'Slot')
+    const contexts = await Promise.all([0, 1].map(() => newRecordingContext(stage.browser, { width: 1400, height: 900 })))
+    const facilitator = await joinBoard(contexts[0].context, board.links.facilitator, 'Fenna')
+    const anna = await joinBoard(contexts[1].context, board.links.participant, 'Anna')
+    await anna.getByRole('button', { name: /Paneel inklappen/ }).click()
+    await anna.locator('[data-testid="tools.rectangle"]').waitFor()
+
+    // Anna's screen has not heard of the lock yet: it keeps being told the board is open.
+    await anna.route('**/begeleiding', (route) => route.fulfill({ json: { locked: false, lockedFrames: [] } }))
+    await lockBoard(board, { locked: true })
+    await drag(anna, 'r', [600, 300], [800, 420])
+    await anna.getByText('Het bord ging op slot terwijl je iets veranderde. Die laatste wijziging is niet bewaard.').waitFor({ timeout: 5000 })
+    await anna.getByRole('status', { name: /Verbinding: Verbonden/ }).waitFor({ timeout: 5000 })
+    expect(await shapes(anna, 'geo').count()).toBe(0)
+    await facilitator.waitForTimeout(300)
+    expect(await shapes(facilitator, 'geo').count()).toBe(0)
+
+    // Once it hears of the lock, the notice says so and the drawing tools are gone.
+    await anna.unroute('**/begeleiding')
+    await anna.getByTestId('slot-melding').getByText(/op slot gezet/).waitFor({ timeout: 5000 })
+    expect(await anna.locator('[data-testid="tools.rectangle"]').count()).toBe(0)
+    if (SCREENSHOTS) await anna.screenshot({ path: join(SCREENSHOTS, 'perspectiefwissel-slot-geweigerd.png') })
+
+    // Unlocked: Anna draws again and the facilitator sees it.
+    await lockBoard(board, { locked: false })
+    await anna.getByTestId('slot-melding').getByText(/op slot gezet/).waitFor({ state: 'detached', timeout: 5000 })
+    await anna.getByRole('button', { name: 'Sluiten' }).click()
+    await drag(anna, 'r', [600, 300], [800, 420])
+    await shapes(facilitator, 'geo').first().waitFor({ timeout: 5000 })
+    await Promise.all(contexts.map((c) => c.context.close()))
+  })
+
+  it('a locked frame cannot be moved or deleted by a participant; the rest of the board stays open', async () => {
+    const board = await createBoard(stage.server.httpUrl, 'Frame op slot')
+    const contexts = await Promise.all([0, 1].map(() => newRecordingContext(stage.browser, { width: 1400, height: 900 })))
+    const facilitator = await joinBoard(contexts[0].context, board.links.facilitator, 'Fenna')
+    const anna = await joinBoard(contexts[1].context, board.links.participant, 'Anna')
+    await facilitator.getByRole('button', { name: /Paneel inklappen/ }).click()
+    await anna.getByRole('button', { name: /Paneel inklappen/ }).click()
+
+    await drag(facilitator, 'f', [500, 250], [800, 500])
+    await facilitator.getByRole('button', { name: 'Zet dit frame op slot' }).click()
+    await facilitator.getByText('1 frame op slot').waitFor({ timeout: 5000 })
+    await anna.getByTestId('slot-melding').getByText(/Sommige frames staan op slot/).waitFor({ timeout: 5000 })
+    await shapes(anna, 'frame').first().waitFor()
+
+    // Select everything and delete: the frame stays (on both screens), and nothing was refused.
+    await anna.mouse.click(1000, 700)
+    await anna.keyboard.press('Control+a')
+    await anna.keyboard.press('Delete')
+    await anna.waitForTimeout(500)
+    expect(await shapes(anna, 'frame').count()).toBe(1)
+    expect(await shapes(facilitator, 'frame').count()).toBe(1)
+
+    // Outside the frame Anna draws as usual.
+    await drag(anna, 'r', [900, 600], [1050, 700])
+    await shapes(facilitator, 'geo').first().waitFor({ timeout: 5000 })
+    expect(await anna.getByText(/niet bewaard/).count()).toBe(0)
+    if (SCREENSHOTS) await facilitator.screenshot({ path: join(SCREENSHOTS, 'perspectiefwissel-frame-slot.png') })
+    await Promise.all(contexts.map((c) => c.context.close()))
+  })
+})
