@@ -84,3 +84,15 @@ export const ROLE_DOC_REVEALED_FROM = { [ROLE_POSTURE_DOC_KIND]: 'houdingen', [R
 /** Layout of a role card document: one `Y.Map` named ROLE_CARD_MAP with these keys. */
 export const ROLE_CARD_MAP = 'kaart'
 export const ROLE_CARD_KEYS = ['dilemma', 'gevoel', 'houding', 'notities'] as const
+
+/**
+ * The facilitator's private preparation (R34): one sub-document per board that the relay opens
+ * only to facilitator links; every other link is refused with 4403 before anything is sent.
+ */
+export const FACILITATOR_PREP_DOC_KIND = 'voorbereiding'
+export const FACILITATOR_PREP_MAP = 'voorbereiding'
+export const FACILITATOR_PREP_KEYS = ['casus', 'inbrenger', 'perspectieven', 'gevoel', 'patronen', 'parkeerplaats'] as const
+
+export function facilitatorPrepDocName(boardId: string): string {
+  return `${boardId}.${FACILITATOR_PREP_DOC_KIND}.notities`
+}

@@ -96,4 +96,27 @@ describe('locking the board in the browser', () => {
     if (SCREENSHOTS) await facilitator.screenshot({ path: join(SCREENSHOTS, 'perspectiefwissel-frame-slot.png') })
     await Promise.all(contexts.map((c) => c.context.close()))
   })
+
+  it('the facilitator keeps a private preparation that participants never get, and finds it back after a reload', async () => {
+    const board = await createBoard(stage.server.httpUrl, 'Voorbereiding')
+    const contexts = await Promise.all([0, 1].map(() => newRecordingContext(stage.browser, { width: 1400, height: 900 })))
+    const facilitator = await joinBoard(contexts[0].context, board.links.facilitator, 'Fenna')
+    const anna = await joinBoard(contexts[1].context, board.links.participant, 'Anna')
+    const secret = 'Het team lijkt net als moeder te gaan trekken'
+
+    await facilitator.getByRole('button', { name: 'Mijn voorbereiding' }).click()
+    const prep = facilitator.getByRole('complementary', { name: 'Voorbereiding (alleen voor jou)' })
+    await prep.getByLabel('Welke patronen vermoed ik (gezin en hulpverlening)?').fill(secret)
+    await prep.getByLabel('Wie brengt de casus in, en waarom nu?').fill('De mentor; het loopt vast sinds de zomer')
+    await facilitator.waitForTimeout(300)
+    if (SCREENSHOTS) await facilitator.screenshot({ path: join(SCREENSHOTS, 'perspectiefwissel-voorbereiding.png') })
+
+    expect(await anna.getByRole('button', { name: 'Mijn voorbereiding' }).count()).toBe(0)
+    expect(await anna.getByText(secret).count()).toBe(0)
+
+    await facilitator.reload()
+    await facilitator.getByRole('button', { name: 'Mijn voorbereiding' }).click()
+    await expect.poll(() => facilitator.getByLabel('Welke patronen vermoed ik (gezin en hulpverlening)?').inputValue()).toBe(secret)
+    await Promise.all(contexts.map((c) => c.context.close()))
+  })
 })

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { CloseCode, RECORDS_ARRAY } from '@samenbord/shared'
+import { CloseCode, FACILITATOR_PREP_MAP, RECORDS_ARRAY, facilitatorPrepDocName } from '@samenbord/shared'
 import {
   connectClient,
   createBoard,
@@ -277,5 +277,40 @@ describe('locking the board', () => {
     await roundTrip(moved)
     expect(room().getArray<{ key: string; val: { x: number } }>(RECORDS_ARRAY).toArray().find((entry) => entry.key === 'shape:binnen')?.val.x).toBe(500)
     expect(participant.closes).toEqual([])
+  })
+})
+
+describe('the facilitator’s preparation', () => {
+  it('opens only to facilitator links: every other link is refused with 4403 before a single frame, and it is kept', async () => {
+    const dataDir = makeTempDir()
+    const server = await startServer({ dataDir })
+    const board = await createBoard(server.httpUrl)
+    const prep = facilitatorPrepDocName(board.id)
+    const PRIVATE = 'Ik vermoed dat het team hetzelfde patroon herhaalt als het gezin'
+
+    const facilitator = connectClient(server.wsUrl, prep, board.tokens.facilitator)
+    await waitForSynced(facilitator)
+    facilitator.doc.getMap(FACILITATOR_PREP_MAP).set('patronen', PRIVATE)
+    await waitFor(() => server.app.rooms.peek(prep)?.doc.getMap(FACILITATOR_PREP_MAP).get('patronen') === PRIVATE)
+
+    for (const token of [board.tokens.participant, board.tokens.viewer]) {
+      const raw = await openRawSocket(server.wsUrl, prep, token)
+      expect(await raw.closed).toEqual({ code: 4403, reason: 'alleen voor de begeleider' })
+      expect(raw.received).toEqual([])
+    }
+    // A role-card token is no way in either.
+    const { tokens } = await startWithClaims(server, board)
+    const card = await openRawSocket(server.wsUrl, prep, tokens[0])
+    expect((await card.closed).code).toBe(4403)
+    expect(card.received).toEqual([])
+
+    await server.close()
+    const again = await startServer({ dataDir })
+    const reread = connectClient(again.wsUrl, prep, board.tokens.facilitator)
+    await waitForSynced(reread)
+    expect(reread.doc.getMap(FACILITATOR_PREP_MAP).get('patronen')).toBe(PRIVATE)
+    const late = await openRawSocket(again.wsUrl, prep, board.tokens.participant)
+    expect((await late.closed).code).toBe(4403)
+    expect(late.received).toEqual([])
   })
 })

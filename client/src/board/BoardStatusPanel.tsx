@@ -1,7 +1,8 @@
 import { createContext, useContext, useEffect } from 'react'
-import { useEditor, type TLUserId } from 'tldraw'
+import { useEditor, useValue, type TLUserId } from 'tldraw'
 import { startTimer, stopTimer, useTimerText } from './timer.ts'
 import { LockControls } from './LockControls.tsx'
+import { prepOpen } from './PrepArea.tsx'
 import type { Role } from '@samenbord/shared/roles'
 import { LanguageSwitch, useLocale } from '../i18n/locale.tsx'
 import type { ConnectionStatus, Participant } from './useBoardSession.ts'
@@ -29,6 +30,7 @@ export function BoardStatusPanel() {
   const self = board?.participants.find((p) => p.isSelf)
   const leader = board?.participants.find((p) => p.leading && !p.isSelf)
   const timer = useTimerText()
+  const prepIsOpen = useValue('voorbereiding open', () => prepOpen.get(), [])
   // Follow the facilitator's view while they lead; panning yourself ends it until they lead again.
   useEffect(() => {
     if (!leader?.userId) return
@@ -88,6 +90,11 @@ export function BoardStatusPanel() {
         {leader && <p className="sb-status-panel__hint">{t.following(leader.name)}</p>}
       </div>
       {board.role === 'facilitator' && <LockControls />}
+      {board.role === 'facilitator' && (
+        <button type="button" className="sb-link-button" aria-pressed={prepIsOpen} onClick={() => prepOpen.set(!prepIsOpen)}>
+          {t.voorbereiding.open}
+        </button>
+      )}
       <div className="sb-status-panel__row sb-timer">
         {timer ? (
           <span role="timer" aria-label={t.timerLabel} className="sb-timer__left">

@@ -7,6 +7,7 @@ import { useBoardAccess } from './BoardAccess.tsx'
 import { BoardStatusContext } from './BoardStatusPanel.tsx'
 import { stepOutOfRole, useSessionState } from './sessionState.ts'
 import { LockIcon } from './LockIcon.tsx'
+import { PrepArea } from './PrepArea.tsx'
 
 /**
  * What the session puts in front of the board on every screen: the lock notice, the role badge
@@ -21,6 +22,7 @@ export function SessionOverlay() {
         <RoleBadge />
       </div>
       <ReadOnlyPerspectiefwissel />
+      <PrepArea />
     </>
   )
 }

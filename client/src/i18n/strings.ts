@@ -104,6 +104,21 @@ const nl = {
     alternativeBy: (name: string) => `genoemd door ${name}`,
     nobodyNamed: 'Niemand in het bijzonder',
   },
+  voorbereiding: {
+    open: 'Mijn voorbereiding',
+    title: 'Voorbereiding (alleen voor jou)',
+    privacy: 'Alleen links met de rol facilitator kunnen dit openen; de server stuurt het nooit naar deelnemers of kijkers.',
+    close: 'Sluiten',
+    refused: 'De voorbereiding kon niet worden geopend.',
+    fields: {
+      casus: 'De casus in een paar zinnen',
+      inbrenger: 'Wie brengt de casus in, en waarom nu?',
+      perspectieven: 'Welke perspectieven missen er nog?',
+      gevoel: 'Wat roept de casus bij mij op?',
+      patronen: 'Welke patronen vermoed ik (gezin en hulpverlening)?',
+      parkeerplaats: 'Parkeerplaats: wat later terug moet komen',
+    },
+  },
 }
 
 export type Strings = typeof nl
@@ -204,6 +219,21 @@ const en: Strings = {
     alternativesEmpty: 'No alternatives yet.',
     alternativeBy: (name: string) => `named by ${name}`,
     nobodyNamed: 'Nobody in particular',
+  },
+  voorbereiding: {
+    open: 'My preparation',
+    title: 'Preparation (only for you)',
+    privacy: 'Only facilitator links can open this; the server never sends it to participants or viewers.',
+    close: 'Close',
+    refused: 'The preparation could not be opened.',
+    fields: {
+      casus: 'The case in a few sentences',
+      inbrenger: 'Who brings the case in, and why now?',
+      perspectieven: 'Which perspectives are still missing?',
+      gevoel: 'What does the case stir in me?',
+      patronen: 'Which patterns do I suspect (family and professionals)?',
+      parkeerplaats: 'Parking lot: what should come back later',
+    },
   },
 }
 

@@ -3,7 +3,7 @@ import websocket from '@fastify/websocket'
 import * as Y from 'yjs'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
-import { canWrite, CloseCode, CONSENT_DOC_KIND, DOC_NAME_PATTERN, PERSPECTIEFWISSEL_PHASES, ROLE_DOC_REVEALED_FROM, SYNC_PATH } from '@samenbord/shared'
+import { canWrite, CloseCode, CONSENT_DOC_KIND, DOC_NAME_PATTERN, FACILITATOR_PREP_DOC_KIND, PERSPECTIEFWISSEL_PHASES, ROLE_DOC_REVEALED_FROM, SYNC_PATH } from '@samenbord/shared'
 import { decodeMessage, ProtocolError } from './messages.ts'
 import { BoardLocks, checkLockedWrite } from './board-locks.ts'
 import type { PersistenceOptions } from './persistence.ts'
@@ -287,6 +287,10 @@ function handleConnection(
   const cardToken = access.claims.card
   if (cardToken !== undefined && cardToken !== roleCardId) {
     return closeWith(CloseCode.forbidden, 'deze link hoort bij een andere rolkaart')
+  }
+  // The facilitator's preparation: not a byte of it for any other link.
+  if (docMatch[2] === FACILITATOR_PREP_DOC_KIND && role !== 'facilitator') {
+    return closeWith(CloseCode.forbidden, 'alleen voor de begeleider')
   }
 
   const ip = request.ip
