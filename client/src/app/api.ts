@@ -9,6 +9,7 @@ import type {
   PerspectiefwisselStateResponse,
   StartPerspectiefwisselRequest,
   StartPerspectiefwisselResponse,
+  VerslagDataResponse,
 } from '@samenbord/shared/api'
 
 /** An HTTP error from our API, carrying the status so callers can pick the right message. */
@@ -70,4 +71,20 @@ export function claimRoleCard(boardId: string, token: string, body: ClaimRoleCar
 
 export function setPerspectiefwisselPhase(boardId: string, token: string, body: PerspectiefwisselPhaseRequest): Promise<unknown> {
   return request(`${pw(boardId)}/phase`, { method: 'POST', headers: auth(token), body: JSON.stringify(body) })
+}
+
+// Verslag, back-up and restore (facilitator): the board's outcome into the organisation's own file.
+export function getVerslagData(boardId: string, token: string): Promise<VerslagDataResponse> {
+  return request(`/api/boards/${encodeURIComponent(boardId)}/verslag`, { headers: { authorization: `Bearer ${token}` } })
+}
+
+/** The back-up file exactly as the server wrote it (kept as text: it is saved, not read). */
+export async function downloadBackup(boardId: string, token: string): Promise<Blob> {
+  const response = await fetch(`/api/boards/${encodeURIComponent(boardId)}/export`, { headers: { authorization: `Bearer ${token}` }, credentials: 'omit' })
+  if (!response.ok) throw new ApiError(response.status, ((await response.json().catch(() => null)) as ApiErrorResponse | null)?.message ?? response.statusText)
+  return response.blob()
+}
+
+export function restoreBackup(fileText: string): Promise<CreateBoardResponse> {
+  return request('/api/boards/restore', { method: 'POST', headers: { 'content-type': 'application/json' }, body: fileText })
 }

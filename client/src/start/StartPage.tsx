@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { MAX_TITLE_LENGTH } from '@samenbord/shared/board-doc'
 import { ROLES, type Role } from '@samenbord/shared/roles'
 import type { CreateBoardResponse } from '@samenbord/shared/api'
-import { createBoard } from '../app/api.ts'
+import { createBoard, restoreBackup } from '../app/api.ts'
 import { LanguageSwitch, useLocale } from '../i18n/locale.tsx'
 
 /** Create a board, then hand out the three capability links. */
@@ -12,6 +12,20 @@ export function StartPage() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [created, setCreated] = useState<CreateBoardResponse | null>(null)
+  const [restoreError, setRestoreError] = useState<string | null>(null)
+
+  async function onRestore(file: File | undefined) {
+    if (!file) return
+    setBusy(true)
+    setRestoreError(null)
+    try {
+      setCreated(await restoreBackup(await file.text()))
+    } catch (e) {
+      setRestoreError(`${t.restoreFailed}: ${(e as Error).message}`)
+    } finally {
+      setBusy(false)
+    }
+  }
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault()
@@ -59,6 +73,20 @@ export function StartPage() {
               </p>
             )}
           </form>
+        ) : null}
+        {!created ? (
+          <section className="sb-card sb-start__restore" aria-labelledby="restore-heading">
+            <h2 id="restore-heading">{t.restoreHeading}</h2>
+            <p>{t.restoreIntro}</p>
+            <label htmlFor="restore-file">{t.restoreLabel}</label>
+            <input id="restore-file" type="file" accept="application/json,.json" disabled={busy} onChange={(e) => void onRestore(e.target.files?.[0])} />
+            {busy && <p role="status">{t.restoring}</p>}
+            {restoreError && (
+              <p role="alert" className="sb-error">
+                {restoreError}
+              </p>
+            )}
+          </section>
         ) : (
           <section className="sb-card" aria-labelledby="links-heading">
             <h2 id="links-heading">

@@ -14,6 +14,7 @@ import { insertGenogram } from './genogram/insert.ts'
 import { genogramSymbols } from './genogram/genogram-actions.ts'
 import { ClusterPanel } from './themaclusters/ClusterPanel.tsx'
 import { PerspectiefwisselPanel } from './perspectiefwissel/PerspectiefwisselPanel.tsx'
+import { ExportPanel } from './verslag/ExportPanel.tsx'
 import { insertClusters } from './themaclusters/insert.ts'
 import { loadDemoBoard } from './sjablonen/demo-board.ts'
 import { insertLeefwereldportret, insertSpelregels } from './sjablonen/templates.ts'
@@ -50,6 +51,7 @@ export function WerkvormenPanel() {
   const hasGenogram = useValue('has genogram', () => genogramSymbols(editor).length > 0 || editor.getCurrentPageShapes().some((s) => s.type === 'genogram-legenda'), [editor])
   const [open, setOpen] = useState(true)
   const [pwOpen, setPwOpen] = useState(false)
+  const [exportOpen, setExportOpen] = useState(false)
   const refusal = useValue('deletion refusal', () => deletionRefusal.get(), [])
   if (readOnly) return null
   if (!open) {
@@ -157,6 +159,11 @@ export function WerkvormenPanel() {
         <summary>Perspectiefwissel</summary>
         {/* Mounted only while open: it polls the session state. */}
         {pwOpen && <PerspectiefwisselPanel />}
+      </details>
+      <details className="sb-details" onToggle={(e) => setExportOpen((e.target as HTMLDetailsElement).open)}>
+        <summary>Verslag en export</summary>
+        {/* Mounted only while open: it holds a socket to the consent record. */}
+        {exportOpen && <ExportPanel />}
       </details>
     </aside>
   )

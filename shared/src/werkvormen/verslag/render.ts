@@ -21,6 +21,8 @@ function markdownBlock(block: VerslagBlock): string {
         `| ${block.columns.map(() => '---').join(' | ')} |`,
         ...block.rows.map((row) => `| ${row.map((cell) => md(cell) || ' ').join(' | ')} |`),
       ].join('\n')
+    case 'figure':
+      return `_Afbeelding: ${md(block.caption)} (te zien in de HTML-versie van dit verslag)_`
   }
 }
 
@@ -54,6 +56,9 @@ function htmlBlock(block: VerslagBlock): string {
         '  </tbody>',
         '</table>',
       ].join('\n')
+    case 'figure':
+      // Only data: URLs: the page's own CSP (img-src data:) would block anything else anyway.
+      return block.src.startsWith('data:') ? `<figure><img src="${html(block.src)}" alt="${html(block.caption)}"><figcaption>${html(block.caption)}</figcaption></figure>` : ''
   }
 }
 
@@ -70,6 +75,9 @@ const STYLE = `
   th, td { border: 1px solid #b9b4cc; padding: .35rem .45rem; text-align: left; vertical-align: top; }
   th { background: #efedf7; }
   tr { break-inside: avoid; }
+  figure { margin: 1rem 0; break-inside: avoid; }
+  figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
+  figcaption { font-size: .9em; color: #444; }
   footer { margin-top: 2.5rem; font-size: .9em; color: #444; border-top: 1px solid #ccc; padding-top: .6rem; }
   @page { size: A4; margin: 16mm; }
   @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } }

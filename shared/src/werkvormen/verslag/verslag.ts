@@ -18,6 +18,8 @@ export type VerslagBlock =
   | { kind: 'subheading'; text: string }
   | { kind: 'list'; items: string[] }
   | { kind: 'table'; columns: string[]; rows: string[][] }
+  /** A picture of part of the board (`src`: a data: URL); Markdown names it, HTML shows it. */
+  | { kind: 'figure'; caption: string; src: string }
 
 export interface VerslagSection {
   id: string
@@ -174,8 +176,11 @@ export function buildVerslag(content: BoardContent, session: VerslagSession, opt
   if (content.clusters.length > 0) {
     const blocks: VerslagBlock[] = []
     const totalOf = (noteId: string) => content.voteTotals[noteId] ?? 0
-    for (const cluster of content.clusters) {
-      const dots = cluster.notes.reduce((sum, note) => sum + totalOf(note.id), 0)
+    const dotsOf = (cluster: (typeof content.clusters)[number]) => cluster.notes.reduce((sum, note) => sum + totalOf(note.id), 0)
+    // The themes the group weighed heaviest first; the board's own order is not stored.
+    const clusters = [...content.clusters].sort((a, b) => dotsOf(b) - dotsOf(a) || collator.compare(clusterTitle(a.feeling, a.need), clusterTitle(b.feeling, b.need)))
+    for (const cluster of clusters) {
+      const dots = dotsOf(cluster)
       blocks.push({ kind: 'subheading', text: `${clusterTitle(cluster.feeling, cluster.need)}${dots > 0 ? ` (${dots} ${dots === 1 ? 'stip' : 'stippen'})` : ''}` })
       const notes = [...cluster.notes].sort((a, b) => totalOf(b.id) - totalOf(a.id))
       const items = notes.filter((n) => n.text).map((note) => (totalOf(note.id) > 0 ? `${note.text} (${totalOf(note.id)} ${totalOf(note.id) === 1 ? 'stip' : 'stippen'})` : note.text))
@@ -236,6 +241,14 @@ export function buildVerslag(content: BoardContent, session: VerslagSession, opt
   return options.pseudonymise === null ? verslag : pseudonymiseVerslag(verslag, names)
 }
 
+/** Puts a picture at the top of a section (the tijdlijn's picture above its table). */
+export function withFigure(verslag: Verslag, sectionId: string, figure: { caption: string; src: string }): Verslag {
+  return {
+    ...verslag,
+    sections: verslag.sections.map((section) => (section.id === sectionId ? { ...section, blocks: [{ kind: 'figure', ...figure }, ...section.blocks] } : section)),
+  }
+}
+
 /** Runs every text of the verslag (not the fixed facts' labels) through the pseudonymiser. */
 function pseudonymiseVerslag(verslag: Verslag, names: Pseudonymiser): Verslag {
   const t = names.text
@@ -256,6 +269,9 @@ function pseudonymiseVerslag(verslag: Verslag, names: Pseudonymiser): Verslag {
             return { ...block, items: block.items.map(t) }
           case 'table':
             return { ...block, rows: block.rows.map((row) => row.map(t)) }
+          case 'figure':
+            // The picture itself is pseudonymised when it is made (pseudonymiseMarkup).
+            return { ...block, caption: t(block.caption) }
         }
       }),
     })),

@@ -1,0 +1,146 @@
+import { useState } from 'react'
+import { useEditor, useValue, type TLShapeId } from 'tldraw'
+import { registryPersons } from '../personen/person-record.ts'
+import { PSEUDONYM_MODE_LABELS, makePseudonymiser, type PseudonymMode } from '@samenbord/shared/werkvormen/verslag/pseudonymise'
+import { downloadBackup, getVerslagData } from '../../app/api.ts'
+import { useBoardAccess } from '../../board/BoardAccess.tsx'
+import { LabelledSelect } from '../ui/LabelledSelect.tsx'
+import { boardImage, exportableFrames, type ImageFormat, type ImageScope } from './board-image.ts'
+import { ConsentForm } from './ConsentForm.tsx'
+import { downloadBlob, fileNameOf, todayStamp } from './download.ts'
+import { makeVerslag, verslagFiles } from './verslag-files.ts'
+
+type NameMode = 'naam' | PseudonymMode
+const NAME_MODES: readonly NameMode[] = ['naam', 'initialen', 'rol']
+const modeOf = (mode: NameMode): PseudonymMode | null => (mode === 'naam' ? null : mode)
+
+/**
+ * The board's outcome into the organisation's own file: pictures (whole board, a frame or the
+ * selection), the verslag (printable HTML and Markdown), a back-up, and the consent record the
+ * verslag starts with. Names can be replaced by initials or roles in all of them.
+ */
+export function ExportPanel() {
+  const editor = useEditor()
+  const { boardId, token, role } = useBoardAccess()
+  const isFacilitator = role === 'facilitator'
+  const userName = useValue('user name', () => editor.user.getName(), [editor])
+  const frames = useValue('frames', () => exportableFrames(editor), [editor])
+  const selectionCount = useValue('selection size', () => editor.getSelectedShapeIds().length, [editor])
+  const [scope, setScope] = useState<string>('bord')
+  const [format, setFormat] = useState<ImageFormat>('png')
+  const [names, setNames] = useState<NameMode>('naam')
+  const [busy, setBusy] = useState<string | null>(null)
+  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null)
+
+  async function run(label: string, work: () => Promise<string>) {
+    setBusy(label)
+    setMessage(null)
+    try {
+      setMessage({ error: false, text: await work() })
+    } catch (error) {
+      setMessage({ error: true, text: `${label} is niet gelukt: ${(error as Error).message}` })
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  const suffix = names === 'naam' ? '' : `-${names}`
+  const pseudonymiser = () => (modeOf(names) === null ? null : makePseudonymiser(registryPersons(editor), modeOf(names)!))
+  // The title often names the family: a pseudonymised file gets a pseudonymised name too.
+  const fileTitle = (title: string) => pseudonymiser()?.text(title) ?? title
+  const boardTitle = () => document.title.replace(/ · Samenbord$/, '')
+  const imageScope = (): ImageScope => (scope === 'bord' ? { kind: 'bord' } : scope === 'selectie' ? { kind: 'selectie' } : { kind: 'frame', id: scope as TLShapeId })
+
+  const downloadImage = () =>
+    run('De afbeelding', async () => {
+      const blob = await boardImage(editor, imageScope(), format, pseudonymiser())
+      if (!blob) throw new Error('er staat niets in wat je koos')
+      downloadBlob(blob, fileNameOf(fileTitle(boardTitle()), `${todayStamp()}${suffix}.${format}`))
+      return `Afbeelding gedownload (${format.toUpperCase()}).`
+    })
+
+  const verslag = (kind: 'print' | 'html' | 'md') =>
+    run('Het verslag', async () => {
+      const data = await getVerslagData(boardId, token)
+      const files = verslagFiles(await makeVerslag(editor, data, modeOf(names), kind !== 'md'))
+      if (kind === 'md') downloadBlob(files.markdown, fileNameOf(fileTitle(data.boardTitle), `verslag-${data.date}${suffix}.md`))
+      else if (kind === 'html') downloadBlob(files.html, fileNameOf(fileTitle(data.boardTitle), `verslag-${data.date}${suffix}.html`))
+      else {
+        // Opened as its own page so the browser's print dialog (and "Opslaan als PDF") sees only the verslag.
+        const page = window.open(URL.createObjectURL(files.html), '_blank')
+        if (!page) throw new Error('de browser blokkeerde het nieuwe venster; download het als HTML')
+        page.addEventListener('load', () => page.print(), { once: true })
+      }
+      return kind === 'print' ? 'Verslag geopend in een nieuw venster.' : 'Verslag gedownload.'
+    })
+
+  const backup = () =>
+    run('De back-up', async () => {
+      downloadBlob(await downloadBackup(boardId, token), fileNameOf(boardTitle(), `backup-${todayStamp()}.json`))
+      return 'Back-up gedownload. Bewaar hem in het eigen dossier; terugzetten kan vanaf de startpagina.'
+    })
+
+  return (
+    <div className="sb-export">
+      <section aria-labelledby="export-image-heading" className="sb-form">
+        <h4 id="export-image-heading">Afbeelding</h4>
+        <label htmlFor="export-scope">Wat</label>
+        <select id="export-scope" value={scope} onChange={(e) => setScope(e.target.value)}>
+          <option value="bord">Het hele bord</option>
+          <option value="selectie" disabled={selectionCount === 0}>
+            De selectie ({selectionCount} {selectionCount === 1 ? 'vorm' : 'vormen'})
+          </option>
+          {frames.map((frame) => (
+            <option key={frame.id} value={frame.id}>
+              {frame.name}
+            </option>
+          ))}
+        </select>
+        <fieldset className="sb-fieldset sb-choice">
+          <legend>Formaat</legend>
+          {(['png', 'svg'] as const).map((f) => (
+            <label key={f}>
+              <input type="radio" name="export-format" checked={format === f} onChange={() => setFormat(f)} /> {f.toUpperCase()}
+            </label>
+          ))}
+        </fieldset>
+        <LabelledSelect id="export-names" label="Namen" value={names} values={NAME_MODES} labelOf={(m) => PSEUDONYM_MODE_LABELS[m]} onChange={(m) => setNames(m || 'naam')} />
+        <button type="button" onClick={downloadImage} disabled={busy !== null}>
+          Afbeelding downloaden
+        </button>
+      </section>
+      {isFacilitator && (
+        <section aria-labelledby="export-verslag-heading" className="sb-form">
+          <h4 id="export-verslag-heading">Verslag</h4>
+          <p className="sb-hint">
+            Tijdlijn, betrokkenen, thema's, perspectiefwissel, handelingsalternatieven en open vragen, met de namen zoals hierboven gekozen.
+          </p>
+          <button type="button" onClick={() => verslag('print')} disabled={busy !== null}>
+            Verslag afdrukken of als PDF
+          </button>
+          <div className="sb-form__row">
+            <button type="button" className="sb-secondary" onClick={() => verslag('html')} disabled={busy !== null}>
+              HTML downloaden
+            </button>
+            <button type="button" className="sb-secondary" onClick={() => verslag('md')} disabled={busy !== null}>
+              Markdown downloaden
+            </button>
+          </div>
+        </section>
+      )}
+      <p role="status" className={message?.error ? 'sb-error' : 'sb-hint'}>
+        {busy ? `${busy} wordt gemaakt…` : message?.text}
+      </p>
+      <ConsentForm userName={userName} />
+      {isFacilitator && (
+        <section aria-labelledby="export-backup-heading" className="sb-form">
+          <h4 id="export-backup-heading">Back-up</h4>
+          <p className="sb-hint">Het hele bord met rolkaarten en toestemming in één bestand, zonder de links.</p>
+          <button type="button" className="sb-secondary" onClick={backup} disabled={busy !== null}>
+            Back-up downloaden (JSON)
+          </button>
+        </section>
+      )}
+    </div>
+  )
+}
