@@ -89,6 +89,11 @@ describe('verslag and export', () => {
     expect(html.match(/<figure><img src="data:image\/svg\+xml;base64,/g)?.length).toBe(2)
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/)
 
+    // "Afdrukken of als PDF" opens the verslag as a page of its own, for the browser's print dialog.
+    const [printPage] = await Promise.all([facilitator.waitForEvent('popup'), panel(facilitator).getByRole('button', { name: 'Verslag afdrukken of als PDF' }).click()])
+    await printPage.getByRole('heading', { level: 1, name: 'Verslag: Lotte (14) en haar gezin' }).waitFor({ timeout: 10_000 })
+    await printPage.close()
+
     // Pseudonymised: initials instead of names, in the verslag and in the pictures.
     await panel(facilitator).getByLabel('Namen').selectOption({ label: 'Initialen' })
     const pseudoMd = await downloadWith(facilitator, () => panel(facilitator).getByRole('button', { name: 'Markdown downloaden' }).click())
