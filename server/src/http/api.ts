@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { BoardRecord } from '../storage/document-store.ts'
 import { BOARD_ID_PATTERN, MAX_TITLE_LENGTH } from '@samenbord/shared'
 import { bearerToken } from '../auth/plugin.ts'
+import { boardAccess } from './board-access.ts'
 import { sendError } from './errors.ts'
 import { perspectiefwisselRoutes } from './perspectiefwissel.ts'
 import { backupRoutes } from './backup.ts'
@@ -78,32 +79,18 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
     }
   })
 
-  /** The facilitator's access to an existing board, or an error reply already sent. */
-  async function facilitatorOnly(id: string, request: FastifyRequest, reply: FastifyReply): Promise<BoardRecord | null> {
-    if (!BOARD_ID_PATTERN.test(id)) {
-      sendError(reply, 404, 'not-found', 'Dit bord bestaat niet.')
-      return null
-    }
-    const access = app.checkBoardAccess(bearerToken(request), id)
-    if (!access.ok) {
-      sendError(reply, access.status, access.error, capitalize(access.message))
-      return null
-    }
-    if (access.claims.role !== 'facilitator') {
-      sendError(reply, 403, 'forbidden', 'Alleen de begeleider (facilitator) mag dit.')
-      return null
-    }
-    const board = await app.store.getBoard(id)
-    if (board === null) {
-      sendError(reply, 404, 'not-found', 'Dit bord bestaat niet (meer).')
-      return null
-    }
+  /** The facilitator's access to an existing board, or null with an error reply already sent. */
+  async function facilitatorOnly(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<BoardRecord | null> {
+    if ((await boardAccess(app, request, reply, ['facilitator'], 'Alleen de begeleider (facilitator) mag dit.')) === null) return null
+    const board = await app.store.getBoard(request.params.id)
+    // Deleted between the check and now: still an answer, never a hanging request.
+    if (board === null) sendError(reply, 404, 'not-found', 'Dit bord bestaat niet (meer).')
     return board
   }
 
   // AVG: the facilitator can erase a board with everything on it, at once.
   app.delete<{ Params: { id: string } }>('/boards/:id', async (request, reply) => {
-    const board = await facilitatorOnly(request.params.id, request, reply)
+    const board = await facilitatorOnly(request, reply)
     if (board === null) return reply
     await app.deleteBoard(board.id)
     // What remains is the fact of the deletion: no title, no content, no names.
@@ -113,7 +100,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
   })
 
   app.get<{ Params: { id: string } }>('/boards/:id/audit', async (request, reply) => {
-    const board = await facilitatorOnly(request.params.id, request, reply)
+    const board = await facilitatorOnly(request, reply)
     if (board === null) return reply
     const entries = await app.store.listAudit(board.id)
     return {
