@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import type { BoardRecord } from '../storage/document-store.ts'
+import type { FastifyPluginAsync } from 'fastify'
 import { BOARD_ID_PATTERN, MAX_TITLE_LENGTH } from '@samenbord/shared'
 import { bearerToken } from '../auth/plugin.ts'
-import { boardAccess } from './board-access.ts'
+import { facilitatorBoard } from './board-access.ts'
 import { sendError } from './errors.ts'
 import { perspectiefwisselRoutes } from './perspectiefwissel.ts'
 import { backupRoutes } from './backup.ts'
@@ -79,18 +78,9 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
     }
   })
 
-  /** The facilitator's access to an existing board, or null with an error reply already sent. */
-  async function facilitatorOnly(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<BoardRecord | null> {
-    if ((await boardAccess(app, request, reply, ['facilitator'], 'Alleen de begeleider (facilitator) mag dit.')) === null) return null
-    const board = await app.store.getBoard(request.params.id)
-    // Deleted between the check and now: still an answer, never a hanging request.
-    if (board === null) sendError(reply, 404, 'not-found', 'Dit bord bestaat niet (meer).')
-    return board
-  }
-
   // AVG: the facilitator can erase a board with everything on it, at once.
   app.delete<{ Params: { id: string } }>('/boards/:id', async (request, reply) => {
-    const board = await facilitatorOnly(request, reply)
+    const board = await facilitatorBoard(app, request, reply, 'Alleen de begeleider (facilitator) mag dit.')
     if (board === null) return reply
     await app.deleteBoard(board.id)
     // What remains is the fact of the deletion: no title, no content, no names.
@@ -100,7 +90,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
   })
 
   app.get<{ Params: { id: string } }>('/boards/:id/audit', async (request, reply) => {
-    const board = await facilitatorOnly(request, reply)
+    const board = await facilitatorBoard(app, request, reply, 'Alleen de begeleider (facilitator) mag dit.')
     if (board === null) return reply
     const entries = await app.store.listAudit(board.id)
     return {

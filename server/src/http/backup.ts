@@ -8,7 +8,7 @@ import * as Y from 'yjs'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { BACKUP_FORMAT, BACKUP_VERSION, PERSPECTIEFWISSEL_PHASES, ROLE_CARD_ID_PATTERN, type BoardBackup, checkBackup } from '@samenbord/shared'
 import { newBoardId } from './api.ts'
-import { boardAccess } from './board-access.ts'
+import { facilitatorBoard } from './board-access.ts'
 import { sendError } from './errors.ts'
 import type { BoardRecord, PerspectiefwisselPhase } from '../storage/document-store.ts'
 import { checkBoardUpdate } from '../sync/record-guard.ts'
@@ -65,8 +65,8 @@ function decodeDocuments(backup: BoardBackup): { ok: true; states: Map<string, U
 
 export const backupRoutes: FastifyPluginAsync<{ maxBoards: number }> = async (app, options) => {
   app.get<{ Params: { id: string } }>('/boards/:id/export', { schema: { params: boardParams } }, async (request, reply) => {
-    if ((await boardAccess(app, request, reply, ['facilitator'], 'Alleen de facilitator mag een back-up maken.')) === null) return reply
-    const board = (await app.store.getBoard(request.params.id))!
+    const board = await facilitatorBoard(app, request, reply, 'Alleen de facilitator mag een back-up maken.')
+    if (board === null) return reply
     const backup = await buildBackup(app, board)
     await app.store.appendAudit({ boardId: board.id, event: 'export', role: 'facilitator', name: null, at: Date.now() })
     const day = backup.exportedAt.slice(0, 10)

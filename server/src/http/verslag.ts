@@ -16,7 +16,7 @@ import {
   roleCardDocName,
   rolePostureDocName,
 } from '@samenbord/shared'
-import { boardAccess } from './board-access.ts'
+import { facilitatorBoard } from './board-access.ts'
 
 async function mapOf(app: FastifyInstance, docName: string, mapName: string): Promise<Record<string, unknown>> {
   const doc = new Y.Doc()
@@ -35,8 +35,8 @@ const text = (value: unknown) => (typeof value === 'string' && value.trim() ? va
 
 export const verslagRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { id: string } }>('/boards/:id/verslag', async (request, reply) => {
-    if ((await boardAccess(app, request, reply, ['facilitator'], 'Alleen de facilitator maakt het verslag.')) === null) return reply
-    const board = (await app.store.getBoard(request.params.id))!
+    const board = await facilitatorBoard(app, request, reply, 'Alleen de facilitator maakt het verslag.')
+    if (board === null) return reply
     const audit = await app.store.listAudit(board.id)
     const namesOf = (roles: string[]) => [...new Set(audit.filter((e) => e.event === 'join' && e.name && roles.includes(e.role ?? '')).map((e) => e.name!.trim()))]
     const facilitators = namesOf(['facilitator'])
