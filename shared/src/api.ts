@@ -89,15 +89,28 @@ export interface FacilitationStateResponse {
   locked: boolean
   /** Frames (tldraw shape ids) that participants may not change, nor anything inside them. */
   lockedFrames: string[]
+  /** Stiltemodus (R35): no cursors or names of others on any screen, a calm notice. */
+  stiltemodus: boolean
+  /** The session's agenda of werkvormen, and which step is now (index, or null before the start). */
+  agenda: SessionAgenda
+}
+
+export interface SessionAgenda {
+  steps: string[]
+  current: number | null
 }
 
 /** `POST /api/boards/:id/begeleiding` (facilitator): the fields to change. */
 export interface FacilitationChangeRequest {
   locked?: boolean
   lockedFrames?: string[]
+  stiltemodus?: boolean
+  agenda?: SessionAgenda
 }
 
 export const MAX_LOCKED_FRAMES = 50
+export const MAX_AGENDA_STEPS = 20
+export const MAX_AGENDA_STEP_LENGTH = 80
 
 /** `POST /api/boards/:id/perspectiefwissel/claim` (participant or facilitator). */
 export interface ClaimRoleCardRequest {

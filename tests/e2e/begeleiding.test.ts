@@ -43,7 +43,7 @@ describe('locking the board in the browser', () => {
     await anna.locator('[data-testid="tools.rectangle"]').waitFor()
 
     // Anna's screen has not heard of the lock yet: it keeps being told the board is open.
-    await anna.route('**/begeleiding', (route) => route.fulfill({ json: { locked: false, lockedFrames: [] } }))
+    await anna.route('**/begeleiding', (route) => route.fulfill({ json: { locked: false, lockedFrames: [], stiltemodus: false, agenda: { steps: [], current: null } } }))
     await lockBoard(board, { locked: true })
     await drag(anna, 'r', [600, 300], [800, 420])
     await anna.getByText('Het bord ging op slot terwijl je iets veranderde. Die laatste wijziging is niet bewaard.').waitFor({ timeout: 5000 })
@@ -119,4 +119,66 @@ describe('locking the board in the browser', () => {
     await expect.poll(() => facilitator.getByLabel('Welke patronen vermoed ik (gezin en hulpverlening)?').inputValue()).toBe(secret)
     await Promise.all(contexts.map((c) => c.context.close()))
   })
+
+  it('the agenda shows the current step to everyone; stiltemodus hides everyone’s cursors; "breng iedereen hier" moves the other view once', async () => {
+    const board = await createBoard(stage.server.httpUrl, 'Sessie')
+    const contexts = await Promise.all([0, 1].map(() => newRecordingContext(stage.browser, { width: 1400, height: 900 })))
+    const facilitator = await joinBoard(contexts[0].context, board.links.facilitator, 'Fenna')
+    const anna = await joinBoard(contexts[1].context, board.links.participant, 'Anna')
+    await facilitator.getByRole('button', { name: /Paneel inklappen/ }).click()
+    await anna.getByRole('button', { name: /Paneel inklappen/ }).click()
+
+    // Agenda: the facilitator plans two steps and moves on; Anna sees where the session is.
+    await facilitator.locator('.sb-agenda summary').click()
+    for (const step of ['Tijdlijn', 'Perspectiefwissel']) {
+      await facilitator.getByLabel('Stap toevoegen').fill(step)
+      await facilitator.getByRole('button', { name: 'Toevoegen', exact: true }).click()
+      await facilitator.getByRole('button', { name: `Maak "${step}" de huidige stap` }).waitFor()
+    }
+    await facilitator.getByRole('button', { name: 'Volgende stap' }).click()
+    await anna.getByTestId('agenda-nu').getByText('Nu (1 van 2): Tijdlijn').waitFor({ timeout: 5000 })
+    await facilitator.getByRole('button', { name: 'Volgende stap' }).click()
+    await anna.getByTestId('agenda-nu').getByText('Nu (2 van 2): Perspectiefwissel').waitFor({ timeout: 5000 })
+    await anna.locator('.sb-agenda li[aria-current="step"]', { hasText: 'Perspectiefwissel' }).waitFor()
+
+    // Stiltemodus: nobody's cursor on anyone's screen, and a calm notice; off again, cursors return.
+    const cursorOf = (page: Page, name: string) => page.locator('.tl-collaborator__cursor', { hasText: name })
+    await anna.mouse.move(700, 500, { steps: 3 })
+    await cursorOf(facilitator, 'Anna').waitFor({ timeout: 3000 })
+    await facilitator.getByRole('button', { name: 'Stiltemodus aan' }).click()
+    await anna.getByTestId('stilte-melding').waitFor({ timeout: 5000 })
+    await cursorOf(facilitator, 'Anna').waitFor({ state: 'detached', timeout: 3000 })
+    await anna.mouse.move(760, 540, { steps: 3 })
+    await facilitator.mouse.move(600, 400, { steps: 3 })
+    await facilitator.waitForTimeout(400)
+    expect(await cursorOf(facilitator, 'Anna').count()).toBe(0)
+    expect(await cursorOf(anna, 'Fenna').count()).toBe(0)
+    if (SCREENSHOTS) await anna.screenshot({ path: join(SCREENSHOTS, 'perspectiefwissel-stiltemodus.png') })
+    await facilitator.getByRole('button', { name: 'Stiltemodus uit' }).click()
+    await anna.getByTestId('stilte-melding').waitFor({ state: 'detached', timeout: 5000 })
+    await anna.mouse.move(700, 500, { steps: 3 })
+    await cursorOf(facilitator, 'Anna').waitFor({ timeout: 3000 })
+
+    // Breng iedereen hier: Fenna looks elsewhere, then brings Anna's view to hers, once.
+    await drag(facilitator, 'r', [600, 300], [760, 400])
+    const onAnna = shapes(anna, 'geo').first()
+    await onAnna.waitFor({ timeout: 3000 })
+    const before = (await onAnna.boundingBox())!
+    await facilitator.mouse.move(900, 500)
+    await facilitator.mouse.wheel(0, 400)
+    await facilitator.waitForTimeout(300)
+    const onFenna = (await shapes(facilitator, 'geo').first().boundingBox())!
+    expect(onFenna.y).toBeLessThan(before.y - 200)
+    expect((await onAnna.boundingBox())!.y).toBeCloseTo(before.y, 0)
+    await facilitator.getByRole('button', { name: 'Breng iedereen hier' }).click()
+    await anna.getByText('Fenna heeft iedereen hierheen gebracht.').waitFor({ timeout: 3000 })
+    await expect.poll(async () => Math.abs((await onAnna.boundingBox())!.y - onFenna.y), { timeout: 3000 }).toBeLessThan(5)
+    // Not following: Anna pans on her own and stays where she went.
+    await anna.mouse.move(900, 500)
+    await anna.mouse.wheel(0, -300)
+    await anna.waitForTimeout(800)
+    expect((await onAnna.boundingBox())!.y).toBeGreaterThan(onFenna.y + 200)
+    await Promise.all(contexts.map((c) => c.context.close()))
+  })
 })
+

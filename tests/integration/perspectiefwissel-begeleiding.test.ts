@@ -181,7 +181,7 @@ describe('locking the board', () => {
     expect((await api(server, begeleiding, board.tokens.facilitator, { locked: 'ja' })).status).toBe(400)
     const locked = await api(server, begeleiding, board.tokens.facilitator, { locked: true })
     expect(locked.status).toBe(200)
-    expect(locked.json).toEqual({ locked: true, lockedFrames: [] })
+    expect(locked.json).toMatchObject({ locked: true, lockedFrames: [] })
     expect((await api(server, begeleiding, board.tokens.participant)).json.locked).toBe(true)
 
     // The participant's client did not hear of the lock yet and writes: the relay refuses it.
@@ -241,7 +241,7 @@ describe('locking the board', () => {
 
     expect((await api(server, `/${board.id}/begeleiding`, board.tokens.facilitator, { lockedFrames: ['geen-vorm'] })).status).toBe(400)
     const locked = await api(server, `/${board.id}/begeleiding`, board.tokens.facilitator, { lockedFrames: ['shape:frame'] })
-    expect(locked.json).toEqual({ locked: false, lockedFrames: ['shape:frame'] })
+    expect(locked.json).toMatchObject({ locked: false, lockedFrames: ['shape:frame'] })
 
     const attempts: [string, Uint8Array][] = [
       ['change a shape inside', replaceUpdate(room(), { ...shape('shape:binnen', 'shape:frame'), x: 300 })],
@@ -312,5 +312,40 @@ describe('the facilitator’s preparation', () => {
     const late = await openRawSocket(again.wsUrl, prep, board.tokens.participant)
     expect((await late.closed).code).toBe(4403)
     expect(late.received).toEqual([])
+  })
+})
+
+describe('stiltemodus and the agenda', () => {
+  it('only the facilitator sets them; every link reads them; bad agendas get a Dutch 400; they survive a restart', async () => {
+    const dataDir = makeTempDir()
+    const server = await startServer({ dataDir })
+    const board = await createBoard(server.httpUrl)
+    const url = `/${board.id}/begeleiding`
+    const fresh = await api(server, url, board.tokens.viewer)
+    expect(fresh.json).toEqual({ locked: false, lockedFrames: [], stiltemodus: false, agenda: { steps: [], current: null } })
+
+    const agenda = { steps: ['Spelregels', 'Tijdlijn', 'Perspectiefwissel', 'Handelingsalternatieven'], current: 0 }
+    expect((await api(server, url, board.tokens.participant, { stiltemodus: true })).status).toBe(403)
+    expect((await api(server, url, board.tokens.participant, { agenda })).status).toBe(403)
+    for (const [body, message] of [
+      [{ agenda: { steps: ['Tijdlijn', '   '], current: null } }, /niet leeg/],
+      [{ agenda: { steps: ['x'.repeat(81)], current: null } }, /hoogstens 80 tekens/],
+      [{ agenda: { steps: ['Tijdlijn'], current: 1 } }, /niet op de agenda/],
+      [{ agenda: { steps: Array.from({ length: 21 }, (_, i) => `Stap ${i}`), current: null } }, null],
+      [{ agenda: { steps: ['Tijdlijn'] } }, null],
+      [{ stiltemodus: 'aan' }, null],
+    ] as const) {
+      const refused = await api(server, url, board.tokens.facilitator, body)
+      expect(refused.status, JSON.stringify(body).slice(0, 60)).toBe(400)
+      if (message) expect(refused.json.message).toMatch(message)
+    }
+    const set = await api(server, url, board.tokens.facilitator, { stiltemodus: true, agenda: { ...agenda, steps: [' Spelregels\u0007', ...agenda.steps.slice(1)] } })
+    expect(set.json).toMatchObject({ stiltemodus: true, agenda })
+    // Changing one field leaves the others alone.
+    expect((await api(server, url, board.tokens.facilitator, { locked: true })).json).toMatchObject({ locked: true, stiltemodus: true, agenda })
+
+    await server.close()
+    const again = await startServer({ dataDir })
+    expect((await api(again, url, board.tokens.participant)).json).toEqual({ locked: true, lockedFrames: [], stiltemodus: true, agenda })
   })
 })

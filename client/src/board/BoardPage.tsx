@@ -79,6 +79,8 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
   lockedRef.current = lockedForMe
   const lockedFramesRef = useRef<ReadonlySet<string>>(new Set())
   lockedFramesRef.current = new Set(info.role === 'participant' ? (sessionState.facilitation?.lockedFrames ?? []) : [])
+  // Stiltemodus (R35): no cursors or names of others on this screen while it is on.
+  const stiltemodus = !!sessionState.facilitation?.stiltemodus
   const [generation, setGeneration] = useState(0)
   const [changeRefused, setChangeRefused] = useState(false)
   const refusals = useRef<number[]>([])
@@ -108,16 +110,12 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
         ? { InFrontOfTheCanvas: () => <PresentingOverlay title={info.title} onLeave={() => setPresenting(false)} /> }
         : {
             SharePanel: BoardStatusPanel,
-            InFrontOfTheCanvas: () => (
-              <>
-                <WerkvormenPanel />
-                <SessionOverlay />
-              </>
-            ),
+            InFrontOfTheCanvas: BoardFront,
             // A viewer link is for watching: no tools to pick.
             ...(readOnly ? { Toolbar: null, StylePanel: null, ActionsMenu: null, QuickActions: null } : {}),
+            ...(stiltemodus ? { CollaboratorCursor: null } : {}),
           },
-    [readOnly, presenting, info.title]
+    [readOnly, presenting, info.title, stiltemodus]
   )
 
   if (session.closed && (!lockRefused || lockLoop))
@@ -139,6 +137,7 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
         onPresent: () => setPresenting(true),
         changeRefused,
         dismissChangeRefused: () => setChangeRefused(false),
+        summonEveryone: session.summonEveryone,
       }}
     >
       <div className={presenting ? 'sb-board sb-board--presenting' : 'sb-board'} data-role={info.role}>
@@ -166,6 +165,16 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
     </BoardStatusContext.Provider>
     </SessionStateContext.Provider>
     </BoardAccessContext.Provider>
+  )
+}
+
+/** In front of the board: a stable component, so toggling stiltemodus keeps open panels and half-filled forms. */
+function BoardFront() {
+  return (
+    <>
+      <WerkvormenPanel />
+      <SessionOverlay />
+    </>
   )
 }
 

@@ -1,11 +1,12 @@
-import { createContext, useContext, useEffect } from 'react'
-import { useEditor, useValue, type TLUserId } from 'tldraw'
+import { createContext, useContext, useEffect, useRef, useState } from 'react'
+import { Box, useEditor, useValue, type TLPageId, type TLUserId } from 'tldraw'
 import { startTimer, stopTimer, useTimerText } from './timer.ts'
 import { LockControls } from './LockControls.tsx'
 import { prepOpen } from './PrepArea.tsx'
 import type { Role } from '@samenbord/shared/roles'
 import { LanguageSwitch, useLocale } from '../i18n/locale.tsx'
-import type { ConnectionStatus, Participant } from './useBoardSession.ts'
+import type { ConnectionStatus, Participant, Summon } from './useBoardSession.ts'
+import { AgendaPanel } from './AgendaPanel.tsx'
 
 export interface BoardStatus {
   title: string
@@ -18,6 +19,7 @@ export interface BoardStatus {
   /** The relay refused this screen's last change because the board was locked. */
   changeRefused: boolean
   dismissChangeRefused(): void
+  summonEveryone(target: Omit<Summon, 'id'>): void
 }
 
 export const BoardStatusContext = createContext<BoardStatus | null>(null)
@@ -31,6 +33,7 @@ export function BoardStatusPanel() {
   const leader = board?.participants.find((p) => p.leading && !p.isSelf)
   const timer = useTimerText()
   const prepIsOpen = useValue('voorbereiding open', () => prepOpen.get(), [])
+  const broughtBy = useSummons(board?.participants ?? [])
   // Follow the facilitator's view while they lead; panning yourself ends it until they lead again.
   useEffect(() => {
     if (!leader?.userId) return
@@ -83,12 +86,30 @@ export function BoardStatusPanel() {
           {t.changeName}
         </button>
         {board.role === 'facilitator' && (
-          <button type="button" className="sb-secondary sb-follow" aria-pressed={!!self?.leading} onClick={() => board.setLeading(!self?.leading)}>
-            {self?.leading ? t.stopLeading : t.followMe}
-          </button>
+          <div className="sb-facilitator-row">
+            <button type="button" className="sb-secondary sb-follow" aria-pressed={!!self?.leading} onClick={() => board.setLeading(!self?.leading)}>
+              {self?.leading ? t.stopLeading : t.followMe}
+            </button>
+            <button
+              type="button"
+              className="sb-secondary"
+              onClick={() => {
+                const view = editor.getViewportPageBounds()
+                board.summonEveryone({ pageId: editor.getCurrentPageId(), x: view.x, y: view.y, w: view.w, h: view.h })
+              }}
+            >
+              {t.sessie.bringHere}
+            </button>
+          </div>
         )}
         {leader && <p className="sb-status-panel__hint">{t.following(leader.name)}</p>}
+        {broughtBy && (
+          <p className="sb-status-panel__hint" role="status">
+            {t.sessie.broughtHere(broughtBy)}
+          </p>
+        )}
       </div>
+      <AgendaPanel />
       {board.role === 'facilitator' && <LockControls />}
       {board.role === 'facilitator' && (
         <button type="button" className="sb-link-button" aria-pressed={prepIsOpen} onClick={() => prepOpen.set(!prepIsOpen)}>
@@ -126,4 +147,39 @@ export function BoardStatusPanel() {
       </div>
     </div>
   )
+}
+
+/**
+ * "Breng iedereen hier": when a facilitator (not this screen) asks anew, this view jumps to hers
+ * once; unlike following, panning afterwards is free. Requests already there when the board
+ * opened are not acted on. Returns who brought us here last, for a short note.
+ */
+function useSummons(participants: Participant[]): string | null {
+  const editor = useEditor()
+  const seen = useRef<Set<string> | null>(null)
+  const [broughtBy, setBroughtBy] = useState<string | null>(null)
+  const summons = participants.filter((p) => !p.isSelf && p.summon !== null)
+  const key = summons.map((p) => p.summon!.id).join(',')
+  useEffect(() => {
+    if (seen.current === null) {
+      seen.current = new Set(summons.map((p) => p.summon!.id))
+      return
+    }
+    for (const p of summons) {
+      const summon = p.summon!
+      if (seen.current.has(summon.id)) continue
+      seen.current.add(summon.id)
+      editor.stopFollowingUser()
+      if (editor.getPage(summon.pageId as TLPageId)) editor.setCurrentPage(summon.pageId as TLPageId)
+      // No inset: the same part of the board as the facilitator sees, fitted to this screen.
+      editor.zoomToBounds(new Box(summon.x, summon.y, summon.w, summon.h), { inset: 0, animation: { duration: 400 } })
+      setBroughtBy(p.name)
+    }
+  }, [key])
+  useEffect(() => {
+    if (!broughtBy) return
+    const timer = setTimeout(() => setBroughtBy(null), 6000)
+    return () => clearTimeout(timer)
+  }, [broughtBy])
+  return broughtBy
 }

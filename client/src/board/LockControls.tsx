@@ -50,6 +50,9 @@ export function LockControls() {
         </button>
       )}
       {facilitation.lockedFrames.length > 0 && <span className="sb-hint">{s.lockedFramesCount(facilitation.lockedFrames.length)}</span>}
+      <button type="button" className="sb-link-button" aria-pressed={facilitation.stiltemodus} onClick={() => change({ stiltemodus: !facilitation.stiltemodus })}>
+        {facilitation.stiltemodus ? t.sessie.stilteOff : t.sessie.stilteOn}
+      </button>
       {error && (
         <p role="alert" className="sb-error">
           {error}

@@ -18,6 +18,7 @@ export function SessionOverlay() {
   return (
     <>
       <div className="sb-session-overlay">
+        <StilteNotice />
         <LockNotice />
         <RoleBadge />
       </div>
@@ -136,5 +137,17 @@ function ReadOnlyPerspectiefwissel() {
         {open && <PerspectiefwisselPanel />}
       </details>
     </aside>
+  )
+}
+
+/** Everyone sees that the room is silent, so a missing cursor is not mistaken for a lost connection. */
+function StilteNotice() {
+  const { t } = useLocale()
+  const { facilitation } = useSessionState()
+  if (!facilitation?.stiltemodus) return null
+  return (
+    <p className="sb-stilte-notice" role="status" data-testid="stilte-melding">
+      {t.sessie.stilteNotice}
+    </p>
   )
 }

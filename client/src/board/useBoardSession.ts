@@ -23,6 +23,18 @@ export interface Participant {
   leading: boolean
   /** The perspectiefwissel role this person plays right now (role badge), or null. */
   inRole: string | null
+  /** A facilitator's latest "breng iedereen hier": where everyone's view should jump to, once. */
+  summon: Summon | null
+}
+
+export interface Summon {
+  /** New for every request, so the same place can be asked twice. */
+  id: string
+  pageId: string
+  x: number
+  y: number
+  w: number
+  h: number
 }
 
 export interface BoardSession {
@@ -39,6 +51,8 @@ export interface BoardSession {
   setWriteLocked(locked: boolean): void
   /** Shows (or clears) this person's role badge in everyone's people list. */
   setInRole(label: string | null): void
+  /** Facilitator only: every other screen jumps to this view, once ("breng iedereen hier"). */
+  summonEveryone(target: Omit<Summon, 'id'>): void
 }
 
 export interface BoardSessionOptions {
@@ -70,6 +84,7 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
     setLeading: () => {},
     setWriteLocked: () => {},
     setInRole: () => {},
+    summonEveryone: () => {},
   })
 
   useEffect(() => {
@@ -124,10 +139,11 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
       update({ closed: { code, reason } })
     }
     let inRole: string | null = null
+    let summon: Summon | null = null
     let leading = false
     const publishUser = () => {
       const prefs = identity.currentUser.userPreferences.get()
-      awareness.setLocalStateField('user', { name: prefs.name ?? '', color: prefs.color ?? '#333', role, userId: `user:${prefs.id}`, leading, inRole })
+      awareness.setLocalStateField('user', { name: prefs.name ?? '', color: prefs.color ?? '#333', role, userId: `user:${prefs.id}`, leading, inRole, summon })
     }
     update({
       setLeading: (next: boolean) => {
@@ -136,6 +152,11 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
       },
       setWriteLocked: (locked: boolean) => {
         if (canWrite(role)) $mode.set(locked ? 'readonly' : 'readwrite')
+      },
+      summonEveryone: (target: Omit<Summon, 'id'>) => {
+        if (role !== 'facilitator') return
+        summon = { ...target, id: Math.random().toString(36).slice(2) }
+        publishUser()
       },
       setInRole: (label: string | null) => {
         if (label === inRole) return
@@ -146,7 +167,7 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
     const onAwareness = () => {
       const participants: Participant[] = []
       awareness.getStates().forEach((state, clientId) => {
-        const user = state.user as { name?: string; color?: string; role?: Role; userId?: string; leading?: boolean; inRole?: unknown } | undefined
+        const user = state.user as { name?: string; color?: string; role?: Role; userId?: string; leading?: boolean; inRole?: unknown; summon?: unknown } | undefined
         if (!user?.name) return
         participants.push({
           clientId,
@@ -158,6 +179,8 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
           // Only a facilitator may lead; a participant claiming it is ignored.
           leading: !!user.leading && user.role === 'facilitator',
           inRole: typeof user.inRole === 'string' && user.inRole.length > 0 ? user.inRole.slice(0, 80) : null,
+          // Only a facilitator may bring everyone somewhere.
+          summon: user.role === 'facilitator' ? summonOf(user.summon) : null,
         })
       })
       participants.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name))
@@ -185,4 +208,12 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
   }, [boardId, token, role, identity, generation])
 
   return session
+}
+
+function summonOf(value: unknown): Summon | null {
+  if (typeof value !== 'object' || value === null) return null
+  const { id, pageId, x, y, w, h } = value as Record<string, unknown>
+  if (typeof id !== 'string' || typeof pageId !== 'string') return null
+  if (![x, y, w, h].every((n) => typeof n === 'number' && Number.isFinite(n)) || (w as number) <= 0 || (h as number) <= 0) return null
+  return { id, pageId, x: x as number, y: y as number, w: w as number, h: h as number }
 }

@@ -6,7 +6,14 @@
  * so two facilitators or many participants marking ready at once never lose a change.
  */
 import type { FastifyPluginAsync } from 'fastify'
-import { MAX_LOCKED_FRAMES, type FacilitationChangeRequest, type FacilitationStateResponse } from '@samenbord/shared'
+import {
+  MAX_AGENDA_STEP_LENGTH,
+  MAX_AGENDA_STEPS,
+  MAX_LOCKED_FRAMES,
+  type FacilitationChangeRequest,
+  type FacilitationStateResponse,
+  type SessionAgenda,
+} from '@samenbord/shared'
 import type { DocumentStore } from '../storage/document-store.ts'
 import { boardAccess } from './board-access.ts'
 import { sendError } from './errors.ts'
@@ -14,13 +21,15 @@ import { sendError } from './errors.ts'
 export interface FacilitationState {
   locked: boolean
   lockedFrames: string[]
+  stiltemodus: boolean
+  agenda: SessionAgenda
   /** Card id → when its holder marked it ready (ms since the epoch). Cards of an earlier session are ignored. */
   ready: Record<string, number>
   /** Card id → when its holder stepped out of the role. */
   steppedOut: Record<string, number>
 }
 
-const EMPTY: FacilitationState = { locked: false, lockedFrames: [], ready: {}, steppedOut: {} }
+const EMPTY: FacilitationState = { locked: false, lockedFrames: [], stiltemodus: false, agenda: { steps: [], current: null }, ready: {}, steppedOut: {} }
 const MAX_ATTEMPTS = 8
 
 function parse(json: string | undefined): FacilitationState {
@@ -30,6 +39,11 @@ function parse(json: string | undefined): FacilitationState {
     return {
       locked: raw.locked === true,
       lockedFrames: Array.isArray(raw.lockedFrames) ? raw.lockedFrames.filter((id) => typeof id === 'string') : [],
+      stiltemodus: raw.stiltemodus === true,
+      agenda:
+        typeof raw.agenda === 'object' && raw.agenda !== null && Array.isArray(raw.agenda.steps)
+          ? { steps: raw.agenda.steps.filter((step) => typeof step === 'string'), current: typeof raw.agenda.current === 'number' ? raw.agenda.current : null }
+          : { steps: [], current: null },
       ready: typeof raw.ready === 'object' && raw.ready !== null ? raw.ready : {},
       steppedOut: typeof raw.steppedOut === 'object' && raw.steppedOut !== null ? raw.steppedOut : {},
     }
@@ -57,7 +71,7 @@ export async function updateFacilitation(
 }
 
 function publicState(state: FacilitationState): FacilitationStateResponse {
-  return { locked: state.locked, lockedFrames: state.lockedFrames }
+  return { locked: state.locked, lockedFrames: state.lockedFrames, stiltemodus: state.stiltemodus, agenda: state.agenda }
 }
 
 const SHAPE_ID = /^shape:[A-Za-z0-9_-]{1,64}$/
@@ -71,6 +85,16 @@ const changeSchema = {
     properties: {
       locked: { type: 'boolean' },
       lockedFrames: { type: 'array', maxItems: MAX_LOCKED_FRAMES, items: { type: 'string', maxLength: 80 } },
+      stiltemodus: { type: 'boolean' },
+      agenda: {
+        type: 'object',
+        required: ['steps', 'current'],
+        additionalProperties: false,
+        properties: {
+          steps: { type: 'array', maxItems: MAX_AGENDA_STEPS, items: { type: 'string', maxLength: MAX_AGENDA_STEP_LENGTH * 4 } },
+          current: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'null' }] },
+        },
+      },
     },
   },
 } as const
@@ -84,17 +108,31 @@ export const facilitationRoutes: FastifyPluginAsync = async (app) => {
   })
 
   app.post<{ Params: { id: string }; Body: FacilitationChangeRequest }>('/boards/:id/begeleiding', { schema: changeSchema }, async (request, reply) => {
-    const claims = await boardAccess(app, request, reply, ['facilitator'], 'Alleen de begeleider (facilitator) mag het bord op slot zetten.')
+    const claims = await boardAccess(app, request, reply, ['facilitator'], 'Alleen de begeleider (facilitator) mag dit.')
     if (claims === null) return reply
-    const { locked, lockedFrames } = request.body
+    const { locked, lockedFrames, stiltemodus } = request.body
     if (lockedFrames !== undefined && !lockedFrames.every((id) => SHAPE_ID.test(id))) {
       return sendError(reply, 400, 'bad-request', 'Een frame om op slot te zetten moet een vorm-id zijn (shape:…).')
+    }
+    let agenda: SessionAgenda | undefined
+    if (request.body.agenda !== undefined) {
+      // eslint-disable-next-line no-control-regex
+      const steps = request.body.agenda.steps.map((step) => step.replace(/[\u0000-\u001f\u007f]/g, '').trim())
+      if (steps.some((step) => step.length === 0)) return sendError(reply, 400, 'bad-request', 'Een stap van de agenda mag niet leeg zijn.')
+      if (steps.some((step) => step.length > MAX_AGENDA_STEP_LENGTH)) {
+        return sendError(reply, 400, 'bad-request', `Een stap van de agenda mag hoogstens ${MAX_AGENDA_STEP_LENGTH} tekens lang zijn.`)
+      }
+      const { current } = request.body.agenda
+      if (current !== null && current >= steps.length) return sendError(reply, 400, 'bad-request', 'De huidige stap staat niet op de agenda.')
+      agenda = { steps, current }
     }
     const boardId = request.params.id
     const next = await updateFacilitation(app.store, boardId, (state) => ({
       ...state,
       ...(locked !== undefined ? { locked } : {}),
       ...(lockedFrames !== undefined ? { lockedFrames: [...new Set(lockedFrames)] } : {}),
+      ...(stiltemodus !== undefined ? { stiltemodus } : {}),
+      ...(agenda !== undefined ? { agenda } : {}),
     }))
     // The relay on this instance enforces it from the very next frame.
     app.boardLocks.set(boardId, { locked: next.locked, lockedFrames: next.lockedFrames })
