@@ -7,10 +7,15 @@ import {
   createBoard,
   disposeAll,
   makeTempDir,
+  openRawSocket,
+  sendFrame,
   sleep,
   startServer,
+  syncStep1Frame,
+  syncUpdateFrame,
   waitFor,
   waitForSynced,
+  type RawSocket,
 } from './helpers.ts'
 
 afterEach(disposeAll)
@@ -150,5 +155,148 @@ describe('relay: awareness', () => {
     await waitFor(() => (server.app.rooms.peek(board.id)?.awareness.getStates().size ?? 0) === 1)
     const late = connectClient(server.wsUrl, board.id, board.tokens.participant)
     await waitFor(() => late.provider.awareness.getStates().has(a.doc.clientID))
+  })
+})
+
+describe('relay: cold open from storage (the room serves the stored bytes before it builds its Y.Doc)', () => {
+  /** Content with maps, arrays, nested values and deletions; every transaction is one update. */
+  function storedContent(): { doc: Y.Doc; updates: Uint8Array[] } {
+    const doc = new Y.Doc()
+    const updates: Uint8Array[] = []
+    doc.on('update', (update: Uint8Array) => updates.push(update))
+    const records = doc.getArray<{ key: string; val: unknown }>('records')
+    for (let i = 0; i < 40; i++) records.push([{ key: `shape:${i}`, val: { x: i, label: `vorm ${i}`, nested: { tags: ['a', i] } } }])
+    records.delete(3, 5)
+    doc.getMap('meta').set('titel', 'Tijdlijn gezin')
+    doc.getText('notes').insert(0, 'eerste gesprek')
+    return { doc, updates }
+  }
+
+  function contentOf(doc: Y.Doc) {
+    return { records: doc.getArray('records').toJSON(), meta: doc.getMap('meta').toJSON(), notes: doc.getText('notes').toString() }
+  }
+
+  /** A board whose document is stored as `rows` while no server runs, then a server on that data. */
+  async function coldBoard(rows: (content: ReturnType<typeof storedContent>) => Uint8Array[]) {
+    const dataDir = makeTempDir()
+    const first = await startServer({ dataDir })
+    const board = await createBoard(first.httpUrl)
+    await first.close()
+    const content = storedContent()
+    const stored = rows(content)
+    const store = new SqliteDocumentStore(dataDir)
+    for (const row of stored) await store.appendDocUpdate(board.id, row)
+    await store.close()
+    const server = await startServer({ dataDir })
+    return { server, board, content, stored }
+  }
+
+  function step2Payloads(socket: RawSocket): Uint8Array[] {
+    return socket.received
+      .filter((frame) => frame[0] === 0 && frame[1] === 1)
+      .map((frame) => {
+        // Past the two header bytes: a varuint length, then the update.
+        let length = 0
+        let offset = 2
+        for (let shift = 1; ; shift *= 128) {
+          const byte = frame[offset++]
+          length += (byte & 0x7f) * shift
+          if (byte < 0x80) break
+        }
+        return frame.subarray(offset, offset + length)
+      })
+  }
+
+  it('answers a fresh client with exactly the stored row, then builds the document in the background', async () => {
+    const { server, board, content, stored } = await coldBoard(({ doc }) => [Y.encodeStateAsUpdate(doc)])
+    const raw = await openRawSocket(server.wsUrl, board.id, board.tokens.viewer)
+    await sendFrame(raw, syncStep1Frame())
+    await waitFor(() => step2Payloads(raw).length === 1)
+    expect(step2Payloads(raw)[0]).toEqual(stored[0])
+
+    const client = connectClient(server.wsUrl, board.id, board.tokens.participant)
+    await waitForSynced(client)
+    expect(contentOf(client.doc)).toEqual(contentOf(content.doc))
+    await waitFor(() => server.app.rooms.peek(board.id)!.isBuilt, { message: 'room document never built' })
+    expect(contentOf(server.app.rooms.peek(board.id)!.doc)).toEqual(contentOf(content.doc))
+    // The server's own step 1 follows the build; the stock client answers it, nothing changes.
+    await sleep(100)
+    expect(contentOf(client.doc)).toEqual(contentOf(content.doc))
+    // Unchanged since it was read: unloading does not rewrite the stored row.
+    client.destroy()
+    raw.ws.terminate()
+    await waitFor(() => server.app.rooms.roomCount === 0, { message: 'room was not unloaded' })
+    expect(await server.app.store.loadDocUpdates(board.id)).toEqual(stored)
+  })
+
+  it('serves an uncompacted log in full with step 2, and folds it into one row', async () => {
+    const { server, board, content, stored } = await coldBoard(({ updates }) => updates)
+    expect(stored.length).toBeGreaterThan(40)
+    const client = connectClient(server.wsUrl, board.id, board.tokens.viewer)
+    await waitForSynced(client)
+    // Synced means everything: the stock client (and the board binding) take step 2 as the whole state.
+    expect(contentOf(client.doc)).toEqual(contentOf(content.doc))
+    for (let tries = 0; (await server.app.store.countDocUpdates(board.id)) !== 1; tries++) {
+      if (tries > 100) throw new Error('log was not compacted')
+      await sleep(20)
+    }
+    const late = connectClient(server.wsUrl, board.id, board.tokens.viewer)
+    await waitForSynced(late)
+    expect(contentOf(late.doc)).toEqual(contentOf(content.doc))
+  })
+
+  it('applies, relays and stores writes that arrive before the document is built; drops a viewer’s', async () => {
+    const { server, board, content } = await coldBoard(({ doc }) => [Y.encodeStateAsUpdate(doc)])
+    // The writer's edit builds on the stored state (it deletes a stored entry and adds one).
+    const writerDoc = new Y.Doc()
+    Y.applyUpdate(writerDoc, Y.encodeStateAsUpdate(content.doc))
+    const edits: Uint8Array[] = []
+    writerDoc.on('update', (update: Uint8Array) => edits.push(update))
+    writerDoc.transact(() => {
+      writerDoc.getArray('records').delete(0, 1)
+      writerDoc.getArray('records').push([{ key: 'shape:nieuw', val: { x: 1 } }])
+    })
+    const viewerDoc = new Y.Doc()
+    viewerDoc.getMap('meta').set('titel', 'overschreven door een kijker')
+    // Sent at once on open: the frames wait for the room and reach it before anything was built.
+    const viewer = await openRawSocket(server.wsUrl, board.id, board.tokens.viewer)
+    const writer = await openRawSocket(server.wsUrl, board.id, board.tokens.participant)
+    await Promise.all([sendFrame(viewer, syncUpdateFrame(Y.encodeStateAsUpdate(viewerDoc))), sendFrame(writer, syncUpdateFrame(edits[0]))])
+    await sendFrame(writer, syncStep1Frame())
+
+    const expected = Y.encodeStateAsUpdate(writerDoc)
+    const reader = connectClient(server.wsUrl, board.id, board.tokens.viewer)
+    await waitForSynced(reader)
+    await waitFor(() => (reader.doc.getArray('records').toJSON() as { key: string }[]).some((entry) => entry.key === 'shape:nieuw'))
+    const want = new Y.Doc()
+    Y.applyUpdate(want, expected)
+    expect(contentOf(reader.doc)).toEqual(contentOf(want))
+    expect(reader.doc.getMap('meta').get('titel')).toBe('Tijdlijn gezin')
+
+    // Stored too: a graceful restart keeps the edit.
+    await server.close()
+    const restarted = await startServer({ dataDir: server.dataDir })
+    const after = connectClient(restarted.wsUrl, board.id, board.tokens.viewer)
+    await waitForSynced(after)
+    expect(contentOf(after.doc)).toEqual(contentOf(want))
+  })
+
+  it('closes the sockets with 1011 when the stored state cannot be decoded, and leaves that row as it is', async () => {
+    const garbage = new Uint8Array([1, 2, 3, 4, 5])
+    const { server, board } = await coldBoard(() => [garbage])
+    const raw = await openRawSocket(server.wsUrl, board.id, board.tokens.participant)
+    await sendFrame(raw, syncStep1Frame())
+    expect((await raw.closed).code).toBe(1011)
+    expect(server.app.rooms.peek(board.id)).toBeUndefined()
+    expect(await server.app.store.loadDocUpdates(board.id)).toEqual([garbage])
+    // Also when a write is what needs the document first.
+    const writer = await openRawSocket(server.wsUrl, board.id, board.tokens.participant)
+    const doc = new Y.Doc()
+    doc.getMap('m').set('k', 1)
+    await sendFrame(writer, syncUpdateFrame(Y.encodeStateAsUpdate(doc)))
+    expect((await writer.closed).code).toBe(1011)
+    await sleep(50)
+    expect(await server.app.store.loadDocUpdates(board.id)).toEqual([garbage])
+    expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200)
   })
 })

@@ -105,19 +105,48 @@ export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array
   } catch (error) {
     throw new ProtocolError('undecodable state vector', { cause: error })
   }
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.sync)
-  encoding.writeVarUint(encoder, SyncMessageType.step2)
-  encoding.writeVarUint8Array(encoder, diff)
-  return encoding.toUint8Array(encoder)
+  return encodeSyncFrame(SyncMessageType.step2, diff)
+}
+
+/** Sync step 2 carrying `update` as it is (e.g. a stored state a fresh client lacks entirely). */
+export function encodeSyncStep2Of(update: Uint8Array): Uint8Array {
+  return encodeSyncFrame(SyncMessageType.step2, update)
+}
+
+/** True for the state vector of an empty document (what a fresh client sends in step 1). */
+export function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.byteLength === 1 && stateVector[0] === 0
+}
+
+/** True for an update with no structs and no deletions (`[0, 0]`): applying it changes nothing. */
+export function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength === 2 && update[0] === 0 && update[1] === 0
+}
+
+/**
+ * A sync frame in one allocation: header, length, payload. (lib0's encoder grows its buffer in
+ * steps and copies again in toUint8Array; for a broadcast to every reader that is wasted work.)
+ */
+function encodeSyncFrame(syncType: number, payload: Uint8Array): Uint8Array {
+  const length = payload.byteLength
+  let lengthBytes = 1
+  for (let rest = length >>> 7; rest > 0; rest >>>= 7) lengthBytes += 1
+  const frame = new Uint8Array(2 + lengthBytes + length)
+  frame[0] = MessageType.sync
+  frame[1] = syncType
+  let offset = 2
+  let rest = length
+  while (rest > 0x7f) {
+    frame[offset++] = (rest & 0x7f) | 0x80
+    rest >>>= 7
+  }
+  frame[offset++] = rest
+  frame.set(payload, offset)
+  return frame
 }
 
 export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.sync)
-  encoding.writeVarUint(encoder, SyncMessageType.update)
-  encoding.writeVarUint8Array(encoder, update)
-  return encoding.toUint8Array(encoder)
+  return encodeSyncFrame(SyncMessageType.update, update)
 }
 
 export function encodeAwarenessMessage(awarenessUpdate: Uint8Array): Uint8Array {

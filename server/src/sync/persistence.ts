@@ -50,10 +50,12 @@ export class DocPersistence {
   private chain: Promise<void> = Promise.resolve()
   private storedRows: number
   private compactionScheduled = false
-  /** Set by the room; compaction encodes the live document. */
-  private doc: Y.Doc | null = null
+  /** Something was enqueued since the log was loaded or last compacted. */
+  private changed = false
+  /** Set by the room: the document's current state, or null when nothing may be written. */
+  private currentState: (() => Uint8Array | null) | null = null
 
-  constructor(store: DocumentStore, docName: string, log: FastifyBaseLogger, storedRows: number, options: PersistenceOptions) {
+  constructor(store: DocumentStore, docName: string, log: FastifyBaseLogger, storedRows: number, options: PersistenceOptions = DEFAULT_PERSISTENCE_OPTIONS) {
     this.store = store
     this.docName = docName
     this.log = log
@@ -61,20 +63,14 @@ export class DocPersistence {
     this.options = options
   }
 
-  /** Reads the stored log into `doc` and returns a persistence bound to it. */
-  static async load(
-    store: DocumentStore,
-    docName: string,
-    doc: Y.Doc,
-    log: FastifyBaseLogger,
-    options: PersistenceOptions = DEFAULT_PERSISTENCE_OPTIONS,
-  ): Promise<DocPersistence> {
-    const rows = await store.loadDocUpdates(docName)
-    applyUpdates(doc, rows, 'storage')
-    const persistence = new DocPersistence(store, docName, log, rows.length, options)
-    persistence.doc = doc
-    if (rows.length > options.compactAfterRows) persistence.scheduleCompaction()
-    return persistence
+  /** Called by the room that owns this persistence: compaction writes what `state` returns. */
+  bindState(state: () => Uint8Array | null): void {
+    this.currentState = state
+  }
+
+  /** Rows of this document in the store, as far as this instance knows. */
+  get rowCount(): number {
+    return this.storedRows
   }
 
   get pendingCount(): number {
@@ -82,6 +78,7 @@ export class DocPersistence {
   }
 
   enqueue(update: Uint8Array): void {
+    this.changed = true
     this.pending.push(update)
     if (this.timer === null) {
       this.timer = setTimeout(() => {
@@ -114,14 +111,16 @@ export class DocPersistence {
    * contains every pending update, so the pending batch is dropped rather than written twice.
    */
   compact(): Promise<void> {
-    const doc = this.doc
-    if (doc === null) return this.flush()
+    // Unchanged since it was loaded as one row: the store already holds exactly this state.
+    if (!this.changed && this.storedRows === 1 && this.pending.length === 0) return this.chain
+    const state = this.currentState?.() ?? null
+    if (state === null) return this.flush()
     if (this.timer !== null) {
       clearTimeout(this.timer)
       this.timer = null
     }
     this.pending = []
-    const state = Y.encodeStateAsUpdate(doc)
+    this.changed = false
     this.run('compact', async () => {
       await this.store.replaceDocState(this.docName, state)
       this.storedRows = 1
@@ -134,7 +133,7 @@ export class DocPersistence {
     if (this.timer !== null) clearTimeout(this.timer)
     this.timer = null
     this.pending = []
-    this.doc = null
+    this.currentState = null
     return this.chain
   }
 
@@ -142,16 +141,17 @@ export class DocPersistence {
   dispose(): void {
     if (this.timer !== null) clearTimeout(this.timer)
     this.timer = null
-    this.doc = null
+    this.currentState = null
   }
 
-  private scheduleCompaction(): void {
+  /** Compacts soon, off the current message's path. */
+  scheduleCompaction(): void {
     if (this.compactionScheduled) return
     this.compactionScheduled = true
     // Off the hot path: the current message finishes first.
     setImmediate(() => {
       this.compactionScheduled = false
-      if (this.doc !== null) void this.compact()
+      if (this.currentState !== null) void this.compact()
     })
   }
 

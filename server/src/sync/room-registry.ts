@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import type { FastifyBaseLogger } from 'fastify'
 import { isDocOfBoard, type DocumentStore } from '../storage/document-store.ts'
 import { DEFAULT_PERSISTENCE_OPTIONS, DocPersistence, stateOfUpdates, type PersistenceOptions } from './persistence.ts'
-import { BUS_ORIGIN, Room, type Connection } from './room.ts'
+import { Room, type Connection } from './room.ts'
 import { BusMessageKind, type RoomBus } from './bus.ts'
 
 /** The board was deleted (or is being deleted): nobody may open its documents. */
@@ -112,7 +112,7 @@ export class RoomRegistry {
   /** The current state of a document: from memory when loaded, else from the store. */
   async docState(docName: string): Promise<Uint8Array> {
     const room = this.rooms.get(docName)
-    if (room) return Y.encodeStateAsUpdate(room.doc)
+    if (room) return room.encodeState()
     await this.unloading.get(docName)
     const rows = await this.store.loadDocUpdates(docName)
     return rows.length === 0 ? Y.encodeStateAsUpdate(new Y.Doc()) : stateOfUpdates(rows)
@@ -187,6 +187,8 @@ export class RoomRegistry {
     const bus = this.options.bus
     let room: Room | null = null
     let unsubscribe: (() => void) | null = null
+    /** Updates other instances published while the store was read: applied with the stored ones. */
+    const early: Uint8Array[] = []
     try {
       if (bus) {
         // Listen before reading the store, so nothing published meanwhile is missed.
@@ -197,12 +199,24 @@ export class RoomRegistry {
           } else if (room !== null) {
             room.applyFromBus(kind, payload)
           } else if (kind === BusMessageKind.update) {
-            Y.applyUpdate(doc, payload, BUS_ORIGIN)
+            early.push(payload)
           }
         })
       }
-      const persistence = await DocPersistence.load(this.store, docName, doc, this.log, this.options.persistence)
-      room = new Room(docName, doc, persistence, bus ? { publish: (kind, payload) => bus.publish(docName, kind, payload) } : null)
+      // The stored log is not decoded here: the room serves it as it is and builds its Y.Doc after.
+      const rows = await this.store.loadDocUpdates(docName)
+      const persistence = new DocPersistence(this.store, docName, this.log, rows.length, this.options.persistence)
+      const created: Room = new Room(docName, doc, persistence, {
+        fanout: bus ? { publish: (kind, payload) => bus.publish(docName, kind, payload) } : null,
+        storedUpdates: early.length > 0 ? [...rows, ...early] : rows,
+        onBroken: (error) => {
+          this.log.error({ err: error, doc: docName }, 'stored document could not be loaded')
+          if (this.rooms.get(docName) === created) this.rooms.delete(docName)
+          this.cancelIdleUnload(docName)
+          created.destroy()
+        },
+      })
+      room = created
       if (unsubscribe) room.onDestroy(unsubscribe)
       unsubscribe = null
       if (this.shuttingDown) {
@@ -210,9 +224,13 @@ export class RoomRegistry {
         throw new Error('server is shutting down')
       }
       this.rooms.set(docName, room)
+      // More than one row (a crash between compactions, or another instance's batches): fold them
+      // into one once the document is built, so the next cold open is a single read.
+      if (rows.length > 1) room.whenBuilt(() => persistence.scheduleCompaction())
       if (bus) {
-        // Updates another instance applied but has not stored yet, and who is there.
-        bus.publish(docName, BusMessageKind.syncRequest, Y.encodeStateVector(doc))
+        // Updates another instance applied but has not stored yet (asked with our state vector,
+        // so once the document is built), and who is there.
+        room.whenBuilt(() => bus.publish(docName, BusMessageKind.syncRequest, Y.encodeStateVector(doc)))
         bus.publish(docName, BusMessageKind.syncRequestAwareness, new Uint8Array(0))
       }
       this.log.debug({ doc: docName }, 'room loaded')

@@ -8,15 +8,47 @@ import {
   encodeAwarenessMessage,
   encodeSyncStep1,
   encodeSyncStep2,
+  encodeSyncStep2Of,
   encodeSyncUpdate,
+  isEmptyStateVector,
+  isEmptyUpdate,
   ProtocolError,
 } from './messages.ts'
-import type { DocPersistence } from './persistence.ts'
+import { applyUpdates, type DocPersistence } from './persistence.ts'
 import { BusMessageKind, type BusMessageKindValue } from './bus.ts'
 import { checkBoardUpdate, shouldCheckDoc } from './record-guard.ts'
 
 /** Origin of changes that came from another relay instance (never published back). */
 export const BUS_ORIGIN = Symbol('bus')
+/** Origin of the stored state when it is built into the room's document: already stored, already sent. */
+export const STORAGE_ORIGIN = Symbol('storage')
+
+/**
+ * If no client asked for the state (sync step 1) by then, build the document anyway: the
+ * server's own step 1 to the clients that joined waits for it.
+ */
+const BUILD_FALLBACK_MS = 250
+
+/** RFC 6455 "internal error": the client retries. */
+const CLOSE_INTERNAL_ERROR = 1011
+
+function isEmptyDeleteSet(decoded: { ds: unknown }): boolean {
+  const ds = decoded.ds as { clients?: Map<number, unknown[]> }
+  return ds.clients instanceof Map && ds.clients.size === 0
+}
+
+export interface RoomOptions {
+  fanout?: RoomFanout | null
+  /**
+   * The stored updates, not yet applied to `doc`. When they are one row (a compacted state), a
+   * fresh client's first sync is answered with those bytes as they are, and the Y.Doc (decoding
+   * every record: hundreds of ms for a big board) is built right after, off that client's path,
+   * or at once when anything needs it first.
+   */
+  storedUpdates?: Uint8Array[]
+  /** Called when the stored updates cannot be built into the document (the room's sockets are closed by then). */
+  onBroken?: (error: unknown) => void
+}
 
 /** Publishes this room's local changes to the other relay instances. */
 export interface RoomFanout {
@@ -45,7 +77,6 @@ interface AwarenessChange {
  */
 export class Room {
   readonly name: string
-  readonly doc: Y.Doc
   readonly awareness: awarenessProtocol.Awareness
   readonly persistence: DocPersistence
   /** Each connection with the awareness client ids it controls (removed when it leaves). */
@@ -53,17 +84,64 @@ export class Room {
   private destroyed = false
   private readonly fanout: RoomFanout | null
   private readonly disposers: (() => void)[] = []
+  private readonly ydoc: Y.Doc
+  /** Stored updates not yet in `ydoc`; null once the document is built. */
+  private unbuilt: Uint8Array[] | null
+  /** The whole document as one update while it is unchanged (what a fresh client gets), else null. */
+  private fullState: Uint8Array | null
+  /** Set when building from storage failed: the room must not be used or written back. */
+  private buildError: unknown = null
+  /** Joined while the document was not built: they get the server's step 1 once it is. */
+  private readonly awaitingStep1 = new Set<Connection>()
+  private readonly onBuilt: (() => void)[] = []
+  private buildTimer: NodeJS.Timeout | null = null
+  private buildScheduled = false
+  private readonly onBroken: (error: unknown) => void
 
-  constructor(name: string, doc: Y.Doc, persistence: DocPersistence, fanout: RoomFanout | null = null) {
+  constructor(name: string, doc: Y.Doc, persistence: DocPersistence, options: RoomOptions = {}) {
     this.name = name
-    this.doc = doc
+    this.ydoc = doc
     this.persistence = persistence
-    this.fanout = fanout
+    this.fanout = options.fanout ?? null
+    const stored = options.storedUpdates ?? []
+    this.unbuilt = stored.length > 0 ? stored : null
+    this.fullState = stored.length === 1 ? stored[0] : null
+    this.onBroken = options.onBroken ?? (() => {})
     this.awareness = new awarenessProtocol.Awareness(doc)
     // The server is not a participant: it has no presence of its own.
     this.awareness.setLocalState(null)
-    this.doc.on('update', this.onDocUpdate)
+    this.ydoc.on('update', this.onDocUpdate)
     this.awareness.on('update', this.onAwarenessUpdate)
+    persistence.bindState(() => this.stateToStore())
+    if (this.unbuilt !== null) {
+      this.buildTimer = setTimeout(() => this.buildInBackground(), BUILD_FALLBACK_MS)
+      this.buildTimer.unref()
+    }
+  }
+
+  /** The room's document, built from storage first if it was not yet. */
+  get doc(): Y.Doc {
+    this.build()
+    return this.ydoc
+  }
+
+  /** False while the room still serves its stored bytes and has not decoded them into a Y.Doc. */
+  get isBuilt(): boolean {
+    return this.unbuilt === null
+  }
+
+  /** Runs `callback` once the document is built (at once if it is). */
+  whenBuilt(callback: () => void): void {
+    if (this.unbuilt === null) {
+      if (this.buildError === null) callback()
+    } else this.onBuilt.push(callback)
+  }
+
+  /** The document's full state as one update, without building the document when storage already holds it as one. */
+  encodeState(): Uint8Array {
+    if (this.fullState !== null) return this.fullState
+    if (!this.ensureBuilt()) throw new Error(`room ${this.name} could not be loaded`)
+    return (this.fullState = Y.encodeStateAsUpdate(this.ydoc))
   }
 
   get connectionCount(): number {
@@ -79,7 +157,9 @@ export class Room {
     if (this.destroyed) throw new Error(`room ${this.name} is destroyed`)
     this.connections.set(connection, new Set())
     // Ask the client for what it has that we lack; it answers with step 2 (dropped for viewers).
-    connection.send(encodeSyncStep1(this.doc))
+    // Not built yet: that needs the state vector, so it follows once the document is built.
+    if (this.unbuilt === null) connection.send(encodeSyncStep1(this.ydoc))
+    else this.awaitingStep1.add(connection)
     const states = this.awareness.getStates()
     if (states.size > 0) {
       connection.send(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])))
@@ -90,6 +170,7 @@ export class Room {
     const controlled = this.connections.get(connection)
     if (controlled === undefined) return
     this.connections.delete(connection)
+    this.awaitingStep1.delete(connection)
     if (controlled.size > 0 && !this.destroyed) {
       // Others see the person leave now, not after the 30 s awareness timeout.
       awarenessProtocol.removeAwarenessStates(this.awareness, [...controlled], null)
@@ -102,7 +183,16 @@ export class Room {
     const message = decodeMessage(frame)
     switch (message.type) {
       case 'sync-step1':
-        connection.send(encodeSyncStep2(this.doc, message.stateVector))
+        if (isEmptyStateVector(message.stateVector)) {
+          // One stored row is the whole state; a longer log is built first (merging it costs as much),
+          // since a client takes step 2 as everything there is.
+          if (this.unbuilt !== null && this.unbuilt.length === 1) return this.sendStored(connection, this.unbuilt[0])
+          // A fresh client: the whole state, encoded once for everyone joining until the next change.
+          connection.send(encodeSyncStep2Of(this.encodeState()))
+          return
+        }
+        if (!this.ensureBuilt()) return
+        connection.send(encodeSyncStep2(this.ydoc, message.stateVector))
         return
       case 'sync-step2':
       case 'sync-update':
@@ -132,14 +222,15 @@ export class Room {
     if (this.destroyed) return
     switch (kind) {
       case BusMessageKind.update:
-        Y.applyUpdate(this.doc, payload, BUS_ORIGIN)
+        if (isEmptyUpdate(payload) || !this.ensureBuilt()) return
+        Y.applyUpdate(this.ydoc, payload, BUS_ORIGIN)
         return
       case BusMessageKind.awareness:
         awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, BUS_ORIGIN)
         return
       case BusMessageKind.syncRequest:
         // Another instance just loaded this document: send what it may lack (not yet stored).
-        this.fanout?.publish(BusMessageKind.update, Y.encodeStateAsUpdate(this.doc, payload))
+        if (this.ensureBuilt()) this.fanout?.publish(BusMessageKind.update, Y.encodeStateAsUpdate(this.ydoc, payload))
         return
       case BusMessageKind.syncRequestAwareness: {
         const clients = [...this.awareness.getStates().keys()]
@@ -154,29 +245,98 @@ export class Room {
     this.destroyed = true
     for (const dispose of this.disposers.splice(0)) dispose()
     this.connections.clear()
-    this.doc.off('update', this.onDocUpdate)
+    this.awaitingStep1.clear()
+    this.onBuilt.length = 0
+    if (this.buildTimer !== null) clearTimeout(this.buildTimer)
+    this.buildTimer = null
+    this.unbuilt = null
+    this.ydoc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
     this.persistence.dispose()
-    this.doc.destroy()
+    this.ydoc.destroy()
+  }
+
+  /**
+   * Builds the Y.Doc from the stored updates (synchronously: whoever needs the document gets
+   * it complete). Should the stored state not apply, the room is broken: every socket is closed,
+   * nothing is written back (the log stays in the store as it is) and `onBroken` drops the room.
+   */
+  private build(): void {
+    const updates = this.unbuilt
+    if (updates === null) return
+    this.unbuilt = null
+    if (this.buildTimer !== null) clearTimeout(this.buildTimer)
+    this.buildTimer = null
+    // Without an update listener Yjs does not encode the whole transaction again for it.
+    this.ydoc.off('update', this.onDocUpdate)
+    try {
+      applyUpdates(this.ydoc, updates, STORAGE_ORIGIN)
+    } catch (error) {
+      this.buildError = error
+      this.awaitingStep1.clear()
+      this.onBuilt.length = 0
+      for (const connection of this.connectionList) connection.close(CLOSE_INTERNAL_ERROR, 'bord kan niet geladen worden')
+      this.onBroken(error)
+      return
+    } finally {
+      if (!this.destroyed) this.ydoc.on('update', this.onDocUpdate)
+    }
+    if (this.awaitingStep1.size > 0) {
+      const step1 = encodeSyncStep1(this.ydoc)
+      for (const connection of this.awaitingStep1) connection.send(step1)
+      this.awaitingStep1.clear()
+    }
+    for (const callback of this.onBuilt.splice(0)) callback()
+  }
+
+  private buildInBackground(): void {
+    if (!this.destroyed) this.build()
+  }
+
+  /** Answers a fresh client (empty document) with the stored state as it is. */
+  private sendStored(connection: Connection, state: Uint8Array): void {
+    connection.send(encodeSyncStep2Of(state))
+    // Build once this reply is on its way, so later writers and joiners find the document ready.
+    if (!this.buildScheduled) {
+      this.buildScheduled = true
+      setImmediate(() => this.buildInBackground())
+    }
+  }
+
+  /** What compaction writes; null (write nothing) when the room is broken or gone. */
+  private stateToStore(): Uint8Array | null {
+    if (this.destroyed) return null
+    this.build()
+    return this.buildError === null ? Y.encodeStateAsUpdate(this.ydoc) : null
+  }
+
+  /** True when the room's document is usable (built now if needed). */
+  private ensureBuilt(): boolean {
+    this.build()
+    return this.buildError === null
   }
 
   private applyClientUpdate(connection: Connection, update: Uint8Array): void {
     // Decode fully first, so garbage is refused before Y.applyUpdate could integrate half of it.
     const decoded = assertValidUpdate(update)
+    // Nothing to apply (e.g. a fresh client's answer to our step 1): no need to build the document.
+    if (decoded.structs.length === 0 && isEmptyDeleteSet(decoded)) return
+    if (!this.ensureBuilt()) return
     // A modified client must not store what the board schema forbids: refuse the whole update.
     if (shouldCheckDoc(this.name)) {
-      const guard = checkBoardUpdate(update, this.doc, decoded)
+      const guard = checkBoardUpdate(update, this.ydoc, decoded)
       if (!guard.ok) return connection.close(CloseCode.invalidRecord, guard.reason)
     }
     try {
-      Y.applyUpdate(this.doc, update, connection)
+      Y.applyUpdate(this.ydoc, update, connection)
     } catch (error) {
       throw new ProtocolError('Yjs update could not be applied', { cause: error })
     }
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.fullState = null
     const message = encodeSyncUpdate(update)
     for (const connection of this.connections.keys()) {
       // The sender already has its own update.
