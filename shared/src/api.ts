@@ -108,6 +108,11 @@ export interface FacilitationChangeRequest {
   agenda?: SessionAgenda
 }
 
+/** `POST /api/boards/:id/links/co-facilitator` (facilitator): a facilitator link of its own for a co-facilitator. */
+export interface CoFacilitatorLinkResponse {
+  link: string
+}
+
 export const MAX_LOCKED_FRAMES = 50
 export const MAX_AGENDA_STEPS = 20
 export const MAX_AGENDA_STEP_LENGTH = 80

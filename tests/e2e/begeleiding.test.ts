@@ -1,7 +1,8 @@
 /**
- * Locks as a participant's browser lives them: a notice and a read-only board, a change that
- * crossed the lock on its way refused by the server (the screen starts over and says so), and a
- * locked frame that participants cannot move or delete while the rest of the board stays open.
+ * Facilitation as the browsers live it: locks (a notice and a read-only board, a change that
+ * crossed the lock refused by the server and the screen starting over, a locked frame that
+ * participants cannot move or delete), the private preparation, the agenda, stiltemodus,
+ * "breng iedereen hier", a co-facilitator link and a viewer following the perspectiefwissel.
  */
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -33,7 +34,7 @@ async function lockBoard(board: CreatedBoard, body: Record<string, unknown>) {
 
 const shapes = (page: Page, type: string) => page.locator(`.tl-shape[data-shape-type="${type}"]`)
 
-describe('locking the board in the browser', () => {
+describe('begeleiding in the browser', () => {
   it('a change that crossed the lock is refused by the server: the screen starts over read-only and says the change was not kept', async () => {
     const board = await createBoard(stage.server.httpUrl, 'Slot')
     const contexts = await Promise.all([0, 1].map(() => newRecordingContext(stage.browser, { width: 1400, height: 900 })))
@@ -178,6 +179,31 @@ describe('locking the board in the browser', () => {
     await anna.mouse.wheel(0, -300)
     await anna.waitForTimeout(800)
     expect((await onAnna.boundingBox())!.y).toBeGreaterThan(onFenna.y + 200)
+    await Promise.all(contexts.map((c) => c.context.close()))
+  })
+
+  it('a co-facilitator joins on a facilitator link of her own; a viewer follows the perspectiefwissel read-only', async () => {
+    const board = await createBoard(stage.server.httpUrl, 'Samen begeleiden')
+    const contexts = await Promise.all([0, 1, 2].map(() => newRecordingContext(stage.browser, { width: 1400, height: 900 })))
+    const facilitator = await joinBoard(contexts[0].context, board.links.facilitator, 'Fenna')
+    await facilitator.getByRole('button', { name: 'Co-facilitator uitnodigen' }).click()
+    const link = await facilitator.getByLabel('Link voor de co-facilitator').inputValue()
+    expect(link).toContain('#token=')
+    expect(link).not.toBe(board.links.facilitator)
+    const carla = await joinBoard(contexts[1].context, link, 'Carla')
+    await carla.getByRole('button', { name: 'Zet het bord op slot' }).waitFor()
+    await facilitator.getByTestId('participant').filter({ hasText: 'Carla' }).getByText('Facilitator').waitFor({ timeout: 5000 })
+
+    const started = await fetch(`${stage.server.httpUrl}/api/boards/${board.id}/perspectiefwissel`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${board.tokens.facilitator}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ roles: [{ personId: 'person:mila', label: 'Mila (dochter)' }] }),
+    })
+    expect(started.status).toBe(201)
+    const viewer = await joinBoard(contexts[2].context, board.links.viewer, 'Scherm')
+    const panel = viewer.getByRole('complementary', { name: 'Perspectiefwissel' })
+    await panel.getByText('Stilte: ieder vult de eigen rolkaart in').waitFor({ timeout: 5000 })
+    expect(await viewer.getByRole('button', { name: 'Kies deze rol' }).count()).toBe(0)
     await Promise.all(contexts.map((c) => c.context.close()))
   })
 })

@@ -349,3 +349,24 @@ describe('stiltemodus and the agenda', () => {
     expect((await api(again, url, board.tokens.participant)).json).toEqual({ locked: true, lockedFrames: [], stiltemodus: true, agenda })
   })
 })
+
+describe('co-facilitator link', () => {
+  it('the facilitator hands out a second facilitator link that works as one; nobody else can', async () => {
+    const server = await startServer()
+    const board = await createBoard(server.httpUrl)
+    const url = `/${board.id}/links/co-facilitator`
+    expect((await api(server, url, board.tokens.participant, {})).status).toBe(403)
+    expect((await api(server, url, board.tokens.viewer, {})).status).toBe(403)
+    expect((await api(server, url, null, {})).status).toBe(401)
+    const issued = await api(server, url, board.tokens.facilitator, {})
+    expect(issued.status).toBe(201)
+    const coToken = new URL(issued.json.link).hash.replace('#token=', '')
+    expect(coToken).not.toBe(board.tokens.facilitator)
+    // It is a facilitator link: it locks the board and opens the private preparation.
+    expect((await api(server, `/${board.id}/begeleiding`, coToken, { locked: true })).json.locked).toBe(true)
+    const prep = connectClient(server.wsUrl, facilitatorPrepDocName(board.id), coToken)
+    await waitForSynced(prep)
+    const audit = await api(server, `/${board.id}/audit`, board.tokens.facilitator)
+    expect(audit.json.entries.map((e: { event: string }) => e.event)).toContain('co-facilitator-link')
+  })
+})

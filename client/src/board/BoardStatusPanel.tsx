@@ -7,6 +7,7 @@ import type { Role } from '@samenbord/shared/roles'
 import { LanguageSwitch, useLocale } from '../i18n/locale.tsx'
 import type { ConnectionStatus, Participant, Summon } from './useBoardSession.ts'
 import { AgendaPanel } from './AgendaPanel.tsx'
+import { CoFacilitatorLink } from './CoFacilitatorLink.tsx'
 
 export interface BoardStatus {
   title: string
@@ -116,6 +117,7 @@ export function BoardStatusPanel() {
           {t.voorbereiding.open}
         </button>
       )}
+      {board.role === 'facilitator' && <CoFacilitatorLink />}
       <div className="sb-status-panel__row sb-timer">
         {timer ? (
           <span role="timer" aria-label={t.timerLabel} className="sb-timer__left">

@@ -128,6 +128,11 @@ const nl = {
     agendaPrevious: 'Vorige stap',
     agendaSuggestions: ['Spelregels', 'Verwachtingen en commitment', 'Tijdlijn', 'Geno-sociogram', 'Themaclusters', 'Perspectiefwissel', 'Handelingsalternatieven', 'Afronding'],
   },
+  coFacilitator: {
+    invite: 'Co-facilitator uitnodigen',
+    linkLabel: 'Link voor de co-facilitator',
+    hint: 'Deze link geeft dezelfde rechten als de jouwe. Geef hem alleen aan wie samen met jou begeleidt.',
+  },
   voorbereiding: {
     open: 'Mijn voorbereiding',
     title: 'Voorbereiding (alleen voor jou)',
@@ -267,6 +272,11 @@ const en: Strings = {
     agendaNext: 'Next step',
     agendaPrevious: 'Previous step',
     agendaSuggestions: ['Ground rules', 'Expectations and commitment', 'Timeline', 'Geno-sociogram', 'Theme clusters', 'Perspective exchange', 'Alternative courses of action', 'Closing'],
+  },
+  coFacilitator: {
+    invite: 'Invite a co-facilitator',
+    linkLabel: 'Link for the co-facilitator',
+    hint: 'This link gives the same rights as yours. Only give it to the person facilitating with you.',
   },
   voorbereiding: {
     open: 'My preparation',

@@ -33,6 +33,8 @@ declare module 'fastify' {
     issueCardToken(boardId: string, cardId: string, role: Role, notAfter: number): string
     /** Signs one token per role for a board, and the links that carry them in the URL fragment. */
     issueBoardLinks(boardId: string): BoardLinks
+    /** Signs one more link for one role (e.g. a co-facilitator's own facilitator link). */
+    issueRoleLink(boardId: string, role: Role): { link: string; token: string }
   }
 }
 
@@ -103,18 +105,26 @@ export const authPlugin = fp<AuthPluginOptions>(
       return signToken(options.secret, { board: boardId, role, exp, card: cardId })
     })
 
-    app.decorate('issueBoardLinks', (boardId: string): BoardLinks => {
+    const roleLink = (boardId: string, role: Role): { link: string; token: string } => {
       const exp = now() + options.linkTtlDays * DAY_MS
       const publicUrl = typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl
+      const token = signToken(options.secret, { board: boardId, role, exp })
+      // The token rides in the fragment: browsers never send it in requests, Referer or logs.
+      return { token, link: `${publicUrl}/b/${boardId}#token=${token}` }
+    }
+
+    app.decorate('issueBoardLinks', (boardId: string): BoardLinks => {
       const tokens = {} as Record<Role, string>
       const links = {} as Record<Role, string>
       for (const role of ROLES) {
-        tokens[role] = signToken(options.secret, { board: boardId, role, exp })
-        // The token rides in the fragment: browsers never send it in requests, Referer or logs.
-        links[role] = `${publicUrl}/b/${boardId}#token=${tokens[role]}`
+        const issued = roleLink(boardId, role)
+        tokens[role] = issued.token
+        links[role] = issued.link
       }
       return { links, tokens }
     })
+
+    app.decorate('issueRoleLink', roleLink)
   },
   { name: 'samenbord-auth', fastify: '5.x' },
 )

@@ -11,6 +11,7 @@ import {
   MAX_AGENDA_STEPS,
   MAX_LOCKED_FRAMES,
   type FacilitationChangeRequest,
+  type CoFacilitatorLinkResponse,
   type FacilitationStateResponse,
   type SessionAgenda,
 } from '@samenbord/shared'
@@ -105,6 +106,17 @@ export const facilitationRoutes: FastifyPluginAsync = async (app) => {
     const claims = await boardAccess(app, request, reply, ['facilitator', 'participant', 'viewer'], 'Geen toegang.')
     if (claims === null) return reply
     return publicState(await readFacilitation(app.store, request.params.id))
+  })
+
+  // A co-facilitator (R34) gets a facilitator link of their own rather than the facilitator's:
+  // the same rights, but the audit log shows when a second one was handed out.
+  app.post<{ Params: { id: string } }>('/boards/:id/links/co-facilitator', async (request, reply) => {
+    const claims = await boardAccess(app, request, reply, ['facilitator'], 'Alleen de begeleider (facilitator) kan een co-facilitator uitnodigen.')
+    if (claims === null) return reply
+    const boardId = request.params.id
+    await app.store.appendAudit({ boardId, event: 'co-facilitator-link', role: claims.role, name: null, at: Date.now() })
+    const body: CoFacilitatorLinkResponse = { link: app.issueRoleLink(boardId, 'facilitator').link }
+    return reply.code(201).send(body)
   })
 
   app.post<{ Params: { id: string }; Body: FacilitationChangeRequest }>('/boards/:id/begeleiding', { schema: changeSchema }, async (request, reply) => {

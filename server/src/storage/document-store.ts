@@ -30,6 +30,7 @@ export type AuditEvent =
   | 'perspectiefwissel-phase'
   | 'perspectiefwissel-uit-de-rol'
   | 'facilitation'
+  | 'co-facilitator-link'
 
 export type PerspectiefwisselPhase = 'stilte' | 'houdingen' | 'antwoorden' | 'afgerond'
 

@@ -187,6 +187,7 @@ function ReadyIndicator({ state }: { state: PerspectiefwisselStateResponse }) {
   const s = t.begeleiding
   const claimed = state.roles.filter((r) => r.claimed)
   const ready = claimed.filter((r) => r.ready)
+  if (claimed.length === 0) return null
   return (
     <div className="sb-pw-ready" role="status" aria-live="polite" aria-label={s.readyCount(ready.length, claimed.length)}>
       <p className="sb-pw-ready__count">{s.readyCount(ready.length, claimed.length)}</p>
