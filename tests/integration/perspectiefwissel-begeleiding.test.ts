@@ -228,6 +228,21 @@ describe('locking the board', () => {
     await waitFor(() => keysOf(check.doc).includes('shape:weer-open'), { message: 'write after unlock not relayed' })
   })
 
+  it('a lock set through one relay instance holds on another sharing the store within a few seconds', async () => {
+    const dataDir = makeTempDir()
+    const first = await startServer({ dataDir })
+    const second = await startServer({ dataDir, env: { SECRET: first.config.secret } })
+    const board = await createBoard(first.httpUrl)
+    // The second instance has this board's locks in its copy once a participant joined there.
+    const early = connectClient(second.wsUrl, board.id, board.tokens.participant)
+    await waitForSynced(early)
+    expect((await api(first, `/${board.id}/begeleiding`, board.tokens.facilitator, { locked: true })).json.locked).toBe(true)
+    await sleep(2500)
+    put(early.doc, shape('shape:via-de-ander', 'page:page'))
+    expect((await waitForFinalClose(early)).code).toBe(CloseCode.boardLocked)
+    expect(keysOf(second.app.rooms.peek(board.id)!.doc)).not.toContain('shape:via-de-ander')
+  })
+
   it('a locked frame refuses changes to itself and to what is inside it, and moving shapes into it; the rest of the board stays open', async () => {
     const server = await startServer()
     const board = await createBoard(server.httpUrl)

@@ -5,8 +5,8 @@
  * relayed or stored, and that socket is closed with CloseCode.boardLocked (4423).
  *
  * The state itself is kept by server/src/http/facilitation.ts in the store; this is the relay's
- * synchronous copy. A copy older than REFRESH_MS is refreshed from the store in the background,
- * so another relay instance's lock reaches this one within about that time.
+ * synchronous copy, read again from the store every REFRESH_MS for the boards in use, so a lock
+ * set through another relay instance holds here within about that time.
  */
 import * as Y from 'yjs'
 import { RECORDS_ARRAY } from '@samenbord/shared'
@@ -21,6 +21,8 @@ export interface BoardLockState {
 export const UNLOCKED: BoardLockState = { locked: false, lockedFrames: [] }
 
 const REFRESH_MS = 2000
+/** A board nobody wrote to for this long is dropped from the copy (loaded again on the next join). */
+const FORGET_AFTER_MS = 10 * 60_000
 
 export type LockCheck = { ok: true } | { ok: false; reason: string }
 
@@ -40,49 +42,71 @@ export function lockStateOf(stateJson: string | null | undefined): BoardLockStat
   }
 }
 
+interface Entry {
+  state: BoardLockState
+  usedAt: number
+}
+
 export class BoardLocks {
   private readonly store: DocumentStore
-  private readonly states = new Map<string, { state: BoardLockState; readAt: number; refreshing: boolean }>()
+  private readonly states = new Map<string, Entry>()
+  private readonly timer: NodeJS.Timeout
+  private refreshing = false
 
   constructor(store: DocumentStore) {
     this.store = store
+    this.timer = setInterval(() => void this.refreshAll(), REFRESH_MS)
+    this.timer.unref()
   }
 
-  /** Loads the board's locks (once, then in the background); call before a participant joins. */
+  /** Loads the board's locks (once; then kept fresh); call before a participant joins. */
   async load(boardId: string): Promise<BoardLockState> {
-    const known = this.states.get(boardId)
-    if (known !== undefined) return this.get(boardId)
-    const stored = await this.store.getFacilitation(boardId)
-    // A set() that raced with this read wins: it is newer.
-    if (!this.states.has(boardId)) this.states.set(boardId, { state: lockStateOf(stored?.state), readAt: Date.now(), refreshing: false })
+    if (!this.states.has(boardId)) {
+      const stored = await this.store.getFacilitation(boardId)
+      // A set() that raced with this read wins: it is newer.
+      if (!this.states.has(boardId)) this.states.set(boardId, { state: lockStateOf(stored?.state), usedAt: Date.now() })
+    }
     return this.get(boardId)
   }
 
-  /** The relay's copy; unlocked for a board never loaded. Starts a background refresh when stale. */
+  /** The relay's copy; unlocked for a board never loaded. */
   get(boardId: string): BoardLockState {
     const entry = this.states.get(boardId)
     if (entry === undefined) return UNLOCKED
-    if (!entry.refreshing && Date.now() - entry.readAt > REFRESH_MS) {
-      entry.refreshing = true
-      this.store
-        .getFacilitation(boardId)
-        .then((stored) => {
-          if (this.states.get(boardId) === entry) this.states.set(boardId, { state: lockStateOf(stored?.state), readAt: Date.now(), refreshing: false })
-        })
-        .catch(() => {
-          entry.refreshing = false
-        })
-    }
+    entry.usedAt = Date.now()
     return entry.state
   }
 
   /** What the facilitator just stored (on this instance): effective for the very next frame. */
   set(boardId: string, state: BoardLockState): void {
-    this.states.set(boardId, { state, readAt: Date.now(), refreshing: false })
+    this.states.set(boardId, { state, usedAt: Date.now() })
   }
 
   forget(boardId: string): void {
     this.states.delete(boardId)
+  }
+
+  close(): void {
+    clearInterval(this.timer)
+  }
+
+  private async refreshAll(): Promise<void> {
+    if (this.refreshing) return
+    this.refreshing = true
+    try {
+      const now = Date.now()
+      for (const [boardId, entry] of [...this.states]) {
+        if (now - entry.usedAt > FORGET_AFTER_MS) {
+          this.states.delete(boardId)
+          continue
+        }
+        const stored = await this.store.getFacilitation(boardId).catch(() => undefined)
+        // Only when nothing newer was set meanwhile.
+        if (stored !== undefined && this.states.get(boardId) === entry) entry.state = lockStateOf(stored?.state)
+      }
+    } finally {
+      this.refreshing = false
+    }
   }
 }
 

@@ -121,7 +121,9 @@ export const syncPlugin = fp<SyncPluginOptions>(
       bus: options.bus ?? null,
     })
     app.decorate('rooms', registry)
-    app.decorate('boardLocks', new BoardLocks(app.store))
+    const boardLocks = new BoardLocks(app.store)
+    app.decorate('boardLocks', boardLocks)
+    app.addHook('onClose', async () => boardLocks.close())
     const bus = options.bus ?? null
     if (bus) app.addHook('onClose', async () => bus.close())
     app.decorate('deleteBoard', async (boardId: string) => {
