@@ -206,5 +206,34 @@ describe('begeleiding in the browser', () => {
     expect(await viewer.getByRole('button', { name: 'Kies deze rol' }).count()).toBe(0)
     await Promise.all(contexts.map((c) => c.context.close()))
   })
+
+  it('two-group variant: two frames side by side on every screen, a 15-minute timer and the pitch order on the agenda', async () => {
+    const board = await createBoard(stage.server.httpUrl, 'Twee groepen')
+    const contexts = await Promise.all([0, 1].map(() => newRecordingContext(stage.browser, { width: 1600, height: 1000 })))
+    const facilitator = await joinBoard(contexts[0].context, board.links.facilitator, 'Fenna')
+    const anna = await joinBoard(contexts[1].context, board.links.participant, 'Anna')
+    await anna.getByRole('button', { name: /Paneel inklappen/ }).click()
+    const panel = facilitator.getByRole('complementary', { name: 'Werkvormen' })
+    await panel.locator('summary', { hasText: 'Perspectiefwissel' }).click()
+    await panel.getByLabel('Welke groep pitcht eerst?').selectOption({ label: 'Hulpverlening' })
+    await panel.getByRole('button', { name: 'Zet de twee groepen klaar (15 minuten)' }).click()
+
+    const frames = shapes(anna, 'frame')
+    await expect.poll(() => frames.count(), { timeout: 5000 }).toBe(2)
+    await anna.getByRole('timer').getByText(/1[45]:\d\d/).waitFor({ timeout: 5000 })
+    await anna.getByTestId('agenda-nu').getByText('Nu (1 van 5): Twee groepen aan het werk (15 minuten)').waitFor({ timeout: 5000 })
+    const steps = await anna.locator('.sb-agenda li').allInnerTexts()
+    expect(steps.slice(1, 3)).toEqual(['Pitch: Hulpverlening', 'Pitch: Gezin en netwerk'])
+    // Side by side and both on Anna's screen: she was brought there.
+    await expect
+      .poll(async () => {
+        const boxes = await Promise.all([frames.nth(0).boundingBox(), frames.nth(1).boundingBox()])
+        return boxes.every((box) => box !== null && box.x >= 0 && box.x + box.width <= 1600 && box.y >= 0 && box.y + box.height <= 1000) && Math.abs(boxes[0]!.y - boxes[1]!.y) < 2
+      }, { timeout: 5000 })
+      .toBe(true)
+    await anna.locator('.tl-shape[data-shape-type="text"]', { hasText: 'Langetermijnperspectief' }).first().waitFor()
+    if (SCREENSHOTS) await anna.screenshot({ path: join(SCREENSHOTS, 'perspectiefwissel-twee-groepen.png') })
+    await Promise.all(contexts.map((c) => c.context.close()))
+  })
 })
 

@@ -121,7 +121,11 @@ export function BoardStatusPanel() {
       <div className="sb-status-panel__row sb-timer">
         {timer ? (
           <span role="timer" aria-label={t.timerLabel} className="sb-timer__left">
-            ⏱ {timer}
+            <svg className="sb-timer__icon" width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+              <circle cx="12" cy="13" r="8" fill="none" stroke="currentColor" strokeWidth="2.2" />
+              <path d="M12 9v4l2.5 2M9 2h6" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
+            </svg>{' '}
+            {timer}
           </span>
         ) : (
           <span className="sb-hint">{t.timerLabel}</span>

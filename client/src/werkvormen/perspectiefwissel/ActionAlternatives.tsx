@@ -1,7 +1,10 @@
 import { useState } from 'react'
 import { useEditor, useValue, type BaseRecord, type RecordId } from 'tldraw'
 import {
+  ACTION_ALTERNATIVE_GROUP_LABELS,
+  ACTION_ALTERNATIVE_GROUPS,
   ACTION_ALTERNATIVE_RECORD_TYPE,
+  type ActionAlternativeGroup,
   MAX_ALTERNATIVE_TEXT_LENGTH,
   MAX_ALTERNATIVE_WHO_LENGTH,
   actionAlternativeRecordValidator,
@@ -44,6 +47,7 @@ export function ActionAlternatives({ canEdit, isFacilitator }: { canEdit: boolea
   const [personId, setPersonId] = useState('')
   const [who, setWho] = useState('')
   const [text, setText] = useState('')
+  const [group, setGroup] = useState<ActionAlternativeGroup | ''>('')
   const [error, setError] = useState<string | null>(null)
 
   function add() {
@@ -53,7 +57,7 @@ export function ActionAlternatives({ canEdit, isFacilitator }: { canEdit: boolea
       text: text.trim(),
       who: who.trim(),
       personId: personId || null,
-      group: null,
+      group: group || null,
       byName: myName.slice(0, 60),
       createdAt: Date.now(),
     }
@@ -68,7 +72,8 @@ export function ActionAlternatives({ canEdit, isFacilitator }: { canEdit: boolea
 
   const whoOf = (a: ActionAlternativeRecord) => {
     const person = a.personId ? persons.find((p) => p.id === a.personId)?.name : undefined
-    return [person, a.who].filter(Boolean).join(' · ') || s.nobodyNamed
+    const named = [person, a.who].filter(Boolean).join(' · ') || s.nobodyNamed
+    return a.group ? `${named} (${ACTION_ALTERNATIVE_GROUP_LABELS[a.group]})` : named
   }
 
   return (
@@ -112,6 +117,15 @@ export function ActionAlternatives({ canEdit, isFacilitator }: { canEdit: boolea
           />
           <label htmlFor="pw-alt-who">{s.alternativeWho}</label>
           <input id="pw-alt-who" value={who} maxLength={MAX_ALTERNATIVE_WHO_LENGTH} placeholder={s.alternativeWhoPlaceholder} onChange={(e) => setWho(e.target.value)} />
+          <LabelledSelect<ActionAlternativeGroup>
+            id="pw-alt-group"
+            label={s.alternativeGroup}
+            value={group}
+            values={ACTION_ALTERNATIVE_GROUPS}
+            labelOf={(g) => ACTION_ALTERNATIVE_GROUP_LABELS[g]}
+            onChange={setGroup}
+            empty
+          />
           <label htmlFor="pw-alt-text">{s.alternativeText}</label>
           <textarea id="pw-alt-text" rows={3} value={text} maxLength={MAX_ALTERNATIVE_TEXT_LENGTH} onChange={(e) => setText(e.target.value)} />
           <button type="submit" disabled={text.trim().length === 0}>

@@ -1,9 +1,17 @@
-import { useEffect, useRef, useState } from 'react'
+import { useContext, useEffect, useRef, useState } from 'react'
 import { createShapeId, toRichText, useEditor, useValue } from 'tldraw'
 import { PERSPECTIEFWISSEL_PHASES, type PerspectiefwisselPhase, type PerspectiefwisselStateResponse } from '@samenbord/shared/api'
 import { claimRoleCard, setPerspectiefwisselPhase, startPerspectiefwissel } from '../../app/api.ts'
 import { useBoardAccess } from '../../board/BoardAccess.tsx'
-import { markRoleCardReady, useSessionState } from '../../board/sessionState.ts'
+import { changeFacilitation, markRoleCardReady, useSessionState } from '../../board/sessionState.ts'
+import { BoardStatusContext } from '../../board/BoardStatusPanel.tsx'
+import { startTimer } from '../../board/timer.ts'
+import {
+  ACTION_ALTERNATIVE_GROUP_LABELS,
+  ACTION_ALTERNATIVE_GROUPS,
+  type ActionAlternativeGroup,
+} from '@samenbord/shared/werkvormen/perspectiefwissel/alternatives'
+import { TWO_GROUPS_MINUTES, insertTwoGroups, twoGroupsAgenda } from './twoGroups.ts'
 import { useLocale } from '../../i18n/locale.tsx'
 import { ActionAlternatives } from './ActionAlternatives.tsx'
 import { usePersons } from '../personen/usePersons.ts'
@@ -105,12 +113,70 @@ export function PerspectiefwisselPanel() {
           {after(state.phase, 'antwoorden') && <ActionAlternatives canEdit={canEditBoard && role !== 'viewer'} isFacilitator={isFacilitator} />}
         </>
       )}
+      {isFacilitator && <TwoGroupsVariant />}
       {error && (
         <p role="alert" className="sb-error">
           {error}
         </p>
       )}
     </section>
+  )
+}
+
+/** R25: two groups side by side, a 15-minute timer and the pitch order on the agenda, set up in one go. */
+function TwoGroupsVariant() {
+  const editor = useEditor()
+  const { t } = useLocale()
+  const s = t.begeleiding
+  const { boardId, token } = useBoardAccess()
+  const board = useContext(BoardStatusContext)
+  const { refresh } = useSessionState()
+  const [first, setFirst] = useState<ActionAlternativeGroup>('gezin')
+  const [done, setDone] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  return (
+    <fieldset className="sb-fieldset">
+      <legend>{s.twoGroupsLegend}</legend>
+      <p className="sb-hint">{s.twoGroupsHint}</p>
+      <LabelledSelect<ActionAlternativeGroup>
+        id="pw-two-groups-first"
+        label={s.twoGroupsFirst}
+        value={first}
+        values={ACTION_ALTERNATIVE_GROUPS}
+        labelOf={(g) => ACTION_ALTERNATIVE_GROUP_LABELS[g]}
+        onChange={(g) => g && setFirst(g)}
+      />
+      <button
+        type="button"
+        className="sb-secondary"
+        onClick={async () => {
+          try {
+            const { bounds } = insertTwoGroups(editor)
+            startTimer(editor, TWO_GROUPS_MINUTES)
+            await changeFacilitation(boardId, token, { agenda: { steps: twoGroupsAgenda(first), current: 0 } })
+            editor.zoomToBounds(bounds, { inset: 0, animation: { duration: 300 } })
+            board?.summonEveryone({ pageId: editor.getCurrentPageId(), x: bounds.x, y: bounds.y, w: bounds.w, h: bounds.h })
+            await refresh()
+            setDone(true)
+            setError(null)
+          } catch (e) {
+            setError((e as Error).message)
+          }
+        }}
+      >
+        {s.twoGroupsStart}
+      </button>
+      {done && (
+        <p className="sb-hint" role="status">
+          {s.twoGroupsDone}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="sb-error">
+          {error}
+        </p>
+      )}
+    </fieldset>
   )
 }
 
