@@ -113,6 +113,60 @@ export interface CoFacilitatorLinkResponse {
   link: string
 }
 
+/**
+ * Rugzak variant (R26): helpers each put one advice into the carrier's backpack, in turn. Who
+ * waits "outside" (has not given advice yet) sees how full it is, never what is in it.
+ */
+export interface RugzakItem {
+  id: string
+  byName: string
+  text: string
+  /** Milliseconds since the epoch. */
+  addedAt: number
+}
+
+export interface RugzakLogEntry {
+  at: number
+  action: 'erin' | 'eruit'
+  byName: string
+  text: string
+}
+
+/** `GET /api/boards/:id/rugzak`: what this link (or personal rugzak token) may see. */
+export interface RugzakStateResponse {
+  carrier: string
+  helpers: { name: string; claimed: boolean; done: boolean }[]
+  /** Index in `helpers` of whose turn it is; null once every helper has given advice. */
+  turn: number | null
+  carrierClaimed: boolean
+  /** Advice still in the backpack. */
+  count: number
+  /** The advice, for those inside: facilitator, viewers (the shared screen), the carrier and helpers who gave theirs. */
+  items: RugzakItem[] | null
+  /** Everything put in and taken out, for the same people. */
+  log: RugzakLogEntry[] | null
+  /** Who this token is: 'drager', a helper index, or null for a board link. */
+  me: 'drager' | number | null
+}
+
+/** `POST /api/boards/:id/rugzak` (facilitator). */
+export interface StartRugzakRequest {
+  carrier: string
+  helpers: string[]
+}
+
+/** `POST /api/boards/:id/rugzak/aanmelden`: take the carrier's place or a helper's; returns a personal token. */
+export interface RugzakClaimRequest {
+  as: 'drager' | number
+}
+
+export interface RugzakClaimResponse {
+  rugzakToken: string
+}
+
+export const MAX_RUGZAK_HELPERS = 12
+export const MAX_RUGZAK_ADVICE_LENGTH = 300
+
 export const MAX_LOCKED_FRAMES = 50
 export const MAX_AGENDA_STEPS = 20
 export const MAX_AGENDA_STEP_LENGTH = 80

@@ -8,6 +8,7 @@ import { perspectiefwisselRoutes } from './perspectiefwissel.ts'
 import { backupRoutes } from './backup.ts'
 import { verslagRoutes } from './verslag.ts'
 import { facilitationRoutes } from './facilitation.ts'
+import { rugzakRoutes } from './rugzak.ts'
 
 export interface ApiPluginOptions {
   tldrawLicenseKey: string | null
@@ -104,6 +105,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
   await app.register(verslagRoutes)
   await app.register(perspectiefwisselRoutes)
   await app.register(facilitationRoutes)
+  await app.register(rugzakRoutes)
 
   // The license key is handed out at runtime so one client build serves every deployment.
   app.get('/config', async () => ({

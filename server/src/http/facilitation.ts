@@ -28,9 +28,21 @@ export interface FacilitationState {
   ready: Record<string, number>
   /** Card id → when its holder stepped out of the role. */
   steppedOut: Record<string, number>
+  /** The rugzak variant's current round (server/src/http/rugzak.ts), or null. */
+  rugzak: RugzakRound | null
 }
 
-const EMPTY: FacilitationState = { locked: false, lockedFrames: [], stiltemodus: false, agenda: { steps: [], current: null }, ready: {}, steppedOut: {} }
+export interface RugzakRound {
+  /** Random per round: personal tokens of an earlier round open nothing in this one. */
+  round: string
+  carrier: string
+  carrierClaimed: boolean
+  helpers: { name: string; claimed: boolean; done: boolean }[]
+  items: { id: string; byName: string; text: string; addedAt: number; helper: number }[]
+  log: { at: number; action: 'erin' | 'eruit'; byName: string; text: string }[]
+}
+
+const EMPTY: FacilitationState = { locked: false, lockedFrames: [], stiltemodus: false, agenda: { steps: [], current: null }, ready: {}, steppedOut: {}, rugzak: null }
 const MAX_ATTEMPTS = 8
 
 function parse(json: string | undefined): FacilitationState {
@@ -47,6 +59,8 @@ function parse(json: string | undefined): FacilitationState {
           : { steps: [], current: null },
       ready: typeof raw.ready === 'object' && raw.ready !== null ? raw.ready : {},
       steppedOut: typeof raw.steppedOut === 'object' && raw.steppedOut !== null ? raw.steppedOut : {},
+      // Written only by rugzak.ts, whole; an unreadable round counts as none.
+      rugzak: typeof raw.rugzak === 'object' && raw.rugzak !== null && Array.isArray(raw.rugzak.helpers) ? raw.rugzak : null,
     }
   } catch {
     return { ...EMPTY }
