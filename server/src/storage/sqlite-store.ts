@@ -1,5 +1,6 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import { join } from 'node:path'
+import { configureConnection, DocWriter } from './sqlite-doc-writer.ts'
 import type {
   AuditEntry,
   AuditEvent,
@@ -104,17 +105,24 @@ export class SqliteDocumentStore implements DocumentStore {
     deleteFacilitation: StatementSync
   }
   private closed = false
+  /** Document writes (append, compaction) in a thread of their own; null for ':memory:'. */
+  private readonly writer: DocWriter | null
 
-  /** `location` is a directory (the file is `samenbord.sqlite` inside it) or `':memory:'`. */
-  constructor(location: string) {
+  /**
+   * `location` is a directory (the file is `samenbord.sqlite` inside it) or `':memory:'`.
+   * `writerThread: false` keeps document writes on this thread (a memory database always does).
+   */
+  constructor(location: string, options: { writerThread?: boolean } = {}) {
     this.path = location === ':memory:' ? location : join(location, SQLITE_FILE_NAME)
     this.db = new DatabaseSync(this.path)
     // WAL: readers never block the writer; synchronous=NORMAL is still safe against a process
     // crash (kill -9), only an OS crash can lose the last commits.
-    this.db.exec('PRAGMA journal_mode = WAL')
-    this.db.exec('PRAGMA synchronous = NORMAL')
-    this.db.exec('PRAGMA busy_timeout = 5000')
+    configureConnection(this.db)
     this.db.exec(SCHEMA)
+    const threaded = location !== ':memory:' && options.writerThread !== false
+    // Checkpoints (and their fsyncs) are left to the writer thread, off the event loop.
+    if (threaded) this.db.exec('PRAGMA wal_autocheckpoint = 0')
+    this.writer = threaded ? new DocWriter(this.path) : null
     this.statements = {
       insertBoard: this.db.prepare(
         'INSERT INTO boards (id, title, created_at, last_active_at) VALUES (?, ?, ?, ?)',
@@ -176,6 +184,8 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async deleteBoard(id: string): Promise<boolean> {
+    // Writes of the board's documents still on their way would otherwise land after the delete.
+    await this.writer?.settled()
     let deleted = false
     this.transaction(() => {
       deleted = Number(this.statements.deleteBoard.run(id).changes) > 0
@@ -193,6 +203,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async listBoardDocs(boardId: string): Promise<string[]> {
+    await this.writer?.settled()
     const rows = this.statements.boardDocs.all(boardId, `${boardId}.`, `${boardId}/`) as { doc: string }[]
     return rows.map((row) => row.doc)
   }
@@ -261,15 +272,19 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async loadDocUpdates(doc: string): Promise<Uint8Array[]> {
+    // Read what was written: the writer thread commits on its own connection.
+    await this.writer?.settled()
     const rows = this.statements.selectUpdates.all(doc) as { update: Uint8Array }[]
     return rows.map((row) => row.update)
   }
 
   async appendDocUpdate(doc: string, update: Uint8Array): Promise<void> {
+    if (this.writer) return this.writer.write({ kind: 'append', doc, update })
     this.statements.insertUpdate.run(doc, update)
   }
 
   async replaceDocState(doc: string, state: Uint8Array): Promise<void> {
+    if (this.writer) return this.writer.write({ kind: 'replace', doc, state })
     this.transaction(() => {
       this.statements.deleteUpdates.run(doc)
       this.statements.insertUpdate.run(doc, state)
@@ -277,16 +292,18 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async countDocUpdates(doc: string): Promise<number> {
+    await this.writer?.settled()
     const row = this.statements.countUpdates.get(doc) as { n: number | bigint }
     return Number(row.n)
   }
 
   async health(): Promise<StorageHealth> {
     if (this.closed) return { ok: false, kind: 'sqlite', error: 'closed' }
+    if (this.writer?.error) return { ok: false, kind: 'sqlite', error: `writer thread: ${this.writer.error.message}` }
     try {
       this.db.prepare('SELECT 1').get()
       const journal = this.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }
-      return { ok: true, kind: 'sqlite', journalMode: journal.journal_mode }
+      return { ok: true, kind: 'sqlite', journalMode: journal.journal_mode, writer: this.writer ? 'thread' : 'main' }
     } catch (error) {
       return { ok: false, kind: 'sqlite', error: (error as Error).message }
     }
@@ -295,7 +312,11 @@ export class SqliteDocumentStore implements DocumentStore {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    this.db.close()
+    try {
+      await this.writer?.close()
+    } finally {
+      this.db.close()
+    }
   }
 
   private transaction(work: () => void): void {

@@ -1,0 +1,147 @@
+/**
+ * Document writes for the SQLite store, in a worker thread with its own connection to the same
+ * database (WAL: the main connection keeps reading meanwhile). A commit, and above all the WAL
+ * checkpoint with its fsyncs that every few hundred commits brings, then never stalls the relay's
+ * event loop: measured on the main thread, 1,000 single-row commits a second took 0.05 ms each at
+ * the median but 18 ms at p99.9 and up to 90 ms, right in the broadcast path.
+ *
+ * `DocWriter` is the main thread's side: writes asked for in one turn of the event loop go to the
+ * thread as one message and are committed in one transaction, in the order they were asked.
+ */
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
+import { DatabaseSync } from 'node:sqlite'
+
+export type DocWrite = { kind: 'append'; doc: string; update: Uint8Array } | { kind: 'replace'; doc: string; state: Uint8Array }
+
+interface WriteRequest {
+  id: number
+  writes: DocWrite[]
+}
+
+/** Marks the worker as this module's thread (other workers may import the module too). */
+const WRITER_THREAD_KEY = 'samenbordSqliteDocWriter'
+
+type WriteResult = { id: number; ok: true } | { id: number; ok: false; message: string }
+
+/** Same settings as the main connection (see SqliteDocumentStore). */
+export function configureConnection(db: DatabaseSync): void {
+  db.exec('PRAGMA journal_mode = WAL')
+  db.exec('PRAGMA synchronous = NORMAL')
+  db.exec('PRAGMA busy_timeout = 5000')
+}
+
+export class DocWriter {
+  private readonly worker: Worker
+  private queue: { write: DocWrite; resolve: () => void; reject: (error: Error) => void }[] = []
+  private readonly inFlight = new Map<number, { resolve: () => void; reject: (error: Error) => void }[]>()
+  private nextId = 1
+  private flushScheduled = false
+  private failure: Error | null = null
+  /** Resolves when every write asked for so far is committed (or failed). */
+  private settledPromise: Promise<void> = Promise.resolve()
+
+  constructor(path: string) {
+    this.worker = new Worker(new URL(import.meta.url), { workerData: { [WRITER_THREAD_KEY]: path } })
+    this.worker.unref()
+    this.worker.on('message', (result: WriteResult) => this.onResult(result))
+    this.worker.on('error', (error) => this.fail(error))
+    this.worker.on('exit', (code) => this.fail(new Error(`SQLite writer thread exited (${code})`)))
+  }
+
+  /** Null while the thread is healthy; the error it stopped with otherwise. */
+  get error(): Error | null {
+    return this.failure
+  }
+
+  write(write: DocWrite): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure)
+    const done = new Promise<void>((resolve, reject) => this.queue.push({ write, resolve, reject }))
+    // Every write settles; `settled()` waits for all of them, failed ones included.
+    this.settledPromise = Promise.all([this.settledPromise, done.catch(() => {})]).then(() => {})
+    if (!this.flushScheduled) {
+      this.flushScheduled = true
+      setImmediate(() => this.flush())
+    }
+    return done
+  }
+
+  /** Waits until every write asked for so far is committed, so a read on another connection sees it. */
+  settled(): Promise<void> {
+    return this.settledPromise
+  }
+
+  async close(): Promise<void> {
+    this.flush()
+    await this.settled()
+    await this.worker.terminate()
+  }
+
+  private flush(): void {
+    this.flushScheduled = false
+    if (this.queue.length === 0) return
+    const batch = this.queue
+    this.queue = []
+    if (this.failure !== null) {
+      for (const entry of batch) entry.reject(this.failure)
+      return
+    }
+    const id = this.nextId++
+    this.inFlight.set(id, batch.map(({ resolve, reject }) => ({ resolve, reject })))
+    const request: WriteRequest = { id, writes: batch.map((entry) => entry.write) }
+    this.worker.postMessage(request)
+  }
+
+  private onResult(result: WriteResult): void {
+    const waiting = this.inFlight.get(result.id)
+    if (waiting === undefined) return
+    this.inFlight.delete(result.id)
+    const error = result.ok ? null : new Error(result.message)
+    for (const { resolve, reject } of waiting) {
+      if (error === null) resolve()
+      else reject(error)
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.failure !== null) return
+    this.failure = error
+    for (const waiting of this.inFlight.values()) for (const { reject } of waiting) reject(error)
+    this.inFlight.clear()
+    for (const { reject } of this.queue.splice(0)) reject(error)
+  }
+}
+
+/** The thread: one connection, one transaction per request. */
+function runWriterThread(path: string): void {
+  const db = new DatabaseSync(path)
+  configureConnection(db)
+  const insert = db.prepare('INSERT INTO doc_updates (doc, "update") VALUES (?, ?)')
+  const deleteDoc = db.prepare('DELETE FROM doc_updates WHERE doc = ?')
+  parentPort!.on('message', ({ id, writes }: WriteRequest) => {
+    let result: WriteResult
+    try {
+      db.exec('BEGIN IMMEDIATE')
+      try {
+        for (const write of writes) {
+          if (write.kind === 'append') {
+            insert.run(write.doc, write.update)
+          } else {
+            deleteDoc.run(write.doc)
+            insert.run(write.doc, write.state)
+          }
+        }
+        db.exec('COMMIT')
+      } catch (error) {
+        db.exec('ROLLBACK')
+        throw error
+      }
+      result = { id, ok: true }
+    } catch (error) {
+      result = { id, ok: false, message: (error as Error).message }
+    }
+    parentPort!.postMessage(result)
+  })
+}
+
+const threadPath = isMainThread ? undefined : (workerData as Record<string, unknown> | null)?.[WRITER_THREAD_KEY]
+if (typeof threadPath === 'string') runWriterThread(threadPath)
