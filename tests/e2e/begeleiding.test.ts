@@ -235,5 +235,47 @@ describe('begeleiding in the browser', () => {
     if (SCREENSHOTS) await anna.screenshot({ path: join(SCREENSHOTS, 'perspectiefwissel-twee-groepen.png') })
     await Promise.all(contexts.map((c) => c.context.close()))
   })
+
+  it('rugzak: helpers give one advice each in turn, who waits outside does not see it, and taking one out is logged', async () => {
+    const board = await createBoard(stage.server.httpUrl, 'Rugzak')
+    const contexts = await Promise.all([0, 1, 2].map(() => newRecordingContext(stage.browser, { width: 1400, height: 900 })))
+    const facilitator = await joinBoard(contexts[0].context, board.links.facilitator, 'Fenna')
+    const anna = await joinBoard(contexts[1].context, board.links.participant, 'Anna')
+    const bram = await joinBoard(contexts[2].context, board.links.participant, 'Bram')
+    const rugzak = (page: Page) => page.getByRole('complementary', { name: 'Werkvormen' }).getByRole('group', { name: 'Variant: rugzak' })
+    for (const page of [facilitator, anna, bram]) {
+      await page.getByRole('complementary', { name: 'Werkvormen' }).locator('summary', { hasText: 'Perspectiefwissel' }).click()
+    }
+    await rugzak(facilitator).getByLabel('Wiens rugzak is het?').fill('moeder')
+    await rugzak(facilitator).getByLabel('Helpers, in volgorde (één per regel)').fill('Anna\nBram')
+    await rugzak(facilitator).getByRole('button', { name: 'Start de rugzakronde' }).click()
+
+    await rugzak(anna).getByRole('button', { name: 'Dit ben ik: Anna' }).click({ timeout: 5000 })
+    await rugzak(bram).getByRole('button', { name: 'Dit ben ik: Bram' }).click({ timeout: 5000 })
+    await rugzak(anna).getByLabel('Jouw advies (één per helper)').fill('Ga eens naar de huisarts')
+    await rugzak(anna).getByRole('button', { name: 'Stop in de rugzak' }).click()
+
+    // Bram is at the door: he sees that something went in, not what.
+    await rugzak(bram).getByText('1 advies in de rugzak').waitFor({ timeout: 5000 })
+    await rugzak(bram).getByText(/Je bent aan de beurt/).waitFor()
+    expect(await bram.getByText('Ga eens naar de huisarts').count()).toBe(0)
+    await rugzak(facilitator).getByTestId('rugzak-advies').filter({ hasText: 'Ga eens naar de huisarts' }).waitFor({ timeout: 5000 })
+
+    await rugzak(bram).getByLabel('Jouw advies (één per helper)').fill('Maak een weekschema')
+    await rugzak(bram).getByRole('button', { name: 'Stop in de rugzak' }).click()
+    await rugzak(bram).getByTestId('rugzak-advies').filter({ hasText: 'Ga eens naar de huisarts' }).waitFor({ timeout: 5000 })
+
+    // Taking one out is allowed and logged; then the debrief questions.
+    await rugzak(facilitator).getByRole('button', { name: 'Haal eruit: Ga eens naar de huisarts' }).click({ timeout: 5000 })
+    await rugzak(anna).getByText('1 advies in de rugzak').waitFor({ timeout: 5000 })
+    await rugzak(anna).locator('summary', { hasText: 'Wat erin en eruit ging' }).click()
+    await rugzak(anna).getByText('begeleider haalde eruit: Ga eens naar de huisarts').waitFor({ timeout: 5000 })
+    await rugzak(anna).getByText(/hoe was het om jouw advies erbij te stoppen/).waitFor()
+    if (SCREENSHOTS) {
+      await rugzak(anna).scrollIntoViewIfNeeded()
+      await anna.screenshot({ path: join(SCREENSHOTS, 'perspectiefwissel-rugzak.png') })
+    }
+    await Promise.all(contexts.map((c) => c.context.close()))
+  })
 })
 

@@ -12,6 +12,7 @@ import {
   type ActionAlternativeGroup,
 } from '@samenbord/shared/werkvormen/perspectiefwissel/alternatives'
 import { TWO_GROUPS_MINUTES, insertTwoGroups, twoGroupsAgenda } from './twoGroups.ts'
+import { RugzakPanel } from './RugzakPanel.tsx'
 import { useLocale } from '../../i18n/locale.tsx'
 import { ActionAlternatives } from './ActionAlternatives.tsx'
 import { usePersons } from '../personen/usePersons.ts'
@@ -114,6 +115,7 @@ export function PerspectiefwisselPanel() {
         </>
       )}
       {isFacilitator && <TwoGroupsVariant />}
+      <RugzakPanel />
       {error && (
         <p role="alert" className="sb-error">
           {error}
