@@ -80,6 +80,7 @@ describe('begeleiding in the browser', () => {
     await facilitator.getByRole('button', { name: 'Zet dit frame op slot' }).click()
     await facilitator.getByText('1 frame op slot').waitFor({ timeout: 5000 })
     await anna.getByTestId('slot-melding').getByText(/Sommige frames staan op slot/).waitFor({ timeout: 5000 })
+    await anna.getByTestId('frame-op-slot').getByText('Op slot').waitFor()
     await shapes(anna, 'frame').first().waitFor()
 
     // Select everything and delete: the frame stays (on both screens), and nothing was refused.

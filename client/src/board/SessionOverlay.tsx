@@ -1,5 +1,5 @@
 import { useContext, useEffect, useRef, useState } from 'react'
-import { useEditor, useValue } from 'tldraw'
+import { useEditor, useValue, type TLShapeId } from 'tldraw'
 import { useLocale } from '../i18n/locale.tsx'
 import { PerspectiefwisselPanel } from '../werkvormen/perspectiefwissel/PerspectiefwisselPanel.tsx'
 import { myRoleIn } from '../werkvormen/perspectiefwissel/useMyRole.ts'
@@ -24,6 +24,7 @@ export function SessionOverlay() {
       </div>
       <ReadOnlyPerspectiefwissel />
       <PrepArea />
+      <LockedFrameBadges />
     </>
   )
 }
@@ -149,5 +150,34 @@ function StilteNotice() {
     <p className="sb-stilte-notice" role="status" data-testid="stilte-melding">
       {t.sessie.stilteNotice}
     </p>
+  )
+}
+
+/** A small "op slot" tag on the top right of every locked frame, on every screen, following the camera. */
+function LockedFrameBadges() {
+  const { t } = useLocale()
+  const editor = useEditor()
+  const { facilitation } = useSessionState()
+  const frames = facilitation?.lockedFrames ?? []
+  const key = frames.join(',')
+  const places = useValue(
+    'locked frame badges',
+    () =>
+      frames.flatMap((id) => {
+        const bounds = editor.getShapePageBounds(id as TLShapeId)
+        if (!bounds || editor.getShape(id as TLShapeId)?.parentId !== editor.getCurrentPageId()) return []
+        const at = editor.pageToViewport({ x: bounds.maxX, y: bounds.minY })
+        return [{ id, x: at.x, y: at.y }]
+      }),
+    [editor, key]
+  )
+  return (
+    <>
+      {places.map((place) => (
+        <span key={place.id} className="sb-frame-lock" style={{ left: place.x, top: place.y }} data-testid="frame-op-slot">
+          <LockIcon /> {t.begeleiding.frameLocked}
+        </span>
+      ))}
+    </>
   )
 }

@@ -80,6 +80,7 @@ const nl = {
     lockedFacilitatorNotice: 'Het bord staat op slot voor deelnemers. Jij kunt wel wijzigen.',
     changeRefused: 'Het bord ging op slot terwijl je iets veranderde. Die laatste wijziging is niet bewaard.',
     lockFailed: 'Op slot zetten lukte niet',
+    frameLocked: 'Op slot',
     close: 'Sluiten',
     // perspectiefwissel: ready, role badge, stepping out
     imReady: 'Ik ben klaar',
@@ -259,6 +260,7 @@ const en: Strings = {
     lockedFacilitatorNotice: 'The board is locked for participants. You can still edit.',
     changeRefused: 'The board was locked while you were changing something. That last change was not kept.',
     lockFailed: 'Locking did not work',
+    frameLocked: 'Locked',
     close: 'Close',
     imReady: 'I am ready',
     notReadyYet: 'Not ready after all',
