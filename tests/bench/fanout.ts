@@ -1,19 +1,25 @@
 /**
  * Benchmarks for the relay (not tests: nothing here asserts a time).
  *
- *   pnpm bench                      # everything
- *   node tests/bench/fanout.ts fanout coldopen memory storage   # pick sections
+ *   pnpm bench                      # everything (a few minutes)
+ *   node tests/bench/fanout.ts fanout rooms coldopen memory storage   # pick sections
+ *   pnpm bench rooms heavy          # `heavy` adds 100 rooms × 20 clients and 5 updates/s per room
+ *   BENCH_REPEAT=5 …                # runs per relay and configuration (default 3, medians reported)
+ *   BENCH_PROFILE=/tmp/prof …       # relays run with --cpu-prof, profiles written there
  *
  * - fanout:   one writer, N readers in one room; time from sending an update until each reader
  *             has it (p50/p99), our relay vs the reference y-websocket relay (1.5.4, bin/utils),
  *             both as child processes on 127.0.0.1, driven by the same harness.
+ * - rooms:    200 rooms × 10 clients at once (2,000 sockets on one instance): one writer per room
+ *             sending 2 updates a second, latency to each reader, ours vs the reference.
  * - coldopen: a board with 5,000 shape-like records in storage, room not loaded: time from
- *             socket open to the full state (sync step 2), stored compacted and as 5,000 rows.
+ *             socket open to the full state (sync step 2), stored compacted and as 5,000 rows;
+ *             warm opens; an edit right after a cold open; the old decode-then-encode path as reference.
  * - memory:   RSS growth of the relay per loaded idle board (one socket each) and per extra socket.
  * - storage:  SQLite file size after 100,000 edits (one row per edit, in 100 ms-style batches)
  *             and after compaction.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -52,8 +58,11 @@ interface Relay {
   stop(): Promise<void>
 }
 
+/** BENCH_PROFILE=dir: the relays run with --cpu-prof and write their profiles there (on SIGTERM). */
+const PROFILE_ARGS = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []
+
 function startChild(command: string[], env: NodeJS.ProcessEnv, pattern: RegExp): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, command, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...PROFILE_ARGS, ...command], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   children.push(child)
   let output = ''
   return new Promise((resolve, reject) => {
@@ -268,28 +277,173 @@ async function fanoutRun(relay: Relay, readers: number, rounds: number, token?: 
   return { relay: relay.name, clients: readers, samples: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99) }
 }
 
+/** Runs per relay and configuration (BENCH_REPEAT): ours and the reference take turns, medians are reported. */
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3))
+
+const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
 async function benchFanout(): Promise<void> {
-  console.log('\n## Fan-out latency: one writer, N readers in one room (ms from send to receipt)\n')
+  console.log(`\n## Fan-out latency: one writer, N readers in one room (ms from send to receipt; median of ${REPEAT} runs per relay, taking turns)\n`)
   const plan: [number, number][] = [
-    [10, 300],
-    [50, 200],
-    [200, 100],
+    [10, 200],
+    [50, 150],
+    [200, 80],
   ]
   const rows: string[] = []
   for (const [clients, rounds] of plan) {
-    const ours = await startOurs()
-    const board = await createBoard(ours.httpUrl)
-    const a = await fanoutRun(ours, clients, rounds, board.token, board.id)
-    await ours.stop()
-    const reference = await startReference()
-    const b = await fanoutRun(reference, clients, rounds)
-    await reference.stop()
+    const ours: FanoutResult[] = []
+    const reference: FanoutResult[] = []
+    for (let run = 0; run < REPEAT; run++) {
+      const relay = await startOurs()
+      const board = await createBoard(relay.httpUrl)
+      ours.push(await fanoutRun(relay, clients, rounds, board.token, board.id))
+      await relay.stop()
+      const ref = await startReference()
+      reference.push(await fanoutRun(ref, clients, rounds))
+      await ref.stop()
+    }
+    const [a50, a99, b50, b99] = [medianOf(ours.map((r) => r.p50)), medianOf(ours.map((r) => r.p99)), medianOf(reference.map((r) => r.p50)), medianOf(reference.map((r) => r.p99))]
     rows.push(
-      `| ${clients} | ${a.p50.toFixed(2)} | ${a.p99.toFixed(2)} | ${b.p50.toFixed(2)} | ${b.p99.toFixed(2)} | ${(a.p50 / b.p50).toFixed(2)} | ${(a.p99 / b.p99).toFixed(2)} | ${a.samples} |`,
+      `| ${clients} | ${a50.toFixed(2)} | ${a99.toFixed(2)} | ${b50.toFixed(2)} | ${b99.toFixed(2)} | ${(a50 / b50).toFixed(2)} | ${(a99 / b99).toFixed(2)} | ${ours.map((r) => r.p99.toFixed(1)).join(', ')} / ${reference.map((r) => r.p99.toFixed(1)).join(', ')} | ${ours[0].samples} |`,
     )
   }
-  console.log('| readers | Samenbord p50 | Samenbord p99 | y-websocket p50 | y-websocket p99 | ratio p50 | ratio p99 | samples each |')
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|')
+  console.log('| readers | Samenbord p50 | Samenbord p99 | y-websocket p50 | y-websocket p99 | ratio p50 | ratio p99 | p99 of each run (ours / ref) | samples per run |')
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---|---:|')
+  for (const row of rows) console.log(row)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many rooms at once
+
+/**
+ * The harness and the relay each hold a descriptor per socket. Below `needed`, run this process
+ * again under a raised soft limit (`ulimit -n`, up to the hard limit); the relays inherit it.
+ */
+function ensureOpenFileLimit(needed: number): void {
+  const limits = /Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'))
+  if (limits === null) return
+  const soft = limits[1] === 'unlimited' ? Infinity : Number(limits[1])
+  const hard = limits[2] === 'unlimited' ? Infinity : Number(limits[2])
+  if (soft >= needed) return
+  if (hard < needed || process.env.BENCH_RAISED_LIMIT) {
+    console.error(`warning: open file limit ${soft} (hard ${hard}) is below the ${needed} the rooms benchmark needs`)
+    return
+  }
+  const raised = Number.isFinite(hard) ? hard : needed
+  const command = ['ulimit -n ' + raised, 'exec "$0" "$@"'].join(' && ')
+  const result = spawnSync('bash', ['-c', command, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_RAISED_LIMIT: '1' },
+  })
+  process.exit(result.status ?? 1)
+}
+
+interface RoomsResult {
+  relay: string
+  connections: number
+  samples: number
+  p50: number
+  p99: number
+  max: number
+  /** Updates a reader never got within the run (should be 0). */
+  lost: number
+}
+
+/**
+ * `rooms` rooms with one writer and `clients - 1` readers each, all connected at once. Every
+ * writer sends an update `rate` times a second (open loop, random phase per room), for `seconds`
+ * after a warm-up; latency is measured from each send to each reader's receipt. A relay relays a
+ * writer's updates in order, so a reader's n-th update frame is the writer's n-th update.
+ */
+async function roomsRun(relay: Relay, boards: { id: string; token: string }[], clients: number, rate: number, seconds: number): Promise<RoomsResult> {
+  const rooms = boards.length
+  const readersPerRoom = clients - 1
+  const sendTimes: number[][] = Array.from({ length: rooms }, () => [])
+  const received = new Int32Array(rooms * readersPerRoom)
+  const latencies: number[] = []
+  let measureFrom = Infinity
+  let measureUntil = Infinity
+  const urls: string[] = []
+  for (const board of boards) for (let i = 0; i < readersPerRoom; i++) urls.push(relay.roomUrl(board.id, board.token))
+  const readers = await openMany(urls, (index, data) => {
+    if (data[0] !== 0 || data[1] !== 2) return
+    const room = Math.floor(index / readersPerRoom)
+    const n = received[index]++
+    const sentAt = sendTimes[room][n]
+    if (sentAt === undefined) return
+    if (sentAt >= measureFrom && sentAt < measureUntil) latencies.push(performance.now() - sentAt)
+  })
+  const writers = await openMany(boards.map((board) => relay.roomUrl(board.id, board.token)))
+  await sleep(1000)
+  const docs = boards.map(() => new Y.Doc())
+  const warmupMs = 2000
+  const started = performance.now()
+  measureFrom = started + warmupMs
+  measureUntil = measureFrom + seconds * 1000
+  const period = 1000 / rate
+  const timers: NodeJS.Timeout[] = []
+  let round = 0
+  await new Promise<void>((resolve) => {
+    docs.forEach((doc, room) => {
+      let update: Uint8Array | null = null
+      doc.on('update', (u: Uint8Array) => (update = u))
+      const records = doc.getMap('records')
+      const send = () => {
+        if (performance.now() >= measureUntil) return
+        records.set('shape:moving', shapeRecord(round++, room, sendTimes[room].length))
+        const frame = syncFrame(2, update!)
+        sendTimes[room].push(performance.now())
+        writers[room].send(frame)
+      }
+      timers.push(setTimeout(() => {
+        send()
+        timers.push(setInterval(send, period))
+      }, Math.random() * period))
+    })
+    setTimeout(resolve, warmupMs + seconds * 1000 + 2000)
+  })
+  for (const timer of timers) clearInterval(timer)
+  let lost = 0
+  for (let index = 0; index < received.length; index++) lost += sendTimes[Math.floor(index / readersPerRoom)].length - received[index]
+  closeAll([...readers, ...writers])
+  latencies.sort((a, b) => a - b)
+  return {
+    relay: relay.name,
+    connections: rooms * clients,
+    samples: latencies.length,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    lost,
+  }
+}
+
+async function benchRooms(plan: [rooms: number, clients: number, rate: number][], seconds: number): Promise<void> {
+  console.log(`\n## Many rooms at once: in every room one writer sends an update at a fixed rate, the other clients read (ms from send to receipt; ${seconds} s measured per run, median of ${REPEAT} runs per relay, taking turns)\n`)
+  const rows: string[] = []
+  for (const [rooms, clients, rate] of plan) {
+    const ours: RoomsResult[] = []
+    const reference: RoomsResult[] = []
+    for (let run = 0; run < REPEAT; run++) {
+      const relay = await startOurs()
+      const boards = []
+      for (let i = 0; i < rooms; i += 20) boards.push(...(await Promise.all(Array.from({ length: Math.min(20, rooms - i) }, () => createBoard(relay.httpUrl)))))
+      ours.push(await roomsRun(relay, boards, clients, rate, seconds))
+      await relay.stop()
+      const ref = await startReference()
+      reference.push(await roomsRun(ref, boards.map((_, i) => ({ id: `rooms${i}`, token: '' })), clients, rate, seconds))
+      await ref.stop()
+      const [a, b] = [ours.at(-1)!, reference.at(-1)!]
+      console.error(`  (${rooms} × ${clients}, run ${run + 1}: p50 ${a.p50.toFixed(2)} / ${b.p50.toFixed(2)}, p99 ${a.p99.toFixed(2)} / ${b.p99.toFixed(2)})`)
+    }
+    const [a50, a99, b50, b99] = [medianOf(ours.map((r) => r.p50)), medianOf(ours.map((r) => r.p99)), medianOf(reference.map((r) => r.p50)), medianOf(reference.map((r) => r.p99))]
+    const lost = (results: RoomsResult[]) => results.reduce((sum, r) => sum + r.lost, 0)
+    rows.push(
+      `| ${rooms} × ${clients} | ${(rooms * clients).toLocaleString('en')} | ${(rooms * rate).toLocaleString('en')} in, ${(rooms * rate * (clients - 1)).toLocaleString('en')} out | ${a50.toFixed(2)} | ${a99.toFixed(2)} | ${b50.toFixed(2)} | ${b99.toFixed(2)} | ${(a50 / b50).toFixed(2)} | ${(a99 / b99).toFixed(2)} | ${ours.map((r) => r.p99.toFixed(0)).join(', ')} / ${reference.map((r) => r.p99.toFixed(0)).join(', ')} | ${lost(ours)} / ${lost(reference)} |`,
+    )
+  }
+  console.log('| rooms × clients | sockets | updates per second | Samenbord p50 | Samenbord p99 | y-websocket p50 | y-websocket p99 | ratio p50 | ratio p99 | p99 of each run (ours / ref) | lost |')
+  console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|')
   for (const row of rows) console.log(row)
 }
 
@@ -541,9 +695,13 @@ async function benchStorage(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 const sections = process.argv.slice(2)
-const wanted = (name: string) => sections.length === 0 || sections.includes(name)
+const picked = sections.filter((section) => section !== 'heavy')
+const wanted = (name: string) => picked.length === 0 || picked.includes(name)
+if (wanted('rooms')) ensureOpenFileLimit(2 * 2000 + 500)
 console.log(`# Samenbord relay benchmarks\n\nMachine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`)
 if (wanted('fanout')) await benchFanout()
+// `heavy` adds 100 rooms × 20 clients and a faster writer; the default stays a few minutes.
+if (wanted('rooms')) await benchRooms([[200, 10, 2], ...(sections.includes('heavy') ? ([[100, 20, 2], [200, 10, 5]] as [number, number, number][]) : [])], 10)
 if (wanted('coldopen')) await benchColdOpen()
 if (wanted('memory')) await benchMemory()
 if (wanted('storage')) await benchStorage()
