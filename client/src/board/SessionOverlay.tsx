@@ -78,7 +78,15 @@ function RoleBadge() {
 
   if (moment) {
     return (
-      <div className="sb-overlay sb-step-out" role="dialog" aria-modal="true" aria-labelledby="sb-step-out-title">
+      <div
+        className="sb-overlay sb-step-out"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="sb-step-out-title"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') setMoment(null)
+        }}
+      >
         <div className="sb-card sb-dialog">
           <h2 id="sb-step-out-title">{s.steppedOutTitle}</h2>
           <p className="sb-notice">{s.steppedOutText(moment.label, myName)}</p>

@@ -172,6 +172,8 @@ export const perspectiefwisselRoutes: FastifyPluginAsync = async (app) => {
       }
       const boardId = request.params.id
       await app.store.replacePerspectiefwissel(boardId, { roles, phase: 'stilte', createdAt: Date.now() })
+      // Marks belong to cards of the session they were set in: a new session starts with none.
+      await updateFacilitation(app.store, boardId, (state) => ({ ...state, ready: {}, steppedOut: {} }))
       // Sockets on the cards of an earlier session: those cards are gone.
       app.closeRoleCards(boardId, new Set(roles.map((role) => role.cardId)), 'nieuwe perspectiefwissel gestart')
       await app.store.appendAudit({ boardId, event: 'perspectiefwissel-start', role: claims.role, name: null, at: Date.now() })
