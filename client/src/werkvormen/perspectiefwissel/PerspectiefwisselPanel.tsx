@@ -20,17 +20,6 @@ import { LabelledSelect } from '../ui/LabelledSelect.tsx'
 import { POSTURES, postureLabel } from './postures.ts'
 import { myCardTokens, rememberCardToken, useRoleCard, type RoleCardValues } from './useRoleCard.ts'
 
-const PHASE_LABELS: Record<PerspectiefwisselPhase, string> = {
-  stilte: 'Stilte: ieder vult de eigen rolkaart in',
-  houdingen: 'Houdingen onthuld',
-  antwoorden: 'Antwoorden onthuld',
-  afgerond: 'Afgerond',
-}
-const NEXT_PHASE_ACTION: Partial<Record<PerspectiefwisselPhase, string>> = {
-  stilte: 'Onthul de houdingen',
-  houdingen: 'Onthul de antwoorden',
-  antwoorden: 'Afronden',
-}
 const after = (phase: PerspectiefwisselPhase, than: PerspectiefwisselPhase) =>
   PERSPECTIEFWISSEL_PHASES.indexOf(phase) >= PERSPECTIEFWISSEL_PHASES.indexOf(than)
 
@@ -45,6 +34,8 @@ export function PerspectiefwisselPanel() {
   // Polled once per page (sessionState.ts), shared with the role badge and the lock notice.
   const { perspectiefwissel: state, refresh } = useSessionState()
   const canEditBoard = useValue('can edit board', () => !editor.getIsReadonly(), [editor])
+  const { t } = useLocale()
+  const text = t.pw
   const [error, setError] = useState<string | null>(null)
   const [, setTick] = useState(0)
 
@@ -64,14 +55,14 @@ export function PerspectiefwisselPanel() {
 
   return (
     <section className="sb-form" aria-label="Perspectiefwissel">
-      {!state && !isFacilitator && <p className="sb-hint">De facilitator heeft nog geen perspectiefwissel gestart.</p>}
+      {!state && !isFacilitator && <p className="sb-hint">{text.notStarted}</p>}
       {isFacilitator && (!state || state.phase === 'afgerond') && <StartForm onStart={(roles) => act(() => startPerspectiefwissel(boardId, token, { roles }))} />}
       {state && (
         <>
           <p className="sb-pw-phase" role="status" data-phase={state.phase}>
-            {PHASE_LABELS[state.phase]}
+            {text.phase[state.phase]}
           </p>
-          {isFacilitator && NEXT_PHASE_ACTION[state.phase] && (
+          {isFacilitator && text.nextPhase[state.phase] && (
             <button
               type="button"
               onClick={() => {
@@ -79,7 +70,7 @@ export function PerspectiefwisselPanel() {
                 act(() => setPerspectiefwisselPhase(boardId, token, { phase: next }))
               }}
             >
-              {NEXT_PHASE_ACTION[state.phase]}
+              {text.nextPhase[state.phase]}
             </button>
           )}
           {state.phase === 'stilte' && role !== 'viewer' && mine.size === 0 && (
@@ -108,7 +99,7 @@ export function PerspectiefwisselPanel() {
           {(isFacilitator || state.phase !== 'stilte') && <RoleTable state={state} mine={mine} />}
           {state.phase === 'stilte' && (
             <p className="sb-hint">
-              Gekozen: {state.roles.filter((r) => r.claimed).length} van {state.roles.length} rollen.
+              {text.claimedCount(state.roles.filter((r) => r.claimed).length, state.roles.length)}
             </p>
           )}
           {after(state.phase, 'antwoorden') && <ActionAlternatives canEdit={canEditBoard && role !== 'viewer'} isFacilitator={isFacilitator} />}
@@ -184,11 +175,12 @@ function TwoGroupsVariant() {
 
 function StartForm({ onStart }: { onStart(roles: { personId: string; label: string }[]): void }) {
   const persons = usePersons()
+  const text = useLocale().t.pw
   const [chosen, setChosen] = useState<Set<string>>(new Set())
-  if (persons.length === 0) return <p className="sb-hint">Voeg eerst betrokkenen toe; hun rollen worden de rolkaarten.</p>
+  if (persons.length === 0) return <p className="sb-hint">{text.addPersonsFirst}</p>
   return (
     <fieldset className="sb-fieldset">
-      <legend>Rollen (evenveel als deelnemers)</legend>
+      <legend>{text.rolesLegend}</legend>
       {persons.map((p) => (
         <label key={p.id} className="sb-check">
           <input
@@ -205,7 +197,7 @@ function StartForm({ onStart }: { onStart(roles: { personId: string; label: stri
         disabled={chosen.size === 0}
         onClick={() => onStart(persons.filter((p) => chosen.has(p.id)).map((p) => ({ personId: p.id, label: p.relation ? `${p.name} (${p.relation})` : p.name })))}
       >
-        Start de stille ronde
+        {text.startSilentRound}
       </button>
     </fieldset>
   )
@@ -214,14 +206,15 @@ function StartForm({ onStart }: { onStart(roles: { personId: string; label: stri
 function ClaimList({ state, onClaim }: { state: PerspectiefwisselStateResponse; onClaim(cardId: string, holderName: string, selfPersonId: string | null): void }) {
   const editor = useEditor()
   const persons = usePersons()
+  const text = useLocale().t.pw
   const [self, setSelf] = useState('')
   return (
     <fieldset className="sb-fieldset">
-      <legend>Kies een rol</legend>
-      <p className="sb-hint">Je speelt nooit jezelf. De rol van het kind past het best bij iemand die het kind goed kent.</p>
+      <legend>{text.chooseRole}</legend>
+      <p className="sb-hint">{text.neverYourself}</p>
       <LabelledSelect
         id="pw-self"
-        label="Ben je zelf een van de betrokkenen?"
+        label={text.selfQuestion}
         value={self}
         values={persons.map((p) => p.id)}
         labelOf={(id) => persons.find((p) => p.id === id)?.name ?? id}
@@ -233,10 +226,10 @@ function ClaimList({ state, onClaim }: { state: PerspectiefwisselStateResponse; 
           <li key={r.cardId}>
             <span>{r.label}</span>
             {r.claimed ? (
-              <span className="sb-hint">gekozen door {r.holderName}</span>
+              <span className="sb-hint">{text.chosenBy(r.holderName)}</span>
             ) : (
               <button type="button" className="sb-secondary" onClick={() => onClaim(r.cardId, editor.user.getName(), self || null)}>
-                Kies deze rol
+                {text.chooseThisRole}
               </button>
             )}
           </li>
@@ -297,21 +290,21 @@ function MyRoleCard({
     </>
   )
   return (
-    <fieldset className="sb-fieldset sb-pw-card" aria-label={`Mijn rolkaart: ${label}`}>
-      <legend>Mijn rolkaart: {label}</legend>
-      <p className="sb-hint">Alleen jij (en de facilitator) ziet deze kaart tot de facilitator hem onthult.</p>
-      {field('dilemma', 'Grootste dilemma of angst')}
-      {field('gevoel', 'Hoe voel ik me daarbij?')}
+    <fieldset className="sb-fieldset sb-pw-card" aria-label={t.pw.myCard(label)}>
+      <legend>{t.pw.myCard(label)}</legend>
+      <p className="sb-hint">{t.pw.onlyYou}</p>
+      {field('dilemma', t.pw.dilemma)}
+      {field('gevoel', t.pw.feeling)}
       <LabelledSelect
         id="pw-houding"
-        label="Houding: zo zit ik erbij"
+        label={t.pw.posture}
         value={posture.values.houding ?? ''}
         values={POSTURES.map((p) => p.id)}
-        labelOf={(id) => postureLabel(id)}
+        labelOf={(id) => t.pw.postures[id] ?? postureLabel(id)}
         onChange={(v) => posture.set('houding', v)}
         empty
       />
-      {field('notities', 'Notities')}
+      {field('notities', t.pw.notes)}
       {ready !== null && (
         <button type="button" className={ready ? 'sb-secondary sb-pw-ready-button' : 'sb-pw-ready-button'} aria-pressed={ready} onClick={() => onReady(!ready)}>
           {ready ? t.begeleiding.notReadyYet : t.begeleiding.imReady}
@@ -328,6 +321,8 @@ function RoleTable({ state, mine }: { state: PerspectiefwisselStateResponse; min
   const rows = useRef(new Map<string, RoleCardValues>())
   const showAnswers = role === 'facilitator' || after(state.phase, 'antwoorden')
   const showPostures = role === 'facilitator' || after(state.phase, 'houdingen')
+  const text = useLocale().t.pw
+  const posture = (id: string | undefined) => (id ? (text.postures[id] ?? postureLabel(id)) : '—')
 
   function placeOnBoard() {
     const view = editor.getViewportPageBounds()
@@ -336,7 +331,7 @@ function RoleTable({ state, mine }: { state: PerspectiefwisselStateResponse; min
       editor.createShape({ id: frame, type: 'frame', x: view.minX + 340, y: view.minY + 60, props: { w: 1200, h: 120 + state.roles.length * 230, name: 'Perspectiefwissel' } })
       state.roles.forEach((r, i) => {
         const v = rows.current.get(r.cardId) ?? {}
-        const cells = [r.label, `Houding: ${postureLabel(v.houding)}`, `Dilemma of angst: ${v.dilemma ?? '—'}`, `Gevoel: ${v.gevoel ?? '—'}`]
+        const cells = [r.label, `${text.colPosture}: ${posture(v.houding)}`, `${text.colDilemma}: ${v.dilemma ?? '—'}`, `${text.colFeeling}: ${v.gevoel ?? '—'}`]
         cells.forEach((text, c) => {
           editor.createShape({ type: 'note', parentId: frame, x: 30 + c * 290, y: 40 + i * 230, props: { richText: toRichText(text), size: 's', color: c === 0 ? 'light-violet' : 'yellow' } })
         })
@@ -346,14 +341,14 @@ function RoleTable({ state, mine }: { state: PerspectiefwisselStateResponse; min
 
   return (
     <div className="sb-pw-table-wrap">
-      <table className="sb-pw-table" aria-label="Perspectiefwissel: tabel">
+      <table className="sb-pw-table" aria-label={text.tableLabel}>
         <thead>
           <tr>
-            <th scope="col">Betrokkene</th>
-            <th scope="col">Gespeeld door</th>
-            {showPostures && <th scope="col">Houding</th>}
-            {showAnswers && <th scope="col">Dilemma of angst</th>}
-            {showAnswers && <th scope="col">Gevoel</th>}
+            <th scope="col">{text.colPerson}</th>
+            <th scope="col">{text.colPlayedBy}</th>
+            {showPostures && <th scope="col">{text.colPosture}</th>}
+            {showAnswers && <th scope="col">{text.colDilemma}</th>}
+            {showAnswers && <th scope="col">{text.colFeeling}</th>}
           </tr>
         </thead>
         <tbody>
@@ -376,7 +371,7 @@ function RoleTable({ state, mine }: { state: PerspectiefwisselStateResponse; min
       </table>
       {role === 'facilitator' && after(state.phase, 'antwoorden') && (
         <button type="button" className="sb-secondary" onClick={placeOnBoard}>
-          Tabel op het bord zetten
+          {text.placeTable}
         </button>
       )}
     </div>
@@ -396,6 +391,7 @@ function RoleRow(props: {
 }) {
   const card = useRoleCard(props.boardId, props.cardId, props.answersToken)
   const posture = useRoleCard(props.boardId, props.cardId, props.postureToken, 'houding')
+  const postures = useLocale().t.pw.postures
   useEffect(() => {
     props.onValues({ ...card.values, houding: posture.values.houding })
   }, [card.values, posture.values])
@@ -403,7 +399,7 @@ function RoleRow(props: {
     <tr data-card={props.cardId}>
       <th scope="row">{props.label}</th>
       <td>{props.holder ?? '—'}</td>
-      {props.showPostures && <td>{postureLabel(posture.values.houding)}</td>}
+      {props.showPostures && <td>{posture.values.houding ? (postures[posture.values.houding] ?? postureLabel(posture.values.houding)) : '—'}</td>}
       {props.showAnswers && <td>{card.values.dilemma ?? '—'}</td>}
       {props.showAnswers && <td>{card.values.gevoel ?? '—'}</td>}
     </tr>
