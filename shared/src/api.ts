@@ -205,4 +205,8 @@ export interface VerslagDataResponse {
     rows: { role: string; holderName: string | null; postureId: string | null; dilemma: string | null; feeling: string | null; notes: string | null }[]
   } | null
   consent: import('./werkvormen/verslag/consent.ts').Consent | null
+  /** The session's agenda of werkvormen. */
+  agenda: { steps: string[]; current: number | null }
+  /** The last rugzak round: what is in the backpack and what was taken out. */
+  rugzak: { carrier: string; items: { byName: string; text: string }[]; removed: { byName: string; text: string }[] } | null
 }

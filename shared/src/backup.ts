@@ -3,6 +3,7 @@
  * server-side perspectiefwissel session, as one JSON file the organisation keeps in its own
  * storage. `GET /api/boards/:id/export` writes it; `POST /api/boards/restore` makes a new board of it.
  */
+import { MAX_AGENDA_STEPS, MAX_AGENDA_STEP_LENGTH } from './api.ts'
 import { BOARD_ID_PATTERN, DOC_NAME_PATTERN, MAX_TITLE_LENGTH } from './board-doc.ts'
 
 export const BACKUP_FORMAT = 'samenbord-backup'
@@ -26,6 +27,8 @@ export interface BoardBackup {
   /** Each document's full state (`Y.encodeStateAsUpdate`), base64. Keys: `''` for the main board, else the `.kind.id` suffix. */
   documents: Record<string, string>
   perspectiefwissel: { phase: string; roles: BackupRole[] } | null
+  /** The session's agenda (optional: files from before it existed have none). Locks and ready marks are moments, not kept. */
+  agenda?: { steps: string[]; current: number | null }
 }
 
 export type BackupCheck = { ok: true; backup: BoardBackup } | { ok: false; status: 400 | 422; message: string }
@@ -70,6 +73,14 @@ export function checkBackup(value: unknown): BackupCheck {
         return bad('Een rol van de perspectiefwissel in de back-up is onleesbaar.')
       }
     }
+  }
+  const agenda = file.agenda as Record<string, unknown> | undefined
+  if (agenda !== undefined) {
+    const steps = agenda?.steps
+    const current = agenda?.current
+    const validSteps = Array.isArray(steps) && steps.length <= MAX_AGENDA_STEPS && steps.every((step) => typeof step === 'string' && step.length <= MAX_AGENDA_STEP_LENGTH)
+    const validCurrent = current === null || (typeof current === 'number' && Number.isInteger(current) && current >= 0 && Array.isArray(steps) && current < steps.length)
+    if (!validSteps || !validCurrent) return bad('De agenda in de back-up is onleesbaar.')
   }
   return { ok: true, backup: { ...(file as unknown as BoardBackup), perspectiefwissel: (session ?? null) as BoardBackup['perspectiefwissel'] } }
 }

@@ -60,6 +60,8 @@ async function fillBoard(server: TestServer, board: CreatedBoard) {
   await waitFor(() => server.app.rooms.peek(roleCardDocName(board.id, cardId))?.doc.getMap('kaart').size === 2)
   await waitFor(() => server.app.rooms.peek(rolePostureDocName(board.id, cardId))?.doc.getMap('kaart').size === 1)
   await waitFor(() => (server.app.rooms.peek(board.id)?.doc.getArray('tl_records').length ?? 0) === 2)
+  const agenda = await call(server, `/boards/${board.id}/begeleiding`, board.tokens.facilitator, { body: JSON.stringify({ agenda: { steps: ['Tijdlijn', 'Perspectiefwissel'], current: 1 } }) })
+  expect(agenda.status).toBe(200)
   return { cardId }
 }
 
@@ -95,6 +97,8 @@ describe('back-up and restore', () => {
     for (const suffix of ['', `.rolkaart.${cardId}`, `.rolhouding.${cardId}`, '.toestemming.sessie']) {
       expect(await contentOf(server, `${copy.id}${suffix}`, copy.tokens.facilitator), suffix || 'board').toEqual(await contentOf(server, `${board.id}${suffix}`, board.tokens.facilitator))
     }
+    const begeleiding = await call(server, `/boards/${copy.id}/begeleiding`, copy.tokens.viewer)
+    expect(begeleiding.json.agenda).toEqual({ steps: ['Tijdlijn', 'Perspectiefwissel'], current: 1 })
     const session = await call(server, `/boards/${copy.id}/perspectiefwissel`, copy.tokens.viewer)
     expect(session.json.roles).toEqual([expect.objectContaining({ cardId, label: 'Lotte (jongere)', claimed: true, holderName: 'Joost' })])
 
@@ -123,6 +127,7 @@ describe('back-up and restore', () => {
       ['no main document', JSON.stringify({ ...good, documents: { '.toestemming.sessie': good.documents['.toestemming.sessie'] } }), 422, /mist het hoofddocument/],
       ['broken base64', JSON.stringify({ ...good, documents: { ...good.documents, '': 'niet%base64' } }), 422, /geen geldige base64/],
       ['bytes that are no Yjs', JSON.stringify({ ...good, documents: { ...good.documents, '': Buffer.from('hallo wereld, dit is geen yjs').toString('base64') } }), 422, /beschadigd|onvolledig/],
+      ['an agenda that is no agenda', JSON.stringify({ ...good, agenda: { steps: 'Tijdlijn', current: 0 } }), 422, /agenda in de back-up is onleesbaar/],
       ['a foreign document name', JSON.stringify({ ...good, documents: { ...good.documents, '/../../etc': 'AAAA' } }), 422, /Onbekende documentnaam/],
     ]
     // A board whose records break the schema (a camera record may never be stored).
@@ -184,6 +189,8 @@ describe('consent record and verslag data', () => {
       perspectiefwissel: { phase: 'stilte', rows: [{ role: 'Lotte (jongere)', holderName: 'Joost', postureId: null, dilemma: null, feeling: null, notes: null }] },
     })
     expect(before.json.date).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+    expect(before.json.agenda).toEqual({ steps: ['Tijdlijn', 'Perspectiefwissel'], current: 1 })
+    expect(before.json.rugzak).toBeNull()
     expect(JSON.stringify(before.json)).not.toContain('mama verdrietig')
 
     for (const phase of ['houdingen', 'antwoorden']) {
@@ -194,7 +201,19 @@ describe('consent record and verslag data', () => {
       { role: 'Lotte (jongere)', holderName: 'Joost', postureId: 'ineengedoken', dilemma: 'Als ik zeg wat ik wil, wordt mama verdrietig', feeling: 'klein', notes: '' },
     ])
     expect(cardId).toBeTruthy()
+
+    // A rugzak round: the verslag lists the advice in the backpack and what was taken out, by whom.
+    const rugzak = `/boards/${board.id}/rugzak`
+    expect((await call(server, rugzak, board.tokens.facilitator, { body: JSON.stringify({ carrier: 'Moeder', helpers: ['Anouk', 'Bram'] }) })).status).toBe(201)
+    const helper = async (as: number) => (await call(server, `${rugzak}/aanmelden`, board.tokens.participant, { body: JSON.stringify({ as }) })).json.rugzakToken as string
+    const [anouk, bram] = [await helper(0), await helper(1)]
+    await call(server, `${rugzak}/advies`, anouk, { body: JSON.stringify({ text: 'Vraag hulp bij je zus' }) })
+    const full = await call(server, `${rugzak}/advies`, bram, { body: JSON.stringify({ text: 'Stop met werken' }) })
+    const taken = full.json.items.find((item: { text: string }) => item.text === 'Stop met werken')
+    expect((await call(server, `${rugzak}/eruit`, board.tokens.facilitator, { body: JSON.stringify({ itemId: taken.id }) })).status).toBe(200)
+    const withRugzak = await call(server, `/boards/${board.id}/verslag`, board.tokens.facilitator)
+    expect(withRugzak.json.rugzak).toEqual({ carrier: 'Moeder', items: [{ byName: 'Anouk', text: 'Vraag hulp bij je zus' }], removed: [{ byName: expect.any(String), text: 'Stop met werken' }] })
     const audit = await call(server, `/boards/${board.id}/audit`, board.tokens.facilitator)
-    expect(audit.json.entries.filter((e: { event: string }) => e.event === 'verslag')).toHaveLength(2)
+    expect(audit.json.entries.filter((e: { event: string }) => e.event === 'verslag')).toHaveLength(3)
   })
 })

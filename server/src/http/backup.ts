@@ -10,6 +10,7 @@ import { BACKUP_FORMAT, BACKUP_VERSION, PERSPECTIEFWISSEL_PHASES, ROLE_CARD_ID_P
 import { newBoardId } from './api.ts'
 import { facilitatorBoard } from './board-access.ts'
 import { sendError } from './errors.ts'
+import { readFacilitation, updateFacilitation } from './facilitation.ts'
 import type { BoardRecord, PerspectiefwisselPhase } from '../storage/document-store.ts'
 import { checkBoardUpdate } from '../sync/record-guard.ts'
 
@@ -24,6 +25,7 @@ export async function buildBackup(app: FastifyInstance, board: BoardRecord): Pro
   const documents: Record<string, string> = {}
   for (const name of [...names].sort()) documents[name.slice(board.id.length)] = Buffer.from(await app.rooms.docState(name)).toString('base64')
   const session = await app.store.getPerspectiefwissel(board.id)
+  const { agenda } = await readFacilitation(app.store, board.id)
   return {
     format: BACKUP_FORMAT,
     version: BACKUP_VERSION,
@@ -34,6 +36,7 @@ export async function buildBackup(app: FastifyInstance, board: BoardRecord): Pro
       session === null
         ? null
         : { phase: session.phase, roles: session.roles.map((role) => ({ ...role, holderName: session.claims[role.cardId]?.holderName ?? null })) },
+    agenda,
   }
 }
 
@@ -111,6 +114,10 @@ export const backupRoutes: FastifyPluginAsync<{ maxBoards: number }> = async (ap
         for (const role of session.roles) {
           if (role.holderName) await app.store.claimRoleCard(board.id, role.cardId, { holderName: role.holderName, claimedAt: Date.now() })
         }
+      }
+      if (backup.agenda && backup.agenda.steps.length > 0) {
+        const agenda = backup.agenda
+        await updateFacilitation(app.store, board.id, (state) => ({ ...state, agenda }))
       }
       const { links, tokens } = app.issueBoardLinks(board.id)
       await app.store.appendAudit({ boardId: board.id, event: 'restore', role: 'facilitator', name: null, at: board.createdAt })

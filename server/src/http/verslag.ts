@@ -17,6 +17,7 @@ import {
   rolePostureDocName,
 } from '@samenbord/shared'
 import { facilitatorBoard } from './board-access.ts'
+import { readFacilitation } from './facilitation.ts'
 
 async function mapOf(app: FastifyInstance, docName: string, mapName: string): Promise<Record<string, unknown>> {
   const doc = new Y.Doc()
@@ -65,8 +66,27 @@ export const verslagRoutes: FastifyPluginAsync = async (app) => {
     }
 
     const consent = readConsent(await mapOf(app, consentDocName(board.id), CONSENT_MAP))
+    const facilitation = await readFacilitation(app.store, board.id)
+    const rugzak = facilitation.rugzak
+    const taken = (entry: { action: string }) => entry.action === 'eruit'
     await app.store.appendAudit({ boardId: board.id, event: 'verslag', role: 'facilitator', name: null, at: Date.now() })
-    const response: VerslagDataResponse = { boardTitle: board.title, date: today(), facilitators, participants, perspectiefwissel, consent }
+    const response: VerslagDataResponse = {
+      boardTitle: board.title,
+      date: today(),
+      facilitators,
+      participants,
+      perspectiefwissel,
+      consent,
+      agenda: facilitation.agenda,
+      rugzak:
+        rugzak === null
+          ? null
+          : {
+              carrier: rugzak.carrier,
+              items: rugzak.items.map(({ byName, text }) => ({ byName, text })),
+              removed: rugzak.log.filter(taken).map(({ byName, text }) => ({ byName, text })),
+            },
+    }
     return response
   })
 }

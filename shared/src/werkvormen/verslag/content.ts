@@ -45,6 +45,8 @@ export interface BoardContent {
   /** Dots per note id, summed over voters. */
   voteTotals: Record<string, number>
   alternatives: ActionAlternative[]
+  /** Two-group variant: each group's frame with its long-term perspective and first steps. */
+  groups: { name: string; perspective: string[]; steps: string[] }[]
 }
 
 type AnyRecord = { id: string; typeName: string; [key: string]: unknown }
@@ -139,7 +141,26 @@ export function collectBoardContent(values: Iterable<unknown>): BoardContent {
     createdAt: a.createdAt,
   }))
 
-  return { persons, indexPersonIds, relations, timelines, clusters, voteTotals, alternatives }
+  // The two-group frames carry the group's name; a note starting "1." is a step, any other note the perspective.
+  const groupNames = new Set(Object.values(ACTION_ALTERNATIVE_GROUP_LABELS) as string[])
+  const groups = shapes
+    .filter((s) => s.type === 'frame' && groupNames.has(props<{ name: string }>(s).name))
+    // Left to right, as they stand side by side on the board.
+    .sort((a, b) => (a.x as number) - (b.x as number))
+    .map((frame) => {
+      const notes = shapes
+        .filter((s) => s.parentId === frame.id && s.type === 'note')
+        .sort((a, b) => (a.y as number) - (b.y as number) || (a.x as number) - (b.x as number))
+        .map((note) => plainTextOf(props<{ richText: unknown }>(note).richText))
+      const step = /^\s*\d+[.)]\s*/
+      return {
+        name: props<{ name: string }>(frame).name,
+        perspective: notes.filter((text) => text && !step.test(text)),
+        steps: notes.filter((text) => step.test(text)).map((text) => text.replace(step, '').trim()).filter((text) => text.length > 0),
+      }
+    })
+
+  return { persons, indexPersonIds, relations, timelines, clusters, voteTotals, alternatives, groups }
 }
 
 /** The demo case as board content, without a browser: what the demo board holds once loaded. */
@@ -154,5 +175,6 @@ export function contentOfDemoCase(demo: DemoCase): BoardContent {
     clusters: demo.clusters.map((c) => ({ id: c.id, feeling: c.props.feeling, need: c.props.need, notes: c.notes })),
     voteTotals,
     alternatives: [],
+    groups: [],
   }
 }

@@ -20,6 +20,12 @@ export const DEMO_SESSION: VerslagSession = {
       { role: 'Yara Peeters (mentor)', holderName: 'Sanne (moeder)', posture: 'Voorovergebogen, betrokken', dilemma: 'Ik zie het verzuim, maar kan thuis niets doen.', feeling: 'Machteloos', notes: 'Wil het Vaartcollege erbij' },
     ],
   },
+  agenda: { steps: ['Spelregels', 'Tijdlijn', 'Perspectiefwissel', 'Rugzak', 'Afronding'], current: 3 },
+  rugzak: {
+    carrier: 'Lotte (gedragen door Joost de Graaf)',
+    items: [{ byName: 'Sanne (moeder)', text: 'Zeg het als je iets niet snapt' }],
+    removed: [{ byName: 'Joost de Graaf', text: 'Probeer gewoon naar school te gaan' }],
+  },
   consent: { notesAllowed: 'ja', recordingAllowed: 'nee', sharing: 'Alleen in het dossier van Wijkteam Oost; Sanne krijgt een kopie.', agreedBy: 'Sanne, Lotte en alle professionals', recordedBy: 'Fatima (facilitator)', recordedAt: Date.UTC(2026, 9, 14, 9, 35) },
 }
 
@@ -36,7 +42,7 @@ describe('verslag of the demo board', () => {
   })
 
   it('lists the tijdlijn in date order, with the age-based date placed by the birth year', () => {
-    const table = verslag.sections[0].blocks[0]
+    const table = verslag.sections.find((s) => s.id === 'tijdlijn-1')!.blocks[0]
     expect(table.kind).toBe('table')
     if (table.kind !== 'table') return
     const dates = table.rows.map((row) => row[0])
@@ -91,6 +97,42 @@ describe('pseudonymised verslag', () => {
 })
 
 describe('reading the board', () => {
+  const note = (id: string, parentId: string, x: number, y: number, text: string) => ({
+    id,
+    typeName: 'shape',
+    type: 'note',
+    parentId,
+    x,
+    y,
+    index: 'a1',
+    props: { richText: { type: 'doc', content: [{ type: 'paragraph', content: text ? [{ type: 'text', text }] : [] }] } },
+  })
+
+  it('reads the two-group frames: the perspective note and the filled-in steps, left to right', () => {
+    const content = collectBoardContent([
+      { id: 'shape:g', typeName: 'shape', type: 'frame', parentId: 'page:p', x: 900, y: 0, index: 'a2', props: { name: 'Gezin en netwerk' } },
+      { id: 'shape:h', typeName: 'shape', type: 'frame', parentId: 'page:p', x: 0, y: 0, index: 'a1', props: { name: 'Hulpverlening' } },
+      note('shape:h1', 'shape:h', 30, 150, 'Lotte woont over drie jaar zelfstandig met steun van haar trainer'),
+      note('shape:h3', 'shape:h', 270, 510, '2. Eén vaste contactpersoon'),
+      note('shape:h2', 'shape:h', 30, 510, '1. Bel de mentor deze week'),
+      note('shape:h4', 'shape:h', 510, 510, '3.'),
+      note('shape:g1', 'shape:g', 30, 150, ''),
+      { id: 'shape:other', typeName: 'shape', type: 'frame', parentId: 'page:p', x: 0, y: 900, index: 'a3', props: { name: 'Spelregels' } },
+    ])
+    expect(content.groups).toEqual([
+      { name: 'Hulpverlening', perspective: ['Lotte woont over drie jaar zelfstandig met steun van haar trainer'], steps: ['Bel de mentor deze week', 'Eén vaste contactpersoon'] },
+      { name: 'Gezin en netwerk', perspective: [], steps: [] },
+    ])
+    const verslag = buildVerslag(content, { ...DEMO_SESSION, perspectiefwissel: null, rugzak: null, agenda: undefined })
+    expect(verslag.sections.find((s) => s.id === 'twee-groepen')?.blocks).toEqual([
+      { kind: 'subheading', text: 'Hulpverlening' },
+      { kind: 'paragraph', text: 'Langetermijnperspectief: Lotte woont over drie jaar zelfstandig met steun van haar trainer' },
+      { kind: 'list', items: ['Stap 1: Bel de mentor deze week', 'Stap 2: Eén vaste contactpersoon'] },
+      { kind: 'subheading', text: 'Gezin en netwerk' },
+      { kind: 'paragraph', text: 'Geen langetermijnperspectief ingevuld.' },
+    ])
+  })
+
   it('reads rich-text notes as plain text, paragraph by paragraph', () => {
     const richText = { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Eerste' }] }, { type: 'paragraph', content: [{ type: 'text', text: 'tweede' }] }] }
     expect(plainTextOf(richText)).toBe('Eerste\ntweede')
@@ -110,6 +152,7 @@ describe('reading the board', () => {
     ])
     expect(content.clusters).toEqual([{ id: 'shape:c', feeling: 'angst', need: 'veiligheid', notes: [{ id: 'shape:n1', text: 'eerste' }, { id: 'shape:n2', text: 'tweede' }] }])
     expect(content.voteTotals).toEqual({ 'shape:n2': 3, 'shape:n1': 1 })
+    expect(content.groups).toEqual([])
     expect(content.alternatives).toEqual([{ text: 'Eén vast aanspreekpunt', who: 'het wijkteam', byName: 'Joost', group: 'Gezin en netwerk', createdAt: 5 }])
   })
 })

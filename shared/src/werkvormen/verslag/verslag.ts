@@ -54,6 +54,9 @@ export interface VerslagSession {
   participants: string[]
   perspectiefwissel: { phase: string; rows: PerspectiefwisselRow[] } | null
   consent: Consent | null
+  /** The agenda of werkvormen; `current` the step the session reached. */
+  agenda?: { steps: string[]; current: number | null }
+  rugzak?: { carrier: string; items: { byName: string; text: string }[]; removed: { byName: string; text: string }[] } | null
 }
 
 export interface VerslagOptions {
@@ -157,6 +160,20 @@ function openQuestions(content: BoardContent): string[] {
 export function buildVerslag(content: BoardContent, session: VerslagSession, options: VerslagOptions = { pseudonymise: null }): Verslag {
   const sections: VerslagSection[] = []
 
+  const agenda = session.agenda
+  if (agenda && agenda.steps.length > 0) {
+    sections.push({
+      id: 'agenda',
+      heading: 'Agenda',
+      blocks: [
+        {
+          kind: 'list',
+          items: agenda.steps.map((step, i) => (agenda.current === null ? step : i < agenda.current ? `${step} (gedaan)` : i === agenda.current ? `${step} (huidige stap)` : `${step} (nog niet aan toe)`)),
+        },
+      ],
+    })
+  }
+
   for (const [index, timeline] of content.timelines.entries()) {
     sections.push({ id: `tijdlijn-${index + 1}`, heading: `Tijdlijn: ${timeline.title}`, blocks: timelineBlocks(timeline, content.persons) })
   }
@@ -203,6 +220,24 @@ export function buildVerslag(content: BoardContent, session: VerslagSession, opt
         },
       ],
     })
+  }
+
+  if (content.groups.length > 0) {
+    const blocks: VerslagBlock[] = []
+    for (const group of content.groups) {
+      blocks.push({ kind: 'subheading', text: group.name })
+      blocks.push({ kind: 'paragraph', text: group.perspective.length > 0 ? `Langetermijnperspectief: ${group.perspective.join(' ')}` : 'Geen langetermijnperspectief ingevuld.' })
+      if (group.steps.length > 0) blocks.push({ kind: 'list', items: group.steps.map((step, i) => `Stap ${i + 1}: ${step}`) })
+    }
+    sections.push({ id: 'twee-groepen', heading: 'Twee groepen: perspectief en eerste stappen', blocks })
+  }
+
+  const rugzak = session.rugzak
+  if (rugzak) {
+    const blocks: VerslagBlock[] = [{ kind: 'paragraph', text: `Gedragen door: ${rugzak.carrier}` }]
+    blocks.push(rugzak.items.length > 0 ? { kind: 'list', items: rugzak.items.map((item) => `${item.text} (${item.byName})`) } : { kind: 'paragraph', text: 'De rugzak is leeg.' })
+    if (rugzak.removed.length > 0) blocks.push({ kind: 'subheading', text: 'Eruit gehaald' }, { kind: 'list', items: rugzak.removed.map((item) => `${item.text} (eruit gehaald door ${item.byName})`) })
+    sections.push({ id: 'rugzak', heading: 'Rugzak: adviezen', blocks })
   }
 
   if (content.alternatives.length > 0) {
