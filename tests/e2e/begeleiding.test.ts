@@ -272,6 +272,8 @@ describe('begeleiding in the browser', () => {
     await rugzak(anna).locator('summary', { hasText: 'Wat erin en eruit ging' }).click()
     await rugzak(anna).getByText('begeleider haalde eruit: Ga eens naar de huisarts').waitFor({ timeout: 5000 })
     await rugzak(anna).getByText(/hoe was het om jouw advies erbij te stoppen/).waitFor()
+    await rugzak(facilitator).getByRole('button', { name: 'Rugzak op het bord zetten' }).click()
+    await anna.locator('.tl-shape[data-shape-type="note"]', { hasText: 'Maak een weekschema' }).waitFor({ state: 'attached', timeout: 5000 })
     if (SCREENSHOTS) {
       await rugzak(anna).scrollIntoViewIfNeeded()
       await anna.screenshot({ path: join(SCREENSHOTS, 'perspectiefwissel-rugzak.png') })

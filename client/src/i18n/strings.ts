@@ -201,6 +201,7 @@ const nl = {
     debriefHelpers: 'Aan de helpers: hoe was het om jouw advies erbij te stoppen?',
     debriefCarrier: 'Aan wie draagt: hoe voelde het om dit allemaal mee te krijgen?',
     youCarry: 'Jij draagt de rugzak.',
+    placeOnBoard: 'Rugzak op het bord zetten',
   },
   coFacilitator: {
     invite: 'Co-facilitator uitnodigen',
@@ -420,6 +421,7 @@ const en: Strings = {
     debriefHelpers: 'For the helpers: how was it to add your advice?',
     debriefCarrier: 'For the carrier: how did it feel to receive all this?',
     youCarry: 'You carry the backpack.',
+    placeOnBoard: 'Put the backpack on the board',
   },
   coFacilitator: {
     invite: 'Invite a co-facilitator',

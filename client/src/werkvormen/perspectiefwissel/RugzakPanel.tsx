@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
+import { createShapeId, toRichText, useEditor, type Editor } from 'tldraw'
 import type { RugzakClaimResponse, RugzakStateResponse } from '@samenbord/shared/api'
 import { MAX_RUGZAK_ADVICE_LENGTH } from '@samenbord/shared/api'
 import { useBoardAccess } from '../../board/BoardAccess.tsx'
@@ -200,6 +201,56 @@ function RugzakRound(props: {
           <p>{s.debriefCarrier}</p>
         </div>
       )}
+      {props.canTakeOut && state.items && state.log && <PlaceOnBoard state={state} />}
     </div>
   )
+}
+
+/** Facilitator: the backpack as a frame on the board, each advice a "book", and what was taken out below it. */
+function PlaceOnBoard({ state }: { state: RugzakStateResponse }) {
+  const editor = useEditor()
+  const { t } = useLocale()
+  if (editor.getIsReadonly()) return null
+  return (
+    <button type="button" className="sb-secondary" onClick={() => placeRugzak(editor, state, t.rugzak)}>
+      {t.rugzak.placeOnBoard}
+    </button>
+  )
+}
+
+function placeRugzak(editor: Editor, state: RugzakStateResponse, s: { title(carrier: string): string; logOut(name: string, text: string): string }) {
+  const items = state.items ?? []
+  const out = (state.log ?? []).filter((entry) => entry.action === 'eruit')
+  const view = editor.getViewportPageBounds()
+  const frame = createShapeId()
+  const columns = 4
+  const rows = Math.max(1, Math.ceil(items.length / columns))
+  editor.run(() => {
+    editor.createShape({
+      id: frame,
+      type: 'frame',
+      x: Math.round(view.minX + 340),
+      y: Math.round(view.minY + 60),
+      props: { w: 40 + columns * 240, h: 60 + rows * 240 + (out.length > 0 ? 60 + out.length * 40 : 0), name: s.title(state.carrier) },
+    })
+    items.forEach((item, i) => {
+      editor.createShape({
+        type: 'note',
+        parentId: frame,
+        x: 30 + (i % columns) * 240,
+        y: 30 + Math.floor(i / columns) * 240,
+        props: { richText: toRichText(`${item.text}\n\n— ${item.byName}`), color: 'orange', size: 's' },
+      })
+    })
+    if (out.length > 0) {
+      editor.createShape({
+        type: 'text',
+        parentId: frame,
+        x: 30,
+        y: 40 + rows * 240,
+        props: { richText: toRichText(out.map((entry) => s.logOut(entry.byName, entry.text)).join('\n')), size: 's', w: columns * 240 - 20, autoSize: false },
+      })
+    }
+  })
+  editor.select(frame)
 }
