@@ -1,7 +1,8 @@
 /**
- * Begeleiding (facilitation, R34): what the facilitator sets for a session that the server must
- * keep and enforce, not a client: the lock on the whole board or on single frames, and the
- * perspectiefwissel marks (who is ready in the silent round, who stepped out of their role).
+ * Begeleiding (facilitation, R34–R35): what a session needs the server to keep (and, for the
+ * locks, enforce) rather than a client: the lock on the whole board or on single frames,
+ * stiltemodus, the agenda, the perspectiefwissel marks (who is ready in the silent round, who
+ * stepped out of their role) and the rugzak round (rugzak.ts). Also the co-facilitator link.
  * Stored as one JSON value per board with a version; every change is a compare-and-set, retried,
  * so two facilitators or many participants marking ready at once never lose a change.
  */
