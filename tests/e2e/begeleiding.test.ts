@@ -205,6 +205,9 @@ describe('begeleiding in the browser', () => {
     const panel = viewer.getByRole('complementary', { name: 'Perspectiefwissel' })
     await panel.getByText('Stilte: ieder vult de eigen rolkaart in').waitFor({ timeout: 5000 })
     expect(await viewer.getByRole('button', { name: 'Kies deze rol' }).count()).toBe(0)
+    // In English too: the same panel speaks the viewer's language.
+    await viewer.getByLabel('Taal').selectOption('en')
+    await panel.getByText('Silence: everyone fills in their own role card').waitFor({ timeout: 5000 })
     await Promise.all(contexts.map((c) => c.context.close()))
   })
 
