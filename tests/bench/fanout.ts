@@ -59,7 +59,11 @@ interface Relay {
 }
 
 /** BENCH_PROFILE=dir: the relays run with --cpu-prof and write their profiles there (on SIGTERM). */
-const PROFILE_ARGS = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []
+const PROFILE_ARGS = [
+  ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
+  // BENCH_NODE_ARGS="--trace-gc …": more Node flags for both relays.
+  ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+]
 
 function startChild(command: string[], env: NodeJS.ProcessEnv, pattern: RegExp): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, [...PROFILE_ARGS, ...command], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -77,6 +81,7 @@ function startChild(command: string[], env: NodeJS.ProcessEnv, pattern: RegExp):
     }
     child.stdout!.on('data', onData)
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    if (process.env.BENCH_RELAY_OUTPUT) child.stdout!.pipe(process.stderr)
     child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)))
   })
 }
@@ -254,12 +259,14 @@ async function fanoutRun(relay: Relay, readers: number, rounds: number, token?: 
   })
   const writer = await openSocket(url)
   writer.send(syncFrame(0, Y.encodeStateVector(new Y.Doc())))
-  await sleep(300)
+  // Start-up garbage (module loading, schemas) is collected in the first seconds of a process;
+  // let that pass so the rounds measure relaying, for both relays alike.
+  await sleep(1500)
   const doc = new Y.Doc()
   let update: Uint8Array | null = null
   doc.on('update', (u: Uint8Array) => (update = u))
   const records = doc.getMap('records')
-  const warmup = 20
+  const warmup = 50
   for (let round = 0; round < warmup + rounds; round++) {
     measuring = round >= warmup
     got.fill(0)

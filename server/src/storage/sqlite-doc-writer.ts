@@ -10,8 +10,13 @@
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { DatabaseSync } from 'node:sqlite'
+import * as Y from 'yjs'
 
-export type DocWrite = { kind: 'append'; doc: string; update: Uint8Array } | { kind: 'replace'; doc: string; state: Uint8Array }
+export type DocWrite =
+  | { kind: 'append'; doc: string; update: Uint8Array }
+  /** Several updates stored as one row: merged here, in the thread (Y.mergeUpdates took the relay 4-12 ms for 100). */
+  | { kind: 'append-merged'; doc: string; updates: Uint8Array[] }
+  | { kind: 'replace'; doc: string; state: Uint8Array }
 
 interface WriteRequest {
   id: number
@@ -117,6 +122,16 @@ export class DocWriter {
   }
 }
 
+/** One row for the batch; should merging fail, each update as a row of its own (nothing is dropped). */
+function mergedRows(updates: Uint8Array[]): Uint8Array[] {
+  if (updates.length === 1) return updates
+  try {
+    return [Y.mergeUpdates(updates)]
+  } catch {
+    return updates
+  }
+}
+
 /** The thread: one connection, one transaction per request. */
 function runWriterThread(path: string): void {
   const db = new DatabaseSync(path)
@@ -131,6 +146,8 @@ function runWriterThread(path: string): void {
         for (const write of writes) {
           if (write.kind === 'append') {
             insert.run(write.doc, write.update)
+          } else if (write.kind === 'append-merged') {
+            for (const row of mergedRows(write.updates)) insert.run(write.doc, row)
           } else {
             deleteDoc.run(write.doc)
             insert.run(write.doc, write.state)

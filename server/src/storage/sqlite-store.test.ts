@@ -34,7 +34,29 @@ function docFrom(updates: Uint8Array[]): Y.Doc {
 describe('SqliteDocumentStore', () => {
   it('creates the database file in WAL mode', async () => {
     expect(statSync(join(dir, SQLITE_FILE_NAME)).isFile()).toBe(true)
-    expect(await store.health()).toMatchObject({ ok: true, kind: 'sqlite', journalMode: 'wal' })
+    expect(await store.health()).toMatchObject({ ok: true, kind: 'sqlite', journalMode: 'wal', writer: 'thread' })
+  })
+
+  it('writes documents in its writer thread: a batch becomes one row, reads see every write asked for, close keeps them', async () => {
+    const doc = new Y.Doc()
+    const updates = recordUpdates(doc)
+    for (let i = 0; i < 30; i++) doc.getMap('m').set(`k${i}`, i)
+    // Not awaited: a read right after still sees them.
+    void store.appendDocUpdate('board-a', updates[0])
+    void store.appendDocUpdates('board-a', updates.slice(1))
+    const rows = await store.loadDocUpdates('board-a')
+    expect(rows).toHaveLength(2)
+    expect(docFrom(rows).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON())
+    void store.replaceDocState('board-b', Y.encodeStateAsUpdate(doc))
+    void store.appendDocUpdate('board-b', updates[0])
+    await store.close()
+    const reopened = new SqliteDocumentStore(dir)
+    try {
+      expect(await reopened.countDocUpdates('board-b')).toBe(2)
+      expect(docFrom(await reopened.loadDocUpdates('board-b')).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON())
+    } finally {
+      await reopened.close()
+    }
   })
 
   it('creates, reads and touches boards', async () => {

@@ -1,5 +1,6 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import { join } from 'node:path'
+import * as Y from 'yjs'
 import { configureConnection, DocWriter } from './sqlite-doc-writer.ts'
 import type {
   AuditEntry,
@@ -281,6 +282,12 @@ export class SqliteDocumentStore implements DocumentStore {
   async appendDocUpdate(doc: string, update: Uint8Array): Promise<void> {
     if (this.writer) return this.writer.write({ kind: 'append', doc, update })
     this.statements.insertUpdate.run(doc, update)
+  }
+
+  /** Stores `updates` as one row (merged in the writer thread when there is one). */
+  async appendDocUpdates(doc: string, updates: Uint8Array[]): Promise<void> {
+    if (this.writer) return this.writer.write({ kind: 'append-merged', doc, updates })
+    this.statements.insertUpdate.run(doc, updates.length === 1 ? updates[0] : Y.mergeUpdates(updates))
   }
 
   async replaceDocState(doc: string, state: Uint8Array): Promise<void> {
