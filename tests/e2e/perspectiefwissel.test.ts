@@ -43,6 +43,8 @@ describe('perspectiefwissel with three people', () => {
     await pw(facilitator).getByLabel('Peter (vader)').check()
     await pw(facilitator).getByRole('button', { name: 'Start de stille ronde' }).click()
     await pw(facilitator).getByRole('status').getByText(/Stilte/).waitFor()
+    // The silent round turns stiltemodus on for every screen.
+    await anna.getByTestId('stilte-melding').waitFor({ timeout: 5000 })
 
     // Anna takes Mila's role.
     await openPerspectiefwissel(anna)

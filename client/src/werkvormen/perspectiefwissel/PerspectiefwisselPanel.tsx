@@ -56,7 +56,15 @@ export function PerspectiefwisselPanel() {
   return (
     <section className="sb-form" aria-label="Perspectiefwissel">
       {!state && !isFacilitator && <p className="sb-hint">{text.notStarted}</p>}
-      {isFacilitator && (!state || state.phase === 'afgerond') && <StartForm onStart={(roles) => act(() => startPerspectiefwissel(boardId, token, { roles }))} />}
+      {isFacilitator && (!state || state.phase === 'afgerond') && <StartForm
+          onStart={(roles) =>
+            act(async () => {
+              await startPerspectiefwissel(boardId, token, { roles })
+              // A silent round is quiet on every screen too: no cursors or names (the facilitator can turn it off).
+              await changeFacilitation(boardId, token, { stiltemodus: true })
+            })
+          }
+        />}
       {state && (
         <>
           <p className="sb-pw-phase" role="status" data-phase={state.phase}>
