@@ -119,6 +119,29 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/**
+ * A cheap fingerprint of what the document holds: every insert moves some client's clock. A
+ * deletion does not, but it can only shrink the locked set, and a stale extra key locks nothing.
+ */
+function docSignature(doc: Y.Doc): string {
+  let sum = 0
+  for (const [client, structs] of doc.store.clients) sum += client % 1_000_003 + Y.getState(doc.store, client) + structs.length
+  return `${doc.store.clients.size}:${sum}`
+}
+
+const lockedKeyCache = new WeakMap<Y.Doc, { frames: string; signature: string; keys: Set<string> }>()
+
+/** lockedKeys, computed once per document state and set of frames (a participant may send many writes per second). */
+function cachedLockedKeys(doc: Y.Doc, frames: readonly string[]): Set<string> {
+  const framesKey = frames.join(',')
+  const signature = docSignature(doc)
+  const cached = lockedKeyCache.get(doc)
+  if (cached !== undefined && cached.frames === framesKey && cached.signature === signature) return cached.keys
+  const keys = lockedKeys(doc, frames)
+  lockedKeyCache.set(doc, { frames: framesKey, signature, keys })
+  return keys
+}
+
 /** Keys of the locked frames and of every record whose parent chain leads into one. */
 function lockedKeys(doc: Y.Doc, frames: readonly string[]): Set<string> {
   const parentOf = new Map<string, string>()
@@ -143,9 +166,32 @@ function lockedKeys(doc: Y.Doc, frames: readonly string[]): Set<string> {
   return locked
 }
 
-function deletes(ds: unknown, client: number, clock: number): boolean {
-  const ranges = (ds as { clients?: Map<number, { clock: number; len: number }[]> }).clients?.get(client)
-  return ranges !== undefined && ranges.some((range) => clock >= range.clock && clock < range.clock + range.len)
+/** Does the update's delete set remove an entry of `tl_records` whose key is locked? Visits only the deleted ranges. */
+function deletesLockedEntry(ds: unknown, doc: Y.Doc, locked: ReadonlySet<string>): boolean {
+  const clients = (ds as { clients?: Map<number, { clock: number; len: number }[]> }).clients
+  if (clients === undefined || clients.size === 0) return false
+  const records = doc.getArray<unknown>(RECORDS_ARRAY)
+  for (const [client, ranges] of clients) {
+    const structs = doc.store.clients.get(client)
+    if (structs === undefined) continue
+    const known = Y.getState(doc.store, client)
+    for (const range of ranges) {
+      if (range.clock >= known) continue
+      const end = Math.min(range.clock + range.len, known)
+      for (let i = Y.findIndexSS(structs, range.clock); i < structs.length && structs[i].id.clock < end; i++) {
+        const item = structs[i]
+        if (!(item instanceof Y.Item) || item.deleted || item.parent !== records || !(item.content instanceof Y.ContentAny)) continue
+        const values = item.content.arr
+        for (let j = 0; j < values.length; j++) {
+          const clock = item.id.clock + j
+          if (clock < range.clock || clock >= end) continue
+          const value = values[j]
+          if (isPlainObject(value) && typeof value.key === 'string' && locked.has(value.key)) return true
+        }
+      }
+    }
+  }
+  return false
 }
 
 /**
@@ -156,7 +202,7 @@ export function checkLockedWrite(decoded: DecodedUpdate, doc: Y.Doc, lock: Board
   if (!lock.locked && lock.lockedFrames.length === 0) return OK
   if (isEmptyUpdate(decoded)) return OK
   if (lock.locked) return { ok: false, reason: 'bord staat op slot' }
-  const locked = lockedKeys(doc, lock.lockedFrames)
+  const locked = cachedLockedKeys(doc, lock.lockedFrames)
   // New or changed records (YKeyValue writes a whole new entry) in or into a locked frame.
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentAny)) continue
@@ -169,15 +215,6 @@ export function checkLockedWrite(decoded: DecodedUpdate, doc: Y.Doc, lock: Board
     }
   }
   // Removed entries: a deleted, moved or changed record in a locked frame.
-  const records = doc.getArray<unknown>(RECORDS_ARRAY)
-  for (let item = records._start; item !== null; item = item.right) {
-    if (item.deleted || !(item.content instanceof Y.ContentAny)) continue
-    const values = item.content.arr
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i]
-      if (!isPlainObject(value) || typeof value.key !== 'string' || !locked.has(value.key)) continue
-      if (deletes(decoded.ds, item.id.client, item.id.clock + i)) return { ok: false, reason: 'dit frame staat op slot' }
-    }
-  }
+  if (deletesLockedEntry(decoded.ds, doc, locked)) return { ok: false, reason: 'dit frame staat op slot' }
   return OK
 }
