@@ -78,6 +78,7 @@ describe('perspectiefwissel with three people', () => {
     await pw(bram).getByText('Klaar: 1 van 2').waitFor({ timeout: 5000 })
     expect(await readyRow(bram, 'Anna').getAttribute('data-ready')).toBe('true')
     expect(await readyRow(bram, 'Bram').getAttribute('data-ready')).toBe('false')
+    await bram.getByTestId('participant').filter({ hasText: 'Anna' }).getByText('in de rol: Mila (dochter) · klaar').waitFor({ timeout: 5000 })
     // The shared screen shows the count in large type, never a name or an answer.
     await facilitator.getByRole('button', { name: 'Gedeeld scherm' }).click()
     await facilitator.getByTestId('gedeeld-klaar').getByText('Klaar: 1 van 2').waitFor({ timeout: 5000 })

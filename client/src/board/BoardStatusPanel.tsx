@@ -7,6 +7,7 @@ import type { Role } from '@samenbord/shared/roles'
 import { LanguageSwitch, useLocale } from '../i18n/locale.tsx'
 import type { ConnectionStatus, Participant, Summon } from './useBoardSession.ts'
 import { AgendaPanel } from './AgendaPanel.tsx'
+import { useSessionState } from './sessionState.ts'
 import { CoFacilitatorLink } from './CoFacilitatorLink.tsx'
 
 export interface BoardStatus {
@@ -35,6 +36,9 @@ export function BoardStatusPanel() {
   const timer = useTimerText()
   const prepIsOpen = useValue('voorbereiding open', () => prepOpen.get(), [])
   const broughtBy = useSummons(board?.participants ?? [])
+  // In the silent round the people list says who is ready too (by their role), never what they wrote.
+  const { perspectiefwissel } = useSessionState()
+  const readyRoles = new Set(perspectiefwissel?.phase === 'stilte' ? perspectiefwissel.roles.filter((r) => r.ready).map((r) => r.label) : [])
   // Follow the facilitator's view while they lead; panning yourself ends it until they lead again.
   useEffect(() => {
     if (!leader?.userId) return
@@ -79,7 +83,12 @@ export function BoardStatusPanel() {
               {p.name}
               {p.isSelf && ` (${t.you})`}
               {p.role !== 'participant' && <span className="sb-people__role"> · {t.roleName[p.role]}</span>}
-              {p.inRole && <span className="sb-people__in-role">{t.begeleiding.inRoleShort(p.inRole)}</span>}
+              {p.inRole && (
+                <span className="sb-people__in-role">
+                  {t.begeleiding.inRoleShort(p.inRole)}
+                  {readyRoles.has(p.inRole) && ` · ${t.begeleiding.ready}`}
+                </span>
+              )}
             </li>
           ))}
         </ul>
