@@ -15,6 +15,7 @@ import { genogramSymbols } from './genogram/genogram-actions.ts'
 import { ClusterPanel } from './themaclusters/ClusterPanel.tsx'
 import { PerspectiefwisselPanel } from './perspectiefwissel/PerspectiefwisselPanel.tsx'
 import { ExportPanel } from './verslag/ExportPanel.tsx'
+import { useLocale } from '../i18n/locale.tsx'
 import { insertClusters } from './themaclusters/insert.ts'
 import { loadDemoBoard } from './sjablonen/demo-board.ts'
 import { insertLeefwereldportret, insertSpelregels } from './sjablonen/templates.ts'
@@ -52,6 +53,7 @@ export function WerkvormenPanel() {
   const [open, setOpen] = useState(true)
   const [pwOpen, setPwOpen] = useState(false)
   const [exportOpen, setExportOpen] = useState(false)
+  const exportText = useLocale().t.exportPanel
   const refusal = useValue('deletion refusal', () => deletionRefusal.get(), [])
   if (readOnly) return null
   if (!open) {
@@ -161,7 +163,7 @@ export function WerkvormenPanel() {
         {pwOpen && <PerspectiefwisselPanel />}
       </details>
       <details className="sb-details" onToggle={(e) => setExportOpen((e.target as HTMLDetailsElement).open)}>
-        <summary>Verslag en export</summary>
+        <summary>{exportText.summary}</summary>
         {/* Mounted only while open: it holds a socket to the consent record. */}
         {exportOpen && <ExportPanel />}
       </details>

@@ -1,11 +1,12 @@
 import { CONSENT_MAP, MAX_CONSENT_TEXT, consentDocName, readConsent, type ConsentAnswer } from '@samenbord/shared/werkvormen/verslag/consent'
 import { useBoardAccess } from '../../board/BoardAccess.tsx'
+import { useLocale } from '../../i18n/locale.tsx'
 import { useSharedMap } from '../../sync/useSharedMap.ts'
 
-const ANSWERS: { value: ConsentAnswer; label: string }[] = [
-  { value: null, label: 'Niet gevraagd' },
-  { value: 'ja', label: 'Ja' },
-  { value: 'nee', label: 'Nee' },
+const ANSWERS: { value: ConsentAnswer; key: 'none' | 'ja' | 'nee' }[] = [
+  { value: null, key: 'none' },
+  { value: 'ja', key: 'ja' },
+  { value: 'nee', key: 'nee' },
 ]
 
 /**
@@ -14,6 +15,8 @@ const ANSWERS: { value: ConsentAnswer; label: string }[] = [
  */
 export function ConsentForm({ userName }: { userName: string }) {
   const { boardId, token, role } = useBoardAccess()
+  const { t, locale } = useLocale()
+  const text = t.consent
   const shared = useSharedMap(consentDocName(boardId), CONSENT_MAP, token)
   const consent = readConsent(shared.values)
   const canEdit = role === 'facilitator' && shared.open === true
@@ -34,12 +37,12 @@ export function ConsentForm({ userName }: { userName: string }) {
             checked={(consent?.[key] ?? null) === option.value}
             onChange={() => record(key, option.value)}
           />{' '}
-          {option.label}
+          {text.answers[option.key]}
         </label>
       ))}
     </fieldset>
   )
-  const text = (key: 'sharing' | 'agreedBy', label: string, placeholder: string) => (
+  const field = (key: 'sharing' | 'agreedBy', label: string, placeholder: string) => (
     <>
       <label htmlFor={`consent-${key}`}>{label}</label>
       <textarea
@@ -56,21 +59,16 @@ export function ConsentForm({ userName }: { userName: string }) {
 
   return (
     <section aria-labelledby="consent-heading" className="sb-form">
-      <h4 id="consent-heading">Toestemming</h4>
-      {shared.open === false && <p className="sb-error">De afspraken over toestemming zijn niet te laden.</p>}
-      <p className="sb-hint">
-        {role === 'facilitator'
-          ? 'Leg vast wat iedereen aan tafel heeft afgesproken. Het komt bovenaan het verslag.'
-          : 'Wat aan tafel is afgesproken, vastgelegd door de facilitator.'}
-      </p>
-      {answer('notesAllowed', 'Mogen er notities gemaakt worden?')}
-      {answer('recordingAllowed', 'Mag er worden opgenomen (beeld of geluid)?')}
-      {text('sharing', 'Met wie mag de uitkomst gedeeld worden?', 'Bijvoorbeeld: alleen in het dossier van het wijkteam; ouders krijgen een kopie')}
-      {text('agreedBy', 'Wie stemden in?', 'Namen of rollen')}
+      <h4 id="consent-heading">{text.heading}</h4>
+      {shared.open === false && <p className="sb-error">{text.unavailable}</p>}
+      <p className="sb-hint">{role === 'facilitator' ? text.hintFacilitator : text.hintOthers}</p>
+      {answer('notesAllowed', text.notes)}
+      {answer('recordingAllowed', text.recording)}
+      {field('sharing', text.sharing, text.sharingPlaceholder)}
+      {field('agreedBy', text.agreedBy, text.agreedByPlaceholder)}
       {consent?.recordedBy && (
         <p className="sb-hint" role="status">
-          Vastgelegd door {consent.recordedBy}
-          {consent.recordedAt ? ` om ${new Date(consent.recordedAt).toLocaleTimeString('nl-NL', { hour: '2-digit', minute: '2-digit' })}` : ''}.
+          {text.recorded(consent.recordedBy, consent.recordedAt ? new Date(consent.recordedAt).toLocaleTimeString(locale === 'nl' ? 'nl-NL' : 'en-GB', { hour: '2-digit', minute: '2-digit' }) : '')}
         </p>
       )}
     </section>

@@ -1,9 +1,10 @@
 import { useState } from 'react'
 import { useEditor, useValue, type TLShapeId } from 'tldraw'
 import { registryPersons } from '../personen/person-record.ts'
-import { PSEUDONYM_MODE_LABELS, makePseudonymiser, type PseudonymMode } from '@samenbord/shared/werkvormen/verslag/pseudonymise'
+import { makePseudonymiser, type PseudonymMode } from '@samenbord/shared/werkvormen/verslag/pseudonymise'
 import { downloadBackup, getVerslagData } from '../../app/api.ts'
 import { useBoardAccess } from '../../board/BoardAccess.tsx'
+import { useLocale } from '../../i18n/locale.tsx'
 import { LabelledSelect } from '../ui/LabelledSelect.tsx'
 import { boardImage, exportableFrames, type ImageFormat, type ImageScope } from './board-image.ts'
 import { ConsentForm } from './ConsentForm.tsx'
@@ -23,6 +24,7 @@ export function ExportPanel() {
   const editor = useEditor()
   const { boardId, token, role } = useBoardAccess()
   const isFacilitator = role === 'facilitator'
+  const text = useLocale().t.exportPanel
   const userName = useValue('user name', () => editor.user.getName(), [editor])
   const frames = useValue('frames', () => exportableFrames(editor), [editor])
   const selectionCount = useValue('selection size', () => editor.getSelectedShapeIds().length, [editor])
@@ -38,7 +40,7 @@ export function ExportPanel() {
     try {
       setMessage({ error: false, text: await work() })
     } catch (error) {
-      setMessage({ error: true, text: `${label} is niet gelukt: ${(error as Error).message}` })
+      setMessage({ error: true, text: text.failed(label, (error as Error).message) })
     } finally {
       setBusy(null)
     }
@@ -52,15 +54,15 @@ export function ExportPanel() {
   const imageScope = (): ImageScope => (scope === 'bord' ? { kind: 'bord' } : scope === 'selectie' ? { kind: 'selectie' } : { kind: 'frame', id: scope as TLShapeId })
 
   const downloadImage = () =>
-    run('De afbeelding', async () => {
+    run(text.things.image, async () => {
       const blob = await boardImage(editor, imageScope(), format, pseudonymiser())
-      if (!blob) throw new Error('er staat niets in wat je koos')
+      if (!blob) throw new Error(text.emptyImage)
       downloadBlob(blob, fileNameOf(fileTitle(boardTitle()), `${todayStamp()}${suffix}.${format}`))
-      return `Afbeelding gedownload (${format.toUpperCase()}).`
+      return text.imageDone(format.toUpperCase())
     })
 
   const verslag = (kind: 'print' | 'html' | 'md') =>
-    run('Het verslag', async () => {
+    run(text.things.verslag, async () => {
       const data = await getVerslagData(boardId, token)
       const files = verslagFiles(await makeVerslag(editor, data, modeOf(names), kind !== 'md'))
       if (kind === 'md') downloadBlob(files.markdown, fileNameOf(fileTitle(data.boardTitle), `verslag-${data.date}${suffix}.md`))
@@ -68,27 +70,27 @@ export function ExportPanel() {
       else {
         // Opened as its own page so the browser's print dialog (and "Opslaan als PDF") sees only the verslag.
         const page = window.open(URL.createObjectURL(files.html), '_blank')
-        if (!page) throw new Error('de browser blokkeerde het nieuwe venster; download het als HTML')
+        if (!page) throw new Error(text.popupBlocked)
         page.addEventListener('load', () => page.print(), { once: true })
       }
-      return kind === 'print' ? 'Verslag geopend in een nieuw venster.' : 'Verslag gedownload.'
+      return kind === 'print' ? text.printDone : text.verslagDone
     })
 
   const backup = () =>
-    run('De back-up', async () => {
+    run(text.things.backup, async () => {
       downloadBlob(await downloadBackup(boardId, token), fileNameOf(boardTitle(), `backup-${todayStamp()}.json`))
-      return 'Back-up gedownload. Bewaar hem in het eigen dossier; terugzetten kan vanaf de startpagina.'
+      return text.backupDone
     })
 
   return (
     <div className="sb-export">
       <section aria-labelledby="export-image-heading" className="sb-form">
-        <h4 id="export-image-heading">Afbeelding</h4>
-        <label htmlFor="export-scope">Wat</label>
+        <h4 id="export-image-heading">{text.image}</h4>
+        <label htmlFor="export-scope">{text.what}</label>
         <select id="export-scope" value={scope} onChange={(e) => setScope(e.target.value)}>
-          <option value="bord">Het hele bord</option>
+          <option value="bord">{text.wholeBoard}</option>
           <option value="selectie" disabled={selectionCount === 0}>
-            De selectie ({selectionCount} {selectionCount === 1 ? 'vorm' : 'vormen'})
+            {text.selection(selectionCount)}
           </option>
           {frames.map((frame) => (
             <option key={frame.id} value={frame.id}>
@@ -97,47 +99,45 @@ export function ExportPanel() {
           ))}
         </select>
         <fieldset className="sb-fieldset sb-choice">
-          <legend>Formaat</legend>
+          <legend>{text.format}</legend>
           {(['png', 'svg'] as const).map((f) => (
             <label key={f}>
               <input type="radio" name="export-format" checked={format === f} onChange={() => setFormat(f)} /> {f.toUpperCase()}
             </label>
           ))}
         </fieldset>
-        <LabelledSelect id="export-names" label="Namen" value={names} values={NAME_MODES} labelOf={(m) => PSEUDONYM_MODE_LABELS[m]} onChange={(m) => setNames(m || 'naam')} />
+        <LabelledSelect id="export-names" label={text.names} value={names} values={NAME_MODES} labelOf={(m) => text.nameModes[m]} onChange={(m) => setNames(m || 'naam')} />
         <button type="button" onClick={downloadImage} disabled={busy !== null}>
-          Afbeelding downloaden
+          {text.downloadImage}
         </button>
       </section>
       {isFacilitator && (
         <section aria-labelledby="export-verslag-heading" className="sb-form">
-          <h4 id="export-verslag-heading">Verslag</h4>
-          <p className="sb-hint">
-            Tijdlijn, betrokkenen, thema's, perspectiefwissel, handelingsalternatieven en open vragen, met de namen zoals hierboven gekozen.
-          </p>
+          <h4 id="export-verslag-heading">{text.verslag}</h4>
+          <p className="sb-hint">{text.verslagHint}</p>
           <button type="button" onClick={() => verslag('print')} disabled={busy !== null}>
-            Verslag afdrukken of als PDF
+            {text.print}
           </button>
           <div className="sb-form__row">
             <button type="button" className="sb-secondary" onClick={() => verslag('html')} disabled={busy !== null}>
-              HTML downloaden
+              {text.html}
             </button>
             <button type="button" className="sb-secondary" onClick={() => verslag('md')} disabled={busy !== null}>
-              Markdown downloaden
+              {text.markdown}
             </button>
           </div>
         </section>
       )}
       <p role="status" className={message?.error ? 'sb-error' : 'sb-hint'}>
-        {busy ? `${busy} wordt gemaakt…` : message?.text}
+        {busy ? text.busy(busy) : message?.text}
       </p>
       <ConsentForm userName={userName} />
       {isFacilitator && (
         <section aria-labelledby="export-backup-heading" className="sb-form">
-          <h4 id="export-backup-heading">Back-up</h4>
-          <p className="sb-hint">Het hele bord met rolkaarten en toestemming in één bestand, zonder de links.</p>
+          <h4 id="export-backup-heading">{text.backup}</h4>
+          <p className="sb-hint">{text.backupHint}</p>
           <button type="button" className="sb-secondary" onClick={backup} disabled={busy !== null}>
-            Back-up downloaden (JSON)
+            {text.downloadBackup}
           </button>
         </section>
       )}

@@ -8,12 +8,6 @@ import { type Person, displayLabel, initialsOf } from '../personen/person.ts'
 
 export type PseudonymMode = 'initialen' | 'rol'
 
-export const PSEUDONYM_MODE_LABELS: Record<PseudonymMode | 'naam', string> = {
-  naam: 'Namen zoals op het bord',
-  initialen: 'Initialen',
-  rol: 'Rollen (vader, mentor, …)',
-}
-
 export const ORGANISATION_PLACEHOLDER = '[organisatie]'
 
 const NAME_PARTICLES = new Set(['de', 'den', 'der', 'van', 'het', "'t", 'te', 'ten', 'ter', 'op', 'in', "'s"])
