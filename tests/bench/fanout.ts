@@ -520,7 +520,7 @@ async function benchColdOpen(): Promise<void> {
   // What the relay's compaction writes: the state of a Y.Doc holding all updates.
   const storedDoc = docOf(updates)
   const compactedState = Y.encodeStateAsUpdate(storedDoc)
-  const store = new SqliteDocumentStore(dataDir)
+  const store = new SqliteDocumentStore(dataDir, { writerThread: false })
   for (const [i, board] of boards.entries()) {
     if (i < 5 || i >= 10) await store.appendDocUpdate(board.id, compactedState)
     else for (const update of updates) await store.appendDocUpdate(board.id, update)
@@ -581,6 +581,113 @@ function docOf(updates: Uint8Array[]): Y.Doc {
   const doc = new Y.Doc()
   applyUpdates(doc, updates, null)
   return doc
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser: time to interactive on a 5,000-shape board
+
+/** A tldraw 5.4 geo shape that passes the board schema (the relay's record guard). */
+function tldrawGeoShape(i: number) {
+  return {
+    id: `shape:kaart${i}`,
+    typeName: 'shape',
+    type: 'geo',
+    x: (i % 100) * 120,
+    y: Math.floor(i / 100) * 90,
+    rotation: 0,
+    index: `a${i.toString(36).padStart(4, '0')}`,
+    parentId: 'page:page',
+    isLocked: false,
+    opacity: 1,
+    props: {
+      w: 100, h: 60, geo: 'rectangle', color: 'black', labelColor: 'black', fill: 'none', dash: 'draw', size: 'm', font: 'draw',
+      align: 'middle', verticalAlign: 'middle', growY: 0, url: '', scale: 1, flipX: false, flipY: false,
+      richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: `Kaart ${i}` }] }] },
+    },
+    meta: {},
+  }
+}
+
+/**
+ * Chromium opens a board link of a board with 5,000 shapes stored compacted, room not loaded:
+ * ms from navigation to the name prompt (the app is loaded), and from "Meedoen" to the first
+ * stored shape on the canvas (synced, bound and drawn). Needs the built client (`pnpm build`)
+ * and Chromium (CHROMIUM_PATH, default /usr/bin/chromium); not in the default run.
+ */
+async function benchBrowser(): Promise<void> {
+  console.log(`\n## Browser: opening a board with ${RECORDS.toLocaleString('en')} shapes in Chromium (room not loaded; median of 5 boards)\n`)
+  if (!existsSync(join(REPO_ROOT, 'client/dist/index.html'))) {
+    console.log('skipped: build the client first (pnpm build)')
+    return
+  }
+  const { chromium } = await import('playwright-core')
+  const { boardSchema } = await import('@samenbord/server/sync/record-guard')
+  const { checkRecordEntry } = await import('@samenbord/server/sync/record-guard')
+  const doc = new Y.Doc()
+  const records = doc.getArray<{ key: string; val: unknown }>('tl_records')
+  const all = [
+    { id: 'document:document', typeName: 'document', gridSize: 10, name: '', meta: {} },
+    { id: 'page:page', typeName: 'page', name: 'Pagina 1', index: 'a1', meta: {} },
+    ...Array.from({ length: RECORDS }, (_, i) => tldrawGeoShape(i)),
+  ]
+  for (const record of all) {
+    const check = checkRecordEntry({ key: record.id, val: record })
+    if (!check.ok) throw new Error(`bench record refused by the board schema: ${check.reason}`)
+  }
+  doc.transact(() => records.push(all.map((record) => ({ key: record.id, val: record }))))
+  doc.getMap('meta').set('schema', boardSchema.serialize())
+  const state = Y.encodeStateAsUpdate(doc)
+
+  const dataDir = tempDir()
+  let relay = await startOurs(dataDir)
+  const boards: { id: string; link: string }[] = []
+  for (let i = 0; i < 6; i++) {
+    const response = await fetch(`${relay.httpUrl}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Bench' }) })
+    const body = (await response.json()) as { id: string; links: { participant: string } }
+    boards.push({ id: body.id, link: body.links.participant })
+  }
+  await relay.stop()
+  const store = new SqliteDocumentStore(dataDir, { writerThread: false })
+  for (const board of boards) await store.replaceDocState(board.id, state)
+  await store.close()
+  relay = await startOurs(dataDir)
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  const toPrompt: number[] = []
+  const toShapes: number[] = []
+  try {
+    for (const [i, board] of boards.entries()) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+      const page = await context.newPage()
+      // The links name PUBLIC_URL's host (localhost); same server.
+      const link = board.link.replace(/^http:\/\/[^/]+/, relay.httpUrl)
+      const started = performance.now()
+      await page.goto(link)
+      await page.getByLabel(/Je naam|Your name/).waitFor()
+      const prompted = performance.now()
+      await page.getByLabel(/Je naam|Your name/).fill('Bench')
+      const joined = performance.now()
+      await page.getByRole('button', { name: /Meedoen|Join/ }).click()
+      await page.locator('.tl-shape[data-shape-type="geo"]').first().waitFor({ timeout: 60_000 })
+      const drawn = performance.now()
+      await context.close()
+      // The first board warms Chromium's cache of the app's files and the relay.
+      if (i === 0) continue
+      toPrompt.push(prompted - started)
+      toShapes.push(drawn - joined)
+    }
+  } finally {
+    await browser.close()
+    await relay.stop()
+  }
+  console.log('| step | median ms |')
+  console.log('|---|---:|')
+  console.log(`| navigation to the name prompt (app loaded) | ${medianOf(toPrompt).toFixed(0)} |`)
+  console.log(`| "Meedoen" to the first stored shape drawn (socket, sync, store binding, render) | ${medianOf(toShapes).toFixed(0)} |`)
+  console.log(`| together | ${(medianOf(toPrompt) + medianOf(toShapes)).toFixed(0)} |`)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -668,13 +775,13 @@ async function benchStorage(): Promise<void> {
   const rows: string[] = []
   const measure = async (label: string, rowsOf: () => Uint8Array[]) => {
     const dir = tempDir()
-    const store = new SqliteDocumentStore(dir)
+    const store = new SqliteDocumentStore(dir, { writerThread: false })
     const list = rowsOf()
     for (const update of list) await store.appendDocUpdate('board-bench-000', update)
     await store.close()
     console.error(`  (${label}: stored)`)
     const before = sqliteBytes(dir)
-    const reopened = new SqliteDocumentStore(dir)
+    const reopened = new SqliteDocumentStore(dir, { writerThread: false })
     const start = performance.now()
     const loaded = await reopened.loadDocUpdates('board-bench-000')
     const rebuilt = new Y.Doc()
@@ -712,4 +819,6 @@ if (wanted('rooms')) await benchRooms([[200, 10, 2], ...(sections.includes('heav
 if (wanted('coldopen')) await benchColdOpen()
 if (wanted('memory')) await benchMemory()
 if (wanted('storage')) await benchStorage()
+// Only when asked for: needs the built client and Chromium.
+if (picked.includes('browser')) await benchBrowser()
 process.exit(0)

@@ -29,6 +29,8 @@ const WRITER_THREAD_KEY = 'samenbordSqliteDocWriter'
 /**
  * Writes are gathered this long before they go to the thread: a message per write cost the relay
  * more (structured clone, wake-up) than the writes themselves once hundreds of rooms store at once.
+ * (So a caller that awaits each write before the next waits this long each time: bulk loads such
+ * as the benchmarks' use a store with `writerThread: false`.)
  */
 const WRITE_BATCH_MS = 20
 
