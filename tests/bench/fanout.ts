@@ -595,7 +595,7 @@ function tldrawGeoShape(i: number) {
     x: (i % 100) * 120,
     y: Math.floor(i / 100) * 90,
     rotation: 0,
-    index: `a${i.toString(36).padStart(4, '0')}`,
+    index: `a1${i.toString(36)}1`,
     parentId: 'page:page',
     isLocked: false,
     opacity: 1,
@@ -613,9 +613,11 @@ function tldrawGeoShape(i: number) {
  * ms from navigation to the name prompt (the app is loaded), and from "Meedoen" to the first
  * stored shape on the canvas (synced, bound and drawn). Needs the built client (`pnpm build`)
  * and Chromium (CHROMIUM_PATH, default /usr/bin/chromium); not in the default run.
+ * BENCH_BROWSER_SHAPES sets the number of shapes (default 5,000).
  */
 async function benchBrowser(): Promise<void> {
-  console.log(`\n## Browser: opening a board with ${RECORDS.toLocaleString('en')} shapes in Chromium (room not loaded; median of 5 boards)\n`)
+  const shapes = Number(process.env.BENCH_BROWSER_SHAPES ?? RECORDS)
+  console.log(`\n## Browser: opening a board with ${shapes.toLocaleString('en')} shapes in Chromium (room not loaded; median of 5 boards)\n`)
   if (!existsSync(join(REPO_ROOT, 'client/dist/index.html'))) {
     console.log('skipped: build the client first (pnpm build)')
     return
@@ -628,7 +630,7 @@ async function benchBrowser(): Promise<void> {
   const all = [
     { id: 'document:document', typeName: 'document', gridSize: 10, name: '', meta: {} },
     { id: 'page:page', typeName: 'page', name: 'Pagina 1', index: 'a1', meta: {} },
-    ...Array.from({ length: RECORDS }, (_, i) => tldrawGeoShape(i)),
+    ...Array.from({ length: shapes }, (_, i) => tldrawGeoShape(i)),
   ]
   for (const record of all) {
     const check = checkRecordEntry({ key: record.id, val: record })
