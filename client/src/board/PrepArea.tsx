@@ -1,8 +1,6 @@
-import { useEffect, useState } from 'react'
-import * as Y from 'yjs'
-import { WebsocketProvider } from 'y-websocket'
 import { atom, useValue } from 'tldraw'
-import { FACILITATOR_PREP_KEYS, FACILITATOR_PREP_MAP, SYNC_PATH, facilitatorPrepDocName } from '@samenbord/shared/protocol'
+import { FACILITATOR_PREP_KEYS, FACILITATOR_PREP_MAP, facilitatorPrepDocName } from '@samenbord/shared/protocol'
+import { useSharedMap } from '../sync/useSharedMap.ts'
 import { useLocale } from '../i18n/locale.tsx'
 import { useBoardAccess } from './BoardAccess.tsx'
 
@@ -27,32 +25,9 @@ function PrepForm() {
   const { t } = useLocale()
   const s = t.voorbereiding
   const { boardId, token } = useBoardAccess()
-  const [values, setValues] = useState<Partial<Record<PrepKey, string>>>({})
-  const [map, setMap] = useState<Y.Map<string> | null>(null)
-  const [state, setState] = useState<'connecting' | 'open' | 'refused'>('connecting')
-
-  useEffect(() => {
-    const doc = new Y.Doc()
-    const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${SYNC_PATH}`
-    const provider = new WebsocketProvider(url, facilitatorPrepDocName(boardId), doc, { params: { token }, disableBc: true })
-    provider.awareness.setLocalState(null)
-    const notes = doc.getMap<string>(FACILITATOR_PREP_MAP)
-    const read = () => setValues(Object.fromEntries(notes.entries()))
-    notes.observe(read)
-    provider.on('sync', (synced: boolean) => {
-      if (!synced) return
-      setState('open')
-      read()
-    })
-    provider.on('closed', () => setState('refused'))
-    setMap(notes)
-    return () => {
-      notes.unobserve(read)
-      provider.destroy()
-      doc.destroy()
-      setMap(null)
-    }
-  }, [boardId, token])
+  const prep = useSharedMap(facilitatorPrepDocName(boardId), FACILITATOR_PREP_MAP, token)
+  const values = prep.values as Partial<Record<PrepKey, string>>
+  const state = prep.open === undefined ? 'connecting' : prep.open ? 'open' : 'refused'
 
   return (
     <aside className="sb-prep" aria-labelledby="sb-prep-title" onPointerDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
@@ -76,7 +51,7 @@ function PrepForm() {
             rows={key === 'parkeerplaats' ? 4 : 2}
             value={values[key] ?? ''}
             disabled={state !== 'open'}
-            onChange={(e) => map?.set(key, e.target.value.slice(0, 4000))}
+            onChange={(e) => prep.set(key, e.target.value.slice(0, 4000))}
           />
         </div>
       ))}

@@ -1,7 +1,5 @@
-import { useEffect, useState } from 'react'
-import * as Y from 'yjs'
-import { WebsocketProvider } from 'y-websocket'
-import { ROLE_CARD_MAP, SYNC_PATH, roleCardDocName, rolePostureDocName } from '@samenbord/shared/protocol'
+import { ROLE_CARD_MAP, roleCardDocName, rolePostureDocName } from '@samenbord/shared/protocol'
+import { useSharedMap } from '../../sync/useSharedMap.ts'
 
 export type RoleCardValues = Partial<Record<'dilemma' | 'gevoel' | 'houding' | 'notities', string>>
 
@@ -17,41 +15,11 @@ export interface RoleCardConnection {
  * facilitator and, after the reveal, the others (read-only). `token` null means: do not connect.
  */
 export function useRoleCard(boardId: string, cardId: string, token: string | null, part: 'antwoorden' | 'houding' = 'antwoorden'): RoleCardConnection {
-  const [values, setValues] = useState<RoleCardValues>({})
-  const [open, setOpen] = useState<boolean | undefined>(undefined)
-  const [card, setCard] = useState<Y.Map<string> | null>(null)
-
-  useEffect(() => {
-    if (!token) return
-    const doc = new Y.Doc()
-    const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${SYNC_PATH}`
-    // The posture is a separate document: the server reveals it before the answers.
-    const docName = part === 'houding' ? rolePostureDocName(boardId, cardId) : roleCardDocName(boardId, cardId)
-    const provider = new WebsocketProvider(url, docName, doc, { params: { token }, disableBc: true })
-    // A role card shows no presence: no one sees who is typing during the silent round.
-    provider.awareness.setLocalState(null)
-    const map = doc.getMap<string>(ROLE_CARD_MAP)
-    const read = () => setValues(Object.fromEntries(map.entries()) as RoleCardValues)
-    map.observe(read)
-    provider.on('sync', (synced: boolean) => synced && (setOpen(true), read()))
-    provider.on('closed', () => setOpen(false))
-    setCard(map)
-    return () => {
-      map.unobserve(read)
-      provider.destroy()
-      doc.destroy()
-      setCard(null)
-      setOpen(undefined)
-    }
-  }, [boardId, cardId, token, part])
-
-  return {
-    values,
-    open,
-    set(key, value) {
-      card?.set(key, value)
-    },
-  }
+  // The posture is a separate document: the server reveals it before the answers. Like every
+  // shared map, a role card shows no presence: no one sees who is typing during the silent round.
+  const docName = part === 'houding' ? rolePostureDocName(boardId, cardId) : roleCardDocName(boardId, cardId)
+  const card = useSharedMap(docName, ROLE_CARD_MAP, token)
+  return { values: card.values as RoleCardValues, open: card.open, set: card.set }
 }
 
 const CARD_TOKEN_KEY = (boardId: string, cardId: string) => `samenbord.rolkaart.${boardId}.${cardId}`
