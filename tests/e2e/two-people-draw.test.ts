@@ -178,7 +178,15 @@ describe('two people on one board', () => {
     expect(await bram.locator('[data-testid^="tools."]').count()).toBe(0)
     expect(await bram.getByRole('complementary', { name: 'Werkvormen' }).count()).toBe(0)
     await geoShapes(bram).first().waitFor()
+    // It opens with the whole board in view: the rectangle sits well inside the screen.
+    await expect.poll(async () => (await geoShapes(bram).first().boundingBox())?.y ?? -1, { timeout: 3000 }).toBeGreaterThan(100)
     if (process.env.SAMENBORD_SCREENSHOTS) await bram.screenshot({ path: 'docs/gedeeld-scherm.png' })
+    // Larger for the back of the room: the board's content grows on the shared screen.
+    const zoom = () => bram.evaluate(() => Number(getComputedStyle(document.querySelector('.tl-container')!).getPropertyValue('--tl-zoom')))
+    const before100 = await zoom()
+    await bram.getByRole('button', { name: 'Groter op het scherm (+)' }).click()
+    await bram.keyboard.press('+')
+    await expect.poll(zoom, { timeout: 3000 }).toBeGreaterThan(before100 * 1.5)
     await bram.keyboard.press('Escape')
     await bram.getByRole('button', { name: 'Gedeeld scherm' }).waitFor()
     await lead.context.close()

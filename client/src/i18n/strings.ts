@@ -67,6 +67,8 @@ const nl = {
   timerStop: 'Stop timer',
   sharedScreen: 'Gedeeld scherm',
   leaveSharedScreen: 'Verlaat gedeeld scherm (Esc)',
+  largerOnScreen: 'Groter op het scherm (+)',
+  smallerOnScreen: 'Kleiner op het scherm (−)',
   stopLeading: 'Stop: iedereen kijkt zelf',
   following: (name: string) => `Je volgt het beeld van ${name}.`,
   begeleiding: {
@@ -331,6 +333,8 @@ const en: Strings = {
   timerStop: 'Stop timer',
   sharedScreen: 'Shared screen',
   leaveSharedScreen: 'Leave shared screen (Esc)',
+  largerOnScreen: 'Larger on screen (+)',
+  smallerOnScreen: 'Smaller on screen (−)',
   stopLeading: 'Stop: everyone looks around',
   following: (name: string) => `You are following ${name}'s view.`,
   begeleiding: {
