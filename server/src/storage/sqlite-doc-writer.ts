@@ -55,6 +55,7 @@ export class DocWriter {
 
   constructor(path: string) {
     this.worker = new Worker(new URL(import.meta.url), { workerData: { [WRITER_THREAD_KEY]: path } })
+    // Idle, the thread does not keep the process alive; with writes on their way it does (ref in flush).
     this.worker.unref()
     this.worker.on('message', (result: WriteResult) => this.onResult(result))
     this.worker.on('error', (error) => this.fail(error))
@@ -101,6 +102,7 @@ export class DocWriter {
     const id = this.nextId++
     this.inFlight.set(id, batch.map(({ resolve, reject }) => ({ resolve, reject })))
     const request: WriteRequest = { id, writes: batch.map((entry) => entry.write) }
+    this.worker.ref()
     this.worker.postMessage(request)
   }
 
@@ -113,6 +115,7 @@ export class DocWriter {
       if (error === null) resolve()
       else reject(error)
     }
+    if (this.inFlight.size === 0) this.worker.unref()
   }
 
   private fail(error: Error): void {
