@@ -123,6 +123,8 @@ export interface DocumentStore {
   /** Every stored update of a document, oldest first. */
   loadDocUpdates(doc: string): Promise<Uint8Array[]>
   appendDocUpdate(doc: string, update: Uint8Array): Promise<void>
+  /** Stores a batch of updates as one row; where the merging happens is the store's choice (SQLite: its writer thread). */
+  appendDocUpdates(doc: string, updates: Uint8Array[]): Promise<void>
   /** Atomically replaces all stored updates of a document by one (compacted) state update. */
   replaceDocState(doc: string, state: Uint8Array): Promise<void>
   countDocUpdates(doc: string): Promise<number>

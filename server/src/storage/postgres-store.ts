@@ -1,4 +1,5 @@
 import pg from 'pg'
+import * as Y from 'yjs'
 import { stateOfUpdates } from '../sync/persistence.ts'
 import type {
   AuditEntry,
@@ -264,6 +265,10 @@ export class PostgresDocumentStore implements DocumentStore {
 
   async appendDocUpdate(doc: string, update: Uint8Array): Promise<void> {
     await this.pool.query(`INSERT INTO ${this.t('doc_updates')} (doc, "update") VALUES ($1, $2)`, [doc, Buffer.from(update)])
+  }
+
+  async appendDocUpdates(doc: string, updates: Uint8Array[]): Promise<void> {
+    await this.appendDocUpdate(doc, updates.length === 1 ? updates[0] : Y.mergeUpdates(updates))
   }
 
   async replaceDocState(doc: string, state: Uint8Array): Promise<void> {
