@@ -204,6 +204,10 @@ describe('perspectiefwissel role cards', () => {
     const twice = await api(server, claimUrl, board.tokens.facilitator, { cardId: cardA, holderName: 'Nog iemand', selfPersonId: null })
     expect(twice.status).toBe(409)
     expect(twice.json.message).toMatch(/al gekozen/)
+    // One role per person: the same name cannot take a second card through the shared link.
+    const second = await api(server, claimUrl, board.tokens.participant, { cardId: cardB, holderName: ' anouk ' })
+    expect(second.status).toBe(409)
+    expect(second.json.message).toBe('Je speelt al de rol van Moeder. Iedereen kiest één rol.')
     // A card token is for its card's socket, not for the API.
     expect((await api(server, base, tokenA)).status).toBe(403)
 

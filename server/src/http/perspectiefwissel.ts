@@ -243,6 +243,10 @@ export const perspectiefwisselRoutes: FastifyPluginAsync = async (app) => {
       if (selfPersonId !== undefined && selfPersonId !== null && selfPersonId === role.personId) {
         return sendError(reply, 422, 'unprocessable', 'Je kunt jezelf niet spelen: kies de rol van een ander.')
       }
+      // One role per person: a shared participant link cannot tell people apart, their names can.
+      const sameName = (other: string) => other.trim().toLocaleLowerCase('nl') === holderName.toLocaleLowerCase('nl')
+      const already = session.roles.find((r) => r.cardId !== cardId && session.claims[r.cardId] && sameName(session.claims[r.cardId].holderName))
+      if (already) return sendError(reply, 409, 'conflict', `Je speelt al de rol van ${already.label}. Iedereen kiest één rol.`)
       if (!(await app.store.claimRoleCard(boardId, cardId, { holderName, claimedAt: Date.now() }))) {
         return sendError(reply, 409, 'conflict', 'Deze rol is al gekozen door iemand anders.')
       }
