@@ -5,18 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { consentDocName, roleCardDocName, rolePostureDocName } from '@samenbord/shared'
-import { connectClient, createBoard, disposeAll, startServer, waitFor, waitForSynced, type CreatedBoard, type TestServer } from './helpers.ts'
+import { boardApi, connectClient, createBoard, disposeAll, startServer, waitFor, waitForSynced, type CreatedBoard, type TestServer } from './helpers.ts'
 
 afterEach(disposeAll)
 
-async function call(server: TestServer, path: string, token: string | null, init: { method?: string; body?: string } = {}) {
-  const response = await fetch(`${server.httpUrl}/api${path}`, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: init.body,
-  })
-  return { status: response.status, headers: response.headers, json: await response.json().catch(() => null) }
-}
+/** GET, or POST with a JSON (or raw text) body, under /api. */
+const call = (server: TestServer, path: string, token: string | null, init: { body?: string } = {}) => boardApi(server, path.replace(/^\/boards/, ''), token, init.body)
 
 const person = (id: string, name: string, relation: string) => ({
   id,

@@ -167,6 +167,29 @@ export interface CreatedBoard {
   tokens: Record<Role, string>
 }
 
+/**
+ * One call to the board API (`/api/boards` + `path`): GET without a body, POST with one, the
+ * token as a bearer. Returns the status, the parsed JSON (null when it is none) and the raw text.
+ */
+export async function boardApi(server: { httpUrl: string }, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: any; text: string; headers: Headers }> {
+  const response = await fetch(`${server.httpUrl}/api/boards${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  })
+  const text = await response.text()
+  let json: any = null
+  try {
+    json = JSON.parse(text)
+  } catch {
+    // not JSON: keep null, the text is there
+  }
+  return { status: response.status, json, text, headers: response.headers }
+}
+
 export async function createBoard(httpUrl: string, title = 'Testbord'): Promise<CreatedBoard> {
   const response = await fetch(`${httpUrl}/api/boards`, {
     method: 'POST',

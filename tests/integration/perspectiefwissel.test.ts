@@ -21,23 +21,14 @@ import {
   waitForSynced,
   type CreatedBoard,
   type TestServer,
+  boardApi,
 } from './helpers.ts'
 
 afterEach(disposeAll)
 
 const SECRET = 'Ik ben bang dat ze mij de kinderen afpakken'
 
-async function api(server: TestServer, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(`${server.httpUrl}/api/boards${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: response.status, json: await response.json().catch(() => null) }
-}
+const api = boardApi
 
 const ROLES = [
   { personId: 'person:moeder', label: 'Moeder' },

@@ -3,28 +3,11 @@
  * removals are allowed for the carrier and logged.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { createBoard, disposeAll, startServer, type TestServer } from './helpers.ts'
+import { boardApi, createBoard, disposeAll, startServer, type TestServer } from './helpers.ts'
 
 afterEach(disposeAll)
 
-async function api(server: TestServer, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: any; text: string }> {
-  const response = await fetch(`${server.httpUrl}/api/boards${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await response.text()
-  let json: any = null
-  try {
-    json = JSON.parse(text)
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, json, text }
-}
+const api = boardApi
 
 const ADVICE = ['Ga eens naar de huisarts', 'Maak een weekschema met vaste tijden']
 
