@@ -3,7 +3,7 @@
  * removals are allowed for the carrier and logged.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { boardApi, createBoard, disposeAll, startServer, type TestServer } from './helpers.ts'
+import { boardApi, createBoard, disposeAll, startServer } from './helpers.ts'
 
 afterEach(disposeAll)
 
