@@ -4,7 +4,9 @@
  * nothing is lost.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { roleCardDocName } from '@samenbord/shared'
 import {
+  boardApi,
   connectClient,
   createBoard,
   disposeAll,
@@ -111,5 +113,21 @@ skipMessage('Redis-fan-out-tests', missing)
     await waitFor(() => there.closes.some((close) => close.code === 4404), { message: 'socket on the other instance stayed open' })
     const again = connectClient(two.wsUrl, board.id, board.tokens.participant)
     await waitFor(() => again.closes.some((close) => close.code === 4404))
+  })
+
+  it('a new perspectiefwissel on one instance closes the old role cards held through the other (4404)', async () => {
+    const { one, two } = await cluster()
+    const board = await createBoard(one.httpUrl)
+    const roles = { roles: [{ personId: 'person:moeder', label: 'Moeder' }] }
+    const started = await boardApi(one, `/${board.id}/perspectiefwissel`, board.tokens.facilitator, roles)
+    const cardId = started.json.roles[0].cardId as string
+    const claimed = await boardApi(one, `/${board.id}/perspectiefwissel/claim`, board.tokens.participant, { cardId, holderName: 'Anouk' })
+    // Holding the card through instance two, without having written anything yet.
+    const holder = connectClient(two.wsUrl, roleCardDocName(board.id, cardId), claimed.json.cardToken)
+    await waitForSynced(holder)
+    expect((await boardApi(one, `/${board.id}/perspectiefwissel`, board.tokens.facilitator, roles)).status).toBe(201)
+    await waitFor(() => holder.closes.some((close) => close.code === 4404 && close.reason === 'nieuwe perspectiefwissel gestart'), {
+      message: 'the old card stayed open on the other instance',
+    })
   })
 })

@@ -171,11 +171,12 @@ export const perspectiefwisselRoutes: FastifyPluginAsync = async (app) => {
         roles.push({ cardId: newCardId(), personId, label })
       }
       const boardId = request.params.id
+      const former = await app.store.getPerspectiefwissel(boardId)
       await app.store.replacePerspectiefwissel(boardId, { roles, phase: 'stilte', createdAt: Date.now() })
       // Marks belong to cards of the session they were set in: a new session starts with none.
       await updateFacilitation(app.store, boardId, (state) => ({ ...state, ready: {}, steppedOut: {} }))
       // Sockets on the cards of an earlier session: those cards are gone.
-      app.closeRoleCards(boardId, new Set(roles.map((role) => role.cardId)), 'nieuwe perspectiefwissel gestart')
+      app.closeRoleCards(boardId, new Set(roles.map((role) => role.cardId)), 'nieuwe perspectiefwissel gestart', former?.roles.map((role) => role.cardId))
       await app.store.appendAudit({ boardId, event: 'perspectiefwissel-start', role: claims.role, name: null, at: Date.now() })
       const body: StartPerspectiefwisselResponse = { roles, phase: 'stilte' }
       return reply.code(201).send(body)

@@ -17,6 +17,8 @@ export const BusMessageKind = {
   gone: 3,
   /** "Send me your clients' awareness states" (an instance that just loaded the document). */
   syncRequestAwareness: 4,
+  /** A role card left the perspectiefwissel: close its sockets (4404); payload: the reason, UTF-8. */
+  cardGone: 5,
 } as const
 export type BusMessageKindValue = (typeof BusMessageKind)[keyof typeof BusMessageKind]
 

@@ -3,7 +3,7 @@ import websocket from '@fastify/websocket'
 import * as Y from 'yjs'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
-import { canWrite, CloseCode, CONSENT_DOC_KIND, DOC_NAME_PATTERN, FACILITATOR_PREP_DOC_KIND, PERSPECTIEFWISSEL_PHASES, ROLE_DOC_REVEALED_FROM, SYNC_PATH } from '@samenbord/shared'
+import { canWrite, CloseCode, CONSENT_DOC_KIND, DOC_NAME_PATTERN, roleCardDocName, rolePostureDocName, FACILITATOR_PREP_DOC_KIND, PERSPECTIEFWISSEL_PHASES, ROLE_DOC_REVEALED_FROM, SYNC_PATH } from '@samenbord/shared'
 import { decodeMessage, ProtocolError } from './messages.ts'
 import { BoardLocks, checkLockedWrite } from './board-locks.ts'
 import type { PersistenceOptions } from './persistence.ts'
@@ -17,7 +17,8 @@ declare module 'fastify' {
     /** Deletes a board with all its documents and closes its sockets with 4404. */
     deleteBoard(boardId: string): Promise<boolean>
     /** Closes every socket on the board's role-card documents whose card is not in `keepCardIds` (4404). */
-    closeRoleCards(boardId: string, keepCardIds: ReadonlySet<string>, reason: string): void
+    /** `formerCardIds`: the cards of the session being replaced, whose documents other instances may hold without any stored row yet. */
+    closeRoleCards(boardId: string, keepCardIds: ReadonlySet<string>, reason: string, formerCardIds?: readonly string[]): void
     /** The facilitator's locks per board, as the relay enforces them for participant links. */
     boardLocks: BoardLocks
   }
@@ -138,11 +139,24 @@ export const syncPlugin = fp<SyncPluginOptions>(
       })
       return deleted
     })
-    app.decorate('closeRoleCards', (boardId: string, keepCardIds: ReadonlySet<string>, reason: string) => {
-      for (const name of registry.loadedDocsOf(boardId)) {
+    app.decorate('closeRoleCards', (boardId: string, keepCardIds: ReadonlySet<string>, reason: string, formerCardIds: readonly string[] = []) => {
+      const gone = (name: string) => {
         const match = DOC_NAME_PATTERN.exec(name)
-        if (match === null || !isRoleDocKind(match[2]) || keepCardIds.has(match[3])) continue
+        return match !== null && isRoleDocKind(match[2]) && !keepCardIds.has(match[3])
+      }
+      for (const name of registry.loadedDocsOf(boardId).filter(gone)) {
         for (const connection of registry.peek(name)?.connectionList ?? []) connection.close(CloseCode.roleCardGone, reason)
+      }
+      if (bus) {
+        // Holders connected through another instance are closed there.
+        const payload = new TextEncoder().encode(reason)
+        void app.store
+          .listBoardDocs(boardId)
+          .then((stored) => {
+            const former = formerCardIds.flatMap((cardId) => [roleCardDocName(boardId, cardId), rolePostureDocName(boardId, cardId)])
+            for (const name of new Set([...stored, ...former, ...registry.loadedDocsOf(boardId)])) if (gone(name)) bus.publish(name, BusMessageKind.cardGone, payload)
+          })
+          .catch((error: unknown) => app.log.warn({ err: error }, 'could not tell other instances about closed role cards'))
       }
     })
     const connectionLimits: ConnectionLimits = { limits: options.limits, perBoard: new Counter(), perIp: new Counter() }

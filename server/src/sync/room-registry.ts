@@ -1,4 +1,5 @@
 import * as Y from 'yjs'
+import { CloseCode } from '@samenbord/shared'
 import type { FastifyBaseLogger } from 'fastify'
 import { isDocOfBoard, type DocumentStore } from '../storage/document-store.ts'
 import { DEFAULT_PERSISTENCE_OPTIONS, DocPersistence, stateOfUpdates, type PersistenceOptions } from './persistence.ts'
@@ -196,6 +197,9 @@ export class RoomRegistry {
           if (kind === BusMessageKind.gone) {
             const boardId = docName.split('.')[0]
             void this.purgeBoard(boardId, 4404, 'bord verwijderd', async () => {}).catch(() => {})
+          } else if (kind === BusMessageKind.cardGone) {
+            const reason = new TextDecoder().decode(payload)
+            for (const connection of room?.connectionList ?? []) connection.close(CloseCode.roleCardGone, reason)
           } else if (room !== null) {
             room.applyFromBus(kind, payload)
           } else if (kind === BusMessageKind.update) {
