@@ -36,6 +36,11 @@ export interface ApiErrorResponse {
 /** Perspectiefwissel (role cards): phases in order; the cards are hidden during `stilte`. */
 export const PERSPECTIEFWISSEL_PHASES = ['stilte', 'houdingen', 'antwoorden', 'afgerond'] as const
 export type PerspectiefwisselPhase = (typeof PERSPECTIEFWISSEL_PHASES)[number]
+
+/** Whether a session in `phase` has come as far as `from` (phases only move forward). */
+export function phaseReached(phase: PerspectiefwisselPhase, from: PerspectiefwisselPhase): boolean {
+  return PERSPECTIEFWISSEL_PHASES.indexOf(phase) >= PERSPECTIEFWISSEL_PHASES.indexOf(from)
+}
 export const MAX_PERSPECTIEFWISSEL_ROLES = 20
 /** Card ids: URL-safe, fit for the `id` part of a document name. */
 export const ROLE_CARD_ID_PATTERN = /^[A-Za-z0-9_-]{1,40}$/

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
-import { BOARD_ID_PATTERN, MAX_TITLE_LENGTH } from '@samenbord/shared'
-import { bearerToken } from '../auth/plugin.ts'
-import { facilitatorBoard } from './board-access.ts'
+import { MAX_TITLE_LENGTH, ROLES } from '@samenbord/shared'
+import { boardWithAccess, facilitatorBoard } from './board-access.ts'
 import { sendError } from './errors.ts'
 import { perspectiefwisselRoutes } from './perspectiefwissel.ts'
 import { backupRoutes } from './backup.ts'
@@ -64,18 +63,15 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
   })
 
   app.get<{ Params: { id: string } }>('/boards/:id', async (request, reply) => {
-    const { id } = request.params
-    if (!BOARD_ID_PATTERN.test(id)) return sendError(reply, 404, 'not-found', 'Dit bord bestaat niet.')
-    const access = app.checkBoardAccess(bearerToken(request), id)
-    if (!access.ok) return sendError(reply, access.status, access.error, capitalize(access.message))
-    const board = await app.store.getBoard(id)
-    if (board === null) return sendError(reply, 404, 'not-found', 'Dit bord bestaat niet (meer).')
+    const access = await boardWithAccess(app, request, reply, ROLES, '')
+    if (access === null) return reply
+    const { board, claims } = access
     return {
       id: board.id,
       title: board.title,
-      role: access.claims.role,
+      role: claims.role,
       createdAt: new Date(board.createdAt).toISOString(),
-      expiresAt: new Date(access.claims.exp).toISOString(),
+      expiresAt: new Date(claims.exp).toISOString(),
     }
   })
 
@@ -112,8 +108,4 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
     tldrawLicenseKey: options.tldrawLicenseKey,
     maxMessageBytes: options.maxMessageBytes,
   }))
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1) + '.'
 }

@@ -21,7 +21,7 @@ const boardParams = { type: 'object', required: ['id'], properties: { id: { type
 
 /** Every document of the board as it is now, loaded or not, plus the session. */
 export async function buildBackup(app: FastifyInstance, board: BoardRecord): Promise<BoardBackup> {
-  const names = new Set([board.id, ...(await app.store.listBoardDocs(board.id)), ...app.rooms.loadedDocsOf(board.id)])
+  const names = await app.rooms.docsOfBoard(board.id)
   const documents: Record<string, string> = {}
   for (const name of [...names].sort()) documents[name.slice(board.id.length)] = Buffer.from(await app.rooms.docState(name)).toString('base64')
   const session = await app.store.getPerspectiefwissel(board.id)

@@ -9,14 +9,17 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1) + '.'
 }
 
-/** The claims of a board token with one of `roles`, or null with an error reply already sent. */
-export async function boardAccess(
+/**
+ * The claims of a board token with one of `roles` and the board it opens, or null with an error
+ * reply already sent (404 unknown board, 401/403 bad token, 403 `refusal` for another role).
+ */
+export async function boardWithAccess(
   app: FastifyInstance,
   request: FastifyRequest<{ Params: { id: string } }>,
   reply: FastifyReply,
   roles: readonly Role[],
   refusal: string,
-): Promise<TokenClaims | null> {
+): Promise<{ claims: TokenClaims; board: BoardRecord } | null> {
   const { id } = request.params
   if (!BOARD_ID_PATTERN.test(id)) {
     sendError(reply, 404, 'not-found', 'Dit bord bestaat niet.')
@@ -31,11 +34,23 @@ export async function boardAccess(
     sendError(reply, 403, 'forbidden', refusal)
     return null
   }
-  if ((await app.store.getBoard(id)) === null) {
+  const board = await app.store.getBoard(id)
+  if (board === null) {
     sendError(reply, 404, 'not-found', 'Dit bord bestaat niet (meer).')
     return null
   }
-  return access.claims
+  return { claims: access.claims, board }
+}
+
+/** The claims of a board token with one of `roles`, or null with an error reply already sent. */
+export async function boardAccess(
+  app: FastifyInstance,
+  request: FastifyRequest<{ Params: { id: string } }>,
+  reply: FastifyReply,
+  roles: readonly Role[],
+  refusal: string,
+): Promise<TokenClaims | null> {
+  return (await boardWithAccess(app, request, reply, roles, refusal))?.claims ?? null
 }
 
 /** The board itself for a facilitator link, or null with an error reply already sent. */
@@ -45,9 +60,5 @@ export async function facilitatorBoard(
   reply: FastifyReply,
   refusal = 'Alleen de facilitator mag dit.',
 ): Promise<BoardRecord | null> {
-  if ((await boardAccess(app, request, reply, ['facilitator'], refusal)) === null) return null
-  const board = await app.store.getBoard(request.params.id)
-  // Deleted between the check and now: still an answer, never a hanging request.
-  if (board === null) sendError(reply, 404, 'not-found', 'Dit bord bestaat niet (meer).')
-  return board
+  return (await boardWithAccess(app, request, reply, ['facilitator'], refusal))?.board ?? null
 }

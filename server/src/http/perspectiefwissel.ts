@@ -9,6 +9,7 @@ import { bearerToken } from '../auth/plugin.ts'
 import {
   MAX_PERSPECTIEFWISSEL_ROLES,
   PERSPECTIEFWISSEL_PHASES,
+  phaseReached,
   type ClaimRoleCardResponse,
   type PerspectiefwisselPhase,
   type PerspectiefwisselStateResponse,
@@ -267,7 +268,7 @@ export const perspectiefwisselRoutes: FastifyPluginAsync = async (app) => {
       const session = await app.store.getPerspectiefwissel(boardId)
       if (session === null) return sendError(reply, 404, 'not-found', NO_SESSION)
       const next = request.body.phase
-      if (PERSPECTIEFWISSEL_PHASES.indexOf(next) <= PERSPECTIEFWISSEL_PHASES.indexOf(session.phase)) {
+      if (phaseReached(session.phase, next)) {
         return sendError(reply, 409, 'conflict', `De perspectiefwissel is al in de fase "${session.phase}"; terug kan niet.`)
       }
       if (!(await app.store.setPerspectiefwisselPhase(boardId, session.phase, next))) {

@@ -7,7 +7,7 @@ import * as Y from 'yjs'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import {
   CONSENT_MAP,
-  PERSPECTIEFWISSEL_PHASES,
+  phaseReached,
   ROLE_CARD_MAP,
   ROLE_DOC_REVEALED_FROM,
   type VerslagDataResponse,
@@ -47,7 +47,7 @@ export const verslagRoutes: FastifyPluginAsync = async (app) => {
 
     let perspectiefwissel: VerslagDataResponse['perspectiefwissel'] = null
     if (session !== null) {
-      const reached = (kind: keyof typeof ROLE_DOC_REVEALED_FROM) => PERSPECTIEFWISSEL_PHASES.indexOf(session.phase) >= PERSPECTIEFWISSEL_PHASES.indexOf(ROLE_DOC_REVEALED_FROM[kind])
+      const reached = (kind: keyof typeof ROLE_DOC_REVEALED_FROM) => phaseReached(session.phase, ROLE_DOC_REVEALED_FROM[kind])
       const rows: NonNullable<VerslagDataResponse['perspectiefwissel']>['rows'] = []
       for (const role of session.roles) {
         // The verslag shows what the group has seen: nothing of a card before its reveal.

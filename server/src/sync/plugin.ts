@@ -3,7 +3,7 @@ import websocket from '@fastify/websocket'
 import * as Y from 'yjs'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
-import { canWrite, CloseCode, CONSENT_DOC_KIND, DOC_NAME_PATTERN, roleCardDocName, rolePostureDocName, FACILITATOR_PREP_DOC_KIND, PERSPECTIEFWISSEL_PHASES, ROLE_DOC_REVEALED_FROM, SYNC_PATH } from '@samenbord/shared'
+import { canWrite, CloseCode, CONSENT_DOC_KIND, DOC_NAME_PATTERN, roleCardDocName, rolePostureDocName, FACILITATOR_PREP_DOC_KIND, phaseReached, ROLE_DOC_REVEALED_FROM, SYNC_PATH } from '@samenbord/shared'
 import { decodeMessage, ProtocolError } from './messages.ts'
 import { BoardLocks, checkLockedWrite } from './board-locks.ts'
 import type { PersistenceOptions } from './persistence.ts'
@@ -130,8 +130,7 @@ export const syncPlugin = fp<SyncPluginOptions>(
     app.decorate('deleteBoard', async (boardId: string) => {
       if (bus) {
         // Other instances close their sockets on this board too.
-        const docs = new Set([boardId, ...(await app.store.listBoardDocs(boardId)), ...registry.loadedDocsOf(boardId)])
-        for (const doc of docs) bus.publish(doc, BusMessageKind.gone, new Uint8Array(0))
+        for (const doc of await registry.docsOfBoard(boardId)) bus.publish(doc, BusMessageKind.gone, new Uint8Array(0))
       }
       let deleted = false
       await registry.purgeBoard(boardId, CloseCode.notFound, 'bord verwijderd', async () => {
@@ -150,11 +149,11 @@ export const syncPlugin = fp<SyncPluginOptions>(
       if (bus) {
         // Holders connected through another instance are closed there.
         const payload = new TextEncoder().encode(reason)
-        void app.store
-          .listBoardDocs(boardId)
-          .then((stored) => {
-            const former = formerCardIds.flatMap((cardId) => [roleCardDocName(boardId, cardId), rolePostureDocName(boardId, cardId)])
-            for (const name of new Set([...stored, ...former, ...registry.loadedDocsOf(boardId)])) if (gone(name)) bus.publish(name, BusMessageKind.cardGone, payload)
+        void registry
+          .docsOfBoard(boardId)
+          .then((docs) => {
+            for (const cardId of formerCardIds) docs.add(roleCardDocName(boardId, cardId)).add(rolePostureDocName(boardId, cardId))
+            for (const name of docs) if (gone(name)) bus.publish(name, BusMessageKind.cardGone, payload)
           })
           .catch((error: unknown) => app.log.warn({ err: error }, 'could not tell other instances about closed role cards'))
       }
@@ -330,10 +329,8 @@ function handleConnection(
     if (finished) return
     if (board === null) return closeWith(CloseCode.notFound, 'bord bestaat niet')
     if (docName !== boardId && registry.peek(docName) === undefined) {
-      const docs = new Set(await app.store.listBoardDocs(boardId))
+      const docs = await registry.docsOfBoard(boardId)
       if (finished) return
-      docs.add(boardId)
-      for (const name of registry.loadedDocsOf(boardId)) docs.add(name)
       if (!docs.has(docName) && docs.size >= limits.maxDocsPerBoard) {
         request.log.warn({ doc: docName }, 'refusing socket: document limit per board')
         return closeWith(CloseCode.rateLimited, 'te veel documenten op dit bord')
@@ -351,7 +348,7 @@ function handleConnection(
       }
       const ownsCard = cardToken === roleCardId || role === 'facilitator'
       // Postures are revealed before answers: each kind of card document has its own moment.
-      const revealed = PERSPECTIEFWISSEL_PHASES.indexOf(session.phase) >= PERSPECTIEFWISSEL_PHASES.indexOf(ROLE_DOC_REVEALED_FROM[roleDocKind!])
+      const revealed = phaseReached(session.phase, ROLE_DOC_REVEALED_FROM[roleDocKind!])
       if (!ownsCard && !revealed) return closeWith(CloseCode.roleCardHidden, 'rolkaart nog verborgen')
       // Only the card's holder and the facilitator write; after the reveal everyone else reads.
       writable = ownsCard

@@ -73,6 +73,11 @@ export class RoomRegistry {
     return [...this.rooms.keys(), ...this.loading.keys()].filter((name) => isDocOfBoard(name, boardId))
   }
 
+  /** Every document of a board: the board itself, those with stored updates, and those loaded here. */
+  async docsOfBoard(boardId: string): Promise<Set<string>> {
+    return new Set([boardId, ...(await this.store.listBoardDocs(boardId)), ...this.loadedDocsOf(boardId)])
+  }
+
   /** The loaded room, if any (for tests and diagnostics). */
   peek(docName: string): Room | undefined {
     return this.rooms.get(docName)

@@ -1,6 +1,6 @@
 import { useContext, useEffect, useRef, useState } from 'react'
 import { createShapeId, toRichText, useEditor, useValue } from 'tldraw'
-import { PERSPECTIEFWISSEL_PHASES, type PerspectiefwisselPhase, type PerspectiefwisselStateResponse } from '@samenbord/shared/api'
+import { PERSPECTIEFWISSEL_PHASES, phaseReached, type PerspectiefwisselStateResponse } from '@samenbord/shared/api'
 import { claimRoleCard, setPerspectiefwisselPhase, startPerspectiefwissel } from '../../app/api.ts'
 import { useBoardAccess } from '../../board/BoardAccess.tsx'
 import { changeFacilitation, markRoleCardReady, useSessionState } from '../../board/sessionState.ts'
@@ -19,9 +19,6 @@ import { usePersons } from '../personen/usePersons.ts'
 import { LabelledSelect } from '../ui/LabelledSelect.tsx'
 import { POSTURES, postureLabel } from './postures.ts'
 import { myCardTokens, rememberCardToken, useRoleCard, type RoleCardValues } from './useRoleCard.ts'
-
-const after = (phase: PerspectiefwisselPhase, than: PerspectiefwisselPhase) =>
-  PERSPECTIEFWISSEL_PHASES.indexOf(phase) >= PERSPECTIEFWISSEL_PHASES.indexOf(than)
 
 /**
  * Perspectiefwissel: the facilitator picks the roles, each participant claims one (never
@@ -110,7 +107,7 @@ export function PerspectiefwisselPanel() {
               {text.claimedCount(state.roles.filter((r) => r.claimed).length, state.roles.length)}
             </p>
           )}
-          {after(state.phase, 'antwoorden') && <ActionAlternatives canEdit={canEditBoard && role !== 'viewer'} isFacilitator={isFacilitator} />}
+          {phaseReached(state.phase, 'antwoorden') && <ActionAlternatives canEdit={canEditBoard && role !== 'viewer'} isFacilitator={isFacilitator} />}
         </>
       )}
       {isFacilitator && <TwoGroupsVariant />}
@@ -327,8 +324,8 @@ function RoleTable({ state, mine }: { state: PerspectiefwisselStateResponse; min
   const editor = useEditor()
   const { boardId, token, role } = useBoardAccess()
   const rows = useRef(new Map<string, RoleCardValues>())
-  const showAnswers = role === 'facilitator' || after(state.phase, 'antwoorden')
-  const showPostures = role === 'facilitator' || after(state.phase, 'houdingen')
+  const showAnswers = role === 'facilitator' || phaseReached(state.phase, 'antwoorden')
+  const showPostures = role === 'facilitator' || phaseReached(state.phase, 'houdingen')
   const text = useLocale().t.pw
   const posture = (id: string | undefined) => (id ? (text.postures[id] ?? postureLabel(id)) : '—')
 
@@ -377,7 +374,7 @@ function RoleTable({ state, mine }: { state: PerspectiefwisselStateResponse; min
           ))}
         </tbody>
       </table>
-      {role === 'facilitator' && after(state.phase, 'antwoorden') && (
+      {role === 'facilitator' && phaseReached(state.phase, 'antwoorden') && (
         <button type="button" className="sb-secondary" onClick={placeOnBoard}>
           {text.placeTable}
         </button>
