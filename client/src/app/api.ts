@@ -21,7 +21,8 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
+/** The response of an API call, or an ApiError with the server's Dutch message. */
+async function fetchOk(path: string, init?: RequestInit): Promise<Response> {
   const response = await fetch(path, { ...init, credentials: 'omit' })
   if (!response.ok) {
     let message = response.statusText
@@ -32,7 +33,20 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
     }
     throw new ApiError(response.status, message)
   }
-  return (await response.json()) as T
+  return response
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  return (await (await fetchOk(path, init)).json()) as T
+}
+
+/** A call with a board, card or rugzak token: GET without a body, POST with a JSON one (or as `method` says). */
+export function tokenRequest<T>(path: string, token: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> {
+  return request(path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
 }
 
 export function createBoard(title: string): Promise<CreateBoardResponse> {
@@ -44,9 +58,7 @@ export function createBoard(title: string): Promise<CreateBoardResponse> {
 }
 
 export function getBoardInfo(boardId: string, token: string): Promise<BoardInfoResponse> {
-  return request(`/api/boards/${encodeURIComponent(boardId)}`, {
-    headers: { authorization: `Bearer ${token}` },
-  })
+  return tokenRequest(`/api/boards/${encodeURIComponent(boardId)}`, token)
 }
 
 export function getClientConfig(): Promise<ClientConfigResponse> {
@@ -55,34 +67,31 @@ export function getClientConfig(): Promise<ClientConfigResponse> {
 
 // Perspectiefwissel: the session lives on the server, which also guards the role cards.
 const pw = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}/perspectiefwissel`
-const auth = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' })
 
 export function getPerspectiefwissel(boardId: string, token: string): Promise<PerspectiefwisselStateResponse> {
-  return request(pw(boardId), { headers: { authorization: `Bearer ${token}` } })
+  return tokenRequest(pw(boardId), token)
 }
 
 export function startPerspectiefwissel(boardId: string, token: string, body: StartPerspectiefwisselRequest): Promise<StartPerspectiefwisselResponse> {
-  return request(pw(boardId), { method: 'POST', headers: auth(token), body: JSON.stringify(body) })
+  return tokenRequest(pw(boardId), token, body)
 }
 
 export function claimRoleCard(boardId: string, token: string, body: ClaimRoleCardRequest): Promise<ClaimRoleCardResponse> {
-  return request(`${pw(boardId)}/claim`, { method: 'POST', headers: auth(token), body: JSON.stringify(body) })
+  return tokenRequest(`${pw(boardId)}/claim`, token, body)
 }
 
 export function setPerspectiefwisselPhase(boardId: string, token: string, body: PerspectiefwisselPhaseRequest): Promise<unknown> {
-  return request(`${pw(boardId)}/phase`, { method: 'POST', headers: auth(token), body: JSON.stringify(body) })
+  return tokenRequest(`${pw(boardId)}/phase`, token, body)
 }
 
 // Verslag, back-up and restore (facilitator): the board's outcome into the organisation's own file.
 export function getVerslagData(boardId: string, token: string): Promise<VerslagDataResponse> {
-  return request(`/api/boards/${encodeURIComponent(boardId)}/verslag`, { headers: { authorization: `Bearer ${token}` } })
+  return tokenRequest(`/api/boards/${encodeURIComponent(boardId)}/verslag`, token)
 }
 
 /** The back-up file exactly as the server wrote it (kept as text: it is saved, not read). */
 export async function downloadBackup(boardId: string, token: string): Promise<Blob> {
-  const response = await fetch(`/api/boards/${encodeURIComponent(boardId)}/export`, { headers: { authorization: `Bearer ${token}` }, credentials: 'omit' })
-  if (!response.ok) throw new ApiError(response.status, ((await response.json().catch(() => null)) as ApiErrorResponse | null)?.message ?? response.statusText)
-  return response.blob()
+  return (await fetchOk(`/api/boards/${encodeURIComponent(boardId)}/export`, { headers: { authorization: `Bearer ${token}` } })).blob()
 }
 
 export function restoreBackup(fileText: string): Promise<CreateBoardResponse> {

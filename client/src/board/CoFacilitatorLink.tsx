@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type { CoFacilitatorLinkResponse } from '@samenbord/shared/api'
+import { tokenRequest } from '../app/api.ts'
 import { useLocale } from '../i18n/locale.tsx'
 import { useBoardAccess } from './BoardAccess.tsx'
 
@@ -13,13 +14,7 @@ export function CoFacilitatorLink() {
 
   async function invite() {
     try {
-      const response = await fetch(`/api/boards/${encodeURIComponent(boardId)}/links/co-facilitator`, {
-        method: 'POST',
-        credentials: 'omit',
-        headers: { authorization: `Bearer ${token}` },
-      })
-      const body = (await response.json()) as CoFacilitatorLinkResponse & { message?: string }
-      if (!response.ok) throw new Error(body.message ?? response.statusText)
+      const body = await tokenRequest<CoFacilitatorLinkResponse>(`/api/boards/${encodeURIComponent(boardId)}/links/co-facilitator`, token, undefined, 'POST')
       setLink(body.link)
       setError(null)
     } catch (e) {

@@ -1,47 +1,30 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react'
 import type { FacilitationChangeRequest, FacilitationStateResponse, PerspectiefwisselStateResponse } from '@samenbord/shared/api'
-import { ApiError, getPerspectiefwissel } from '../app/api.ts'
+import { ApiError, getPerspectiefwissel, tokenRequest } from '../app/api.ts'
 
 /** How often every screen asks the server for the session state (locks, perspectiefwissel). */
 const POLL_MS = 1500
 
 const begeleiding = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}/begeleiding`
 
-async function send<T>(url: string, token: string, body?: unknown): Promise<T> {
-  const response = await fetch(url, {
-    method: body === undefined ? 'GET' : 'POST',
-    credentials: 'omit',
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  if (!response.ok) {
-    const message = await response
-      .json()
-      .then((json: { message?: string }) => json.message ?? response.statusText)
-      .catch(() => response.statusText)
-    throw new ApiError(response.status, message)
-  }
-  return (await response.json()) as T
-}
-
 export function getFacilitation(boardId: string, token: string): Promise<FacilitationStateResponse> {
-  return send(begeleiding(boardId), token)
+  return tokenRequest(begeleiding(boardId), token)
 }
 
 /** Facilitator only; the server enforces the lock for participant links. */
 export function changeFacilitation(boardId: string, token: string, change: FacilitationChangeRequest): Promise<FacilitationStateResponse> {
-  return send(begeleiding(boardId), token, change)
+  return tokenRequest(begeleiding(boardId), token, change)
 }
 
 const pw = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}/perspectiefwissel`
 
 /** With the personal card token: only the holder can say the card is ready. */
 export function markRoleCardReady(boardId: string, cardToken: string, cardId: string, ready: boolean): Promise<PerspectiefwisselStateResponse> {
-  return send(`${pw(boardId)}/klaar`, cardToken, { cardId, ready })
+  return tokenRequest(`${pw(boardId)}/klaar`, cardToken, { cardId, ready })
 }
 
 export function stepOutOfRole(boardId: string, cardToken: string, cardId: string): Promise<PerspectiefwisselStateResponse> {
-  return send(`${pw(boardId)}/uit-de-rol`, cardToken, { cardId })
+  return tokenRequest(`${pw(boardId)}/uit-de-rol`, cardToken, { cardId })
 }
 
 export interface SessionState {

@@ -2,21 +2,12 @@ import { useCallback, useEffect, useState } from 'react'
 import { createShapeId, toRichText, useEditor, type Editor } from 'tldraw'
 import type { RugzakClaimResponse, RugzakStateResponse } from '@samenbord/shared/api'
 import { MAX_RUGZAK_ADVICE_LENGTH } from '@samenbord/shared/api'
+import { ApiError, tokenRequest } from '../../app/api.ts'
 import { useBoardAccess } from '../../board/BoardAccess.tsx'
 import { useLocale } from '../../i18n/locale.tsx'
 
 const POLL_MS = 1500
 const TOKEN_KEY = (boardId: string) => `samenbord.rugzak.${boardId}`
-
-async function call<T>(url: string, token: string, body?: unknown): Promise<{ status: number; json: T & { message?: string } }> {
-  const response = await fetch(url, {
-    method: body === undefined ? 'GET' : 'POST',
-    credentials: 'omit',
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: response.status, json: (await response.json().catch(() => ({}))) as T & { message?: string } }
-}
 
 /**
  * Rugzak (R26): the facilitator starts a round; people take the carrier's place or their place in
@@ -33,14 +24,18 @@ export function RugzakPanel() {
   const [error, setError] = useState<string | null>(null)
 
   const refresh = useCallback(async () => {
-    const { status, json } = await call<RugzakStateResponse>(base, myToken ?? token)
-    if (status === 403 && myToken) {
-      // A personal link of an earlier round: from now on this tab looks with its board link.
-      sessionStorage.removeItem(TOKEN_KEY(boardId))
-      setMyToken(null)
-      return
+    try {
+      setState(await tokenRequest<RugzakStateResponse>(base, myToken ?? token))
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error
+      if (error.status === 403 && myToken) {
+        // A personal link of an earlier round: from now on this tab looks with its board link.
+        sessionStorage.removeItem(TOKEN_KEY(boardId))
+        setMyToken(null)
+        return
+      }
+      setState(null)
     }
-    setState(status === 200 ? json : null)
   }, [base, boardId, myToken, token])
   useEffect(() => {
     void refresh().catch(() => {})
@@ -49,13 +44,15 @@ export function RugzakPanel() {
   }, [refresh])
 
   const act = async (path: string, body: unknown, withToken: string) => {
-    const { status, json } = await call<RugzakStateResponse & RugzakClaimResponse>(`${base}${path}`, withToken, body)
-    if (status >= 400) {
-      setError(json.message ?? String(status))
+    try {
+      const json = await tokenRequest<RugzakStateResponse & RugzakClaimResponse>(`${base}${path}`, withToken, body)
+      setError(null)
+      return json
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error
+      setError(error.message || String(error.status))
       return null
     }
-    setError(null)
-    return json
   }
 
   if (!state && role !== 'facilitator') return null

@@ -3,6 +3,7 @@ import { createShapeId, useEditor } from 'tldraw'
 import { formatTimelineCsv, parseTimelineCsv, type CsvRow } from '@samenbord/shared/werkvormen/tijdlijn/csv'
 import { usePersons } from '../personen/usePersons.ts'
 import { initialCardY, TIJDLIJN_KAART_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn-shapes.ts'
+import { downloadBlob } from '../ui/download.ts'
 
 /** Dossier information in (with a preview of every row before anything is added), the tijdlijn out. */
 export function CsvPanel({ timeline }: { timeline: TijdlijnShape }) {
@@ -34,11 +35,7 @@ export function CsvPanel({ timeline }: { timeline: TijdlijnShape }) {
       .map((id) => editor.getShape(id))
       .filter((s): s is TijdlijnKaartShape => s?.type === TIJDLIJN_KAART_TYPE)
     const blob = new Blob([formatTimelineCsv(cards.map((c) => c.props), persons)], { type: 'text/csv;charset=utf-8' })
-    const link = document.createElement('a')
-    link.href = URL.createObjectURL(blob)
-    link.download = `${timeline.props.title || 'tijdlijn'}.csv`
-    link.click()
-    URL.revokeObjectURL(link.href)
+    downloadBlob(blob, `${timeline.props.title || 'tijdlijn'}.csv`)
   }
 
   const valid = rows?.filter((r) => r.ok).length ?? 0

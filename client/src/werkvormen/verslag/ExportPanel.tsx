@@ -8,7 +8,7 @@ import { useLocale } from '../../i18n/locale.tsx'
 import { LabelledSelect } from '../ui/LabelledSelect.tsx'
 import { boardImage, exportableFrames, type ImageFormat, type ImageScope } from './board-image.ts'
 import { ConsentForm } from './ConsentForm.tsx'
-import { downloadBlob, fileNameOf, todayStamp } from './download.ts'
+import { downloadBlob, fileNameOf, todayStamp } from '../ui/download.ts'
 import { makeVerslag, verslagFiles } from './verslag-files.ts'
 
 type NameMode = 'naam' | PseudonymMode
@@ -49,15 +49,16 @@ export function ExportPanel() {
   const suffix = names === 'naam' ? '' : `-${names}`
   const pseudonymiser = () => (modeOf(names) === null ? null : makePseudonymiser(registryPersons(editor), modeOf(names)!))
   // The title often names the family: a pseudonymised file gets a pseudonymised name too.
-  const fileTitle = (title: string) => pseudonymiser()?.text(title) ?? title
+  const fileTitle = (title: string, names = pseudonymiser()) => names?.text(title) ?? title
   const boardTitle = () => document.title.replace(/ · Samenbord$/, '')
   const imageScope = (): ImageScope => (scope === 'bord' ? { kind: 'bord' } : scope === 'selectie' ? { kind: 'selectie' } : { kind: 'frame', id: scope as TLShapeId })
 
   const downloadImage = () =>
     run(text.things.image, async () => {
-      const blob = await boardImage(editor, imageScope(), format, pseudonymiser())
+      const names = pseudonymiser()
+      const blob = await boardImage(editor, imageScope(), format, names)
       if (!blob) throw new Error(text.emptyImage)
-      downloadBlob(blob, fileNameOf(fileTitle(boardTitle()), `${todayStamp()}${suffix}.${format}`))
+      downloadBlob(blob, fileNameOf(fileTitle(boardTitle(), names), `${todayStamp()}${suffix}.${format}`))
       return text.imageDone(format.toUpperCase())
     })
 
@@ -65,8 +66,9 @@ export function ExportPanel() {
     run(text.things.verslag, async () => {
       const data = await getVerslagData(boardId, token)
       const files = verslagFiles(await makeVerslag(editor, data, modeOf(names), kind !== 'md'))
-      if (kind === 'md') downloadBlob(files.markdown, fileNameOf(fileTitle(data.boardTitle), `verslag-${data.date}${suffix}.md`))
-      else if (kind === 'html') downloadBlob(files.html, fileNameOf(fileTitle(data.boardTitle), `verslag-${data.date}${suffix}.html`))
+      const fileName = (extension: string) => fileNameOf(fileTitle(data.boardTitle), `verslag-${data.date}${suffix}.${extension}`)
+      if (kind === 'md') downloadBlob(files.markdown, fileName('md'))
+      else if (kind === 'html') downloadBlob(files.html, fileName('html'))
       else {
         // Opened as its own page so the browser's print dialog (and "Opslaan als PDF") sees only the verslag.
         const page = window.open(URL.createObjectURL(files.html), '_blank')
