@@ -1,11 +1,10 @@
 import type { Editor, TLShapeId } from 'tldraw'
 import type { VerslagDataResponse } from '@samenbord/shared/api'
 import { collectBoardContent } from '@samenbord/shared/werkvormen/verslag/content'
-import { KEEP_NAMES, makePseudonymiser, type PseudonymMode } from '@samenbord/shared/werkvormen/verslag/pseudonymise'
+import { makePseudonymiser, type PseudonymMode } from '@samenbord/shared/werkvormen/verslag/pseudonymise'
 import { verslagToHtml, verslagToMarkdown } from '@samenbord/shared/werkvormen/verslag/render'
 import { buildVerslag, withFigure, type Verslag } from '@samenbord/shared/werkvormen/verslag/verslag'
 import { postureLabel } from '../perspectiefwissel/postures.ts'
-import { TIJDLIJN_TYPE } from '../tijdlijn/tijdlijn-shapes.ts'
 import { GENOGRAM_PERSOON_TYPE, GENOGRAM_RELATIE_TYPE } from '../genogram/genogram-shapes.ts'
 import { boardImage } from './board-image.ts'
 
@@ -37,18 +36,18 @@ export async function makeVerslag(editor: Editor, data: VerslagDataResponse, mod
   }
   let verslag = buildVerslag(content, session, { pseudonymise: mode })
   if (!pictures) return verslag
-  const names = mode === null ? KEEP_NAMES : makePseudonymiser(content.persons, mode, [...data.facilitators, ...data.participants])
+  const names = mode === null ? null : makePseudonymiser(content.persons, mode, [...data.facilitators, ...data.participants])
   const picture = async (ids: TLShapeId[]) => {
     if (ids.length === 0) return null
-    const svg = await boardImage(editor, { kind: 'shapes', ids }, 'svg', mode === null ? null : names)
+    const svg = await boardImage(editor, { kind: 'shapes', ids }, 'svg', names)
     return svg ? dataUrlOf(svg) : null
   }
-  const shapes = editor.getCurrentPageShapes()
-  for (const [index, timeline] of shapes.filter((s) => s.type === TIJDLIJN_TYPE).entries()) {
-    const src = await picture([timeline.id])
+  // Section `tijdlijn-N` is the N-th timeline of `content`: the picture follows the same order.
+  for (const [index, timeline] of content.timelines.entries()) {
+    const src = await picture([timeline.id as TLShapeId])
     if (src) verslag = withFigure(verslag, `tijdlijn-${index + 1}`, { caption: 'De tijdlijn zoals hij op het bord staat', src })
   }
-  const genogram = shapes.filter((s) => s.type === GENOGRAM_PERSOON_TYPE || s.type === GENOGRAM_RELATIE_TYPE).map((s) => s.id)
+  const genogram = editor.getCurrentPageShapes().filter((s) => s.type === GENOGRAM_PERSOON_TYPE || s.type === GENOGRAM_RELATIE_TYPE).map((s) => s.id)
   const src = await picture(genogram)
   if (src) verslag = withFigure(verslag, 'personen', { caption: 'Het geno-sociogram zoals het op het bord staat', src })
   return verslag

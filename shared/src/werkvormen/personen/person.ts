@@ -100,7 +100,7 @@ export function ageOf(person: Pick<Person, 'birthYear' | 'deceased' | 'deathYear
 }
 
 // Dutch name particles stay lower case in initials ("Marieke de Vries" → "MdV").
-const NAME_PARTICLES = new Set(['de', 'den', 'der', 'van', 'het', "'t", 'te', 'ten', 'ter', 'op', 'in', "'s", 'la', 'le', 'el', 'al', 'da', 'di', 'du', 'von', 'zu', 'bin', 'ben'])
+export const NAME_PARTICLES: ReadonlySet<string> = new Set(['de', 'den', 'der', 'van', 'het', "'t", 'te', 'ten', 'ter', 'op', 'in', "'s", 'la', 'le', 'el', 'al', 'da', 'di', 'du', 'von', 'zu', 'bin', 'ben'])
 
 export function initialsOf(name: string): string {
   const words = name.trim().split(/[\s-]+/).filter((word) => word.length > 0)

@@ -11,6 +11,8 @@ import type { TimelineEventProps, TimelineGapProps } from '../tijdlijn/events.ts
 import type { LanePresetId } from '../tijdlijn/lanes.ts'
 
 export interface TimelineContent {
+  /** The tijdlijn shape's id, so a picture of it lands in its own section. */
+  id: string
   title: string
   lanePreset: LanePresetId
   lanesSwapped: boolean
@@ -87,6 +89,14 @@ export function plainTextOf(richText: unknown): string {
 export function collectBoardContent(values: Iterable<unknown>): BoardContent {
   const records = [...values].filter(isRecord)
   const shapes = records.filter((r) => r.typeName === 'shape')
+  // Each shape's children, found once instead of scanning every shape per container.
+  const childrenOf = new Map<unknown, AnyRecord[]>()
+  for (const shape of shapes) {
+    const siblings = childrenOf.get(shape.parentId)
+    if (siblings) siblings.push(shape)
+    else childrenOf.set(shape.parentId, [shape])
+  }
+  const children = (parent: AnyRecord, type: string) => (childrenOf.get(parent.id) ?? []).filter((s) => s.type === type)
   const props = <P>(r: AnyRecord) => r.props as P
 
   const persons = records
@@ -106,13 +116,13 @@ export function collectBoardContent(values: Iterable<unknown>): BoardContent {
     .filter((s) => s.type === 'tijdlijn')
     .map((timeline) => {
       const p = props<{ title: string; lanePreset: LanePresetId; lanesSwapped: boolean }>(timeline)
-      const children = shapes.filter((s) => s.parentId === timeline.id)
       return {
+        id: timeline.id,
         title: p.title,
         lanePreset: p.lanePreset,
         lanesSwapped: p.lanesSwapped,
-        events: children.filter((s) => s.type === 'tijdlijn-kaart').map((s) => ({ id: s.id, props: props<TimelineEventProps>(s) })),
-        gaps: children.filter((s) => s.type === 'tijdlijn-gat').map((s) => ({ id: s.id, props: props<TimelineGapProps>(s) })),
+        events: children(timeline, 'tijdlijn-kaart').map((s) => ({ id: s.id, props: props<TimelineEventProps>(s) })),
+        gaps: children(timeline, 'tijdlijn-gat').map((s) => ({ id: s.id, props: props<TimelineGapProps>(s) })),
       }
     })
 
@@ -120,13 +130,12 @@ export function collectBoardContent(values: Iterable<unknown>): BoardContent {
     .filter((s) => s.type === 'themacluster')
     .map((cluster) => ({
       id: cluster.id,
-      ...props<{ feeling: string; need: string }>(cluster),
-      notes: shapes
-        .filter((s) => s.parentId === cluster.id && s.type === 'note')
-        .sort((a, b) => (a.index as string) < (b.index as string) ? -1 : (a.index as string) > (b.index as string) ? 1 : 0)
+      feeling: props<{ feeling: string }>(cluster).feeling,
+      need: props<{ need: string }>(cluster).need,
+      notes: children(cluster, 'note')
+        .sort((a, b) => ((a.index as string) < (b.index as string) ? -1 : (a.index as string) > (b.index as string) ? 1 : 0))
         .map((note) => ({ id: note.id, text: plainTextOf(props<{ richText: unknown }>(note).richText) })),
     }))
-    .map(({ id, feeling, need, notes }) => ({ id, feeling, need, notes }))
 
   const voteTotals: Record<string, number> = {}
   for (const vote of records.filter((r) => r.typeName === 'stem')) {
@@ -148,8 +157,7 @@ export function collectBoardContent(values: Iterable<unknown>): BoardContent {
     // Left to right, as they stand side by side on the board.
     .sort((a, b) => (a.x as number) - (b.x as number))
     .map((frame) => {
-      const notes = shapes
-        .filter((s) => s.parentId === frame.id && s.type === 'note')
+      const notes = children(frame, 'note')
         .sort((a, b) => (a.y as number) - (b.y as number) || (a.x as number) - (b.x as number))
         .map((note) => plainTextOf(props<{ richText: unknown }>(note).richText))
       const step = /^\s*\d+[.)]\s*/
@@ -171,7 +179,7 @@ export function contentOfDemoCase(demo: DemoCase): BoardContent {
     persons: demo.persons,
     indexPersonIds: [demo.indexPersonId],
     relations: demo.relations.map((relation) => ({ ...relation, label: '' })),
-    timelines: [{ title: demo.timeline.title, lanePreset: demo.timeline.lanePreset, lanesSwapped: demo.timeline.lanesSwapped, events: demo.events, gaps: demo.gaps }],
+    timelines: [{ id: 'demo-tijdlijn', title: demo.timeline.title, lanePreset: demo.timeline.lanePreset, lanesSwapped: demo.timeline.lanesSwapped, events: demo.events, gaps: demo.gaps }],
     clusters: demo.clusters.map((c) => ({ id: c.id, feeling: c.props.feeling, need: c.props.need, notes: c.notes })),
     voteTotals,
     alternatives: [],

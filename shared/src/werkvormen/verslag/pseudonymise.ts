@@ -4,13 +4,12 @@
  * shared outside the team without the family's names. It replaces what the registry and the
  * participant list know; a name typed only in free text and nowhere in the registry stays.
  */
-import { type Person, displayLabel, initialsOf } from '../personen/person.ts'
+import { NAME_PARTICLES, type Person, displayLabel, initialsOf } from '../personen/person.ts'
 
 export type PseudonymMode = 'initialen' | 'rol'
 
 export const ORGANISATION_PLACEHOLDER = '[organisatie]'
 
-const NAME_PARTICLES = new Set(['de', 'den', 'der', 'van', 'het', "'t", 'te', 'ten', 'ter', 'op', 'in', "'s"])
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
