@@ -6,8 +6,10 @@ import {
   connectClient,
   createBoard,
   disposeAll,
+  frame,
   makeTempDir,
   openRawSocket,
+  roundTrip,
   sendFrame,
   sleep,
   startServer,
@@ -120,6 +122,45 @@ describe('relay: document sync with the stock y-websocket client', () => {
     const b = connectClient(server.wsUrl, board.id, board.tokens.participant)
     await waitForSynced(b)
     expect(b.doc.getArray('list').toArray()).toEqual([1, 2, 3])
+  })
+})
+
+describe('relay: live edits are passed on before the server applies them', () => {
+  it('sends the writer’s own frame on, and an edit that completes a waiting one brings that one along', async () => {
+    const server = await startServer()
+    const board = await createBoard(server.httpUrl)
+    // The preparation document: no record guard there, so an edit may wait for a missing one.
+    const docName = `${board.id}.voorbereiding.notities`
+    const watcher = connectClient(server.wsUrl, docName, board.tokens.facilitator)
+    await waitForSynced(watcher)
+    const reader = await openRawSocket(server.wsUrl, docName, board.tokens.facilitator)
+    const writer = await openRawSocket(server.wsUrl, docName, board.tokens.facilitator)
+    await Promise.all([roundTrip(reader), roundTrip(writer)])
+
+    const source = new Y.Doc()
+    const updates: Uint8Array[] = []
+    source.on('update', (update: Uint8Array) => updates.push(update))
+    source.getMap('notities').set('vraag', 'Wie is de inbrenger?')
+    const live = syncUpdateFrame(updates[0])
+    await sendFrame(writer, live)
+    await waitFor(() => reader.received.some((received) => Buffer.from(received).equals(Buffer.from(live))), {
+      message: 'the live edit did not reach the other socket as it was sent',
+    })
+    await waitFor(() => watcher.doc.getMap('notities').get('vraag') === 'Wie is de inbrenger?')
+
+    // 'tweede' builds on 'eerste'. It arrives first, in a sync step 2: the server keeps it
+    // waiting and passes nothing on. Then 'eerste' arrives as a live edit: the server integrates
+    // both, and the others must get both, not only the frame that was just sent.
+    const order = source.getArray<string>('volgorde')
+    order.push(['eerste'])
+    order.push(['tweede'])
+    await sendFrame(writer, frame([0, 1], updates[2]))
+    await roundTrip(writer)
+    expect(watcher.doc.getArray('volgorde').length).toBe(0)
+    await sendFrame(writer, syncUpdateFrame(updates[1]))
+    await waitFor(() => watcher.doc.getArray('volgorde').length === 2, { message: 'the waiting edit never reached the others' })
+    expect(watcher.doc.getArray('volgorde').toArray()).toEqual(['eerste', 'tweede'])
+    expect(server.app.rooms.peek(docName)?.doc.getArray('volgorde').toArray()).toEqual(['eerste', 'tweede'])
   })
 })
 

@@ -97,6 +97,8 @@ export class Room {
   private buildTimer: NodeJS.Timeout | null = null
   private buildScheduled = false
   private readonly onBroken: (error: unknown) => void
+  /** True while a live edit that the sockets already got is being applied. */
+  private relayedAhead = false
 
   constructor(name: string, doc: Y.Doc, persistence: DocPersistence, options: RoomOptions = {}) {
     this.name = name
@@ -112,7 +114,7 @@ export class Room {
     this.awareness.setLocalState(null)
     this.ydoc.on('update', this.onDocUpdate)
     this.awareness.on('update', this.onAwarenessUpdate)
-    persistence.bindState(() => this.stateToStore())
+    persistence.bindDocument(() => this.documentToStore())
     if (this.unbuilt !== null) {
       this.buildTimer = setTimeout(() => this.buildInBackground(), BUILD_FALLBACK_MS)
       this.buildTimer.unref()
@@ -195,10 +197,15 @@ export class Room {
         connection.send(encodeSyncStep2(this.ydoc, message.stateVector))
         return
       case 'sync-step2':
-      case 'sync-update':
         // Read-only: a viewer's writes are never applied, so never broadcast or stored.
         if (!connection.canWrite) return
-        this.applyClientUpdate(connection, message.update)
+        this.applyClientUpdate(connection, message.update, null)
+        return
+      case 'sync-update':
+        if (!connection.canWrite) return
+        // A live edit: once checked, the other sockets get the sender's own frame (it holds
+        // exactly this update: decodeMessage refuses trailing bytes).
+        this.applyClientUpdate(connection, message.update, frame)
         return
       case 'awareness':
         assertValidAwarenessUpdate(message.update)
@@ -304,11 +311,11 @@ export class Room {
     }
   }
 
-  /** What compaction writes; null (write nothing) when the room is broken or gone. */
-  private stateToStore(): Uint8Array | null {
+  /** The document persistence reads; null (write nothing) when the room is broken or gone. */
+  private documentToStore(): Y.Doc | null {
     if (this.destroyed) return null
     this.build()
-    return this.buildError === null ? Y.encodeStateAsUpdate(this.ydoc) : null
+    return this.buildError === null ? this.ydoc : null
   }
 
   /** True when the room's document is usable (built now if needed). */
@@ -317,7 +324,13 @@ export class Room {
     return this.buildError === null
   }
 
-  private applyClientUpdate(connection: Connection, update: Uint8Array): void {
+  /**
+   * Checks and applies a writer's update. With `relayFrame` (a live edit) the other sockets get
+   * that frame as soon as the update passed every check, before the server integrates it: they
+   * see the edit without waiting for the room's own apply and re-encode (about three quarters of
+   * the work per edit), and the document's update event then skips the sockets.
+   */
+  private applyClientUpdate(connection: Connection, update: Uint8Array, relayFrame: Uint8Array | null): void {
     // Decode fully first, so garbage is refused before Y.applyUpdate could integrate half of it.
     const decoded = assertValidUpdate(update)
     // Nothing to apply (e.g. a fresh client's answer to our step 1): no need to build the document.
@@ -328,19 +341,30 @@ export class Room {
       const guard = checkBoardUpdate(update, this.ydoc, decoded)
       if (!guard.ok) return connection.close(CloseCode.invalidRecord, guard.reason)
     }
+    // Only while nothing waits for missing structs: else the update event may carry more than this frame.
+    const store = this.ydoc.store
+    this.relayedAhead = relayFrame !== null && store.pendingStructs === null && store.pendingDs === null
+    if (this.relayedAhead) {
+      for (const other of this.connections.keys()) if (other !== connection) other.send(relayFrame!)
+    }
     try {
       Y.applyUpdate(this.ydoc, update, connection)
     } catch (error) {
       throw new ProtocolError('Yjs update could not be applied', { cause: error })
+    } finally {
+      this.relayedAhead = false
     }
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     this.fullState = null
-    const message = encodeSyncUpdate(update)
-    for (const connection of this.connections.keys()) {
-      // The sender already has its own update.
-      if (connection !== origin) connection.send(message)
+    // The sockets already have it when it was relayed ahead.
+    if (!this.relayedAhead) {
+      const message = encodeSyncUpdate(update)
+      for (const connection of this.connections.keys()) {
+        // The sender already has its own update.
+        if (connection !== origin) connection.send(message)
+      }
     }
     if (origin !== BUS_ORIGIN) this.fanout?.publish(BusMessageKind.update, update)
     // Also what other instances sent: should one of them die before its batch is written,
