@@ -332,11 +332,11 @@ export async function roundTrip(socket: RawSocket): Promise<void> {
 // Waiting
 
 export async function waitFor(
-  condition: () => boolean,
+  condition: () => boolean | Promise<boolean>,
   { timeout = 5000, interval = 10, message = 'condition not met' }: { timeout?: number; interval?: number; message?: string } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeout
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`waitFor timed out after ${timeout} ms: ${message}`)
     await sleep(interval)
   }

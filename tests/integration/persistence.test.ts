@@ -90,6 +90,35 @@ describe('persistence', () => {
     expect(reader.doc.getMap('m').toJSON()).toEqual(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, i])))
   })
 
+  it('stores a burst of moves of one shape as its net change, not every step', async () => {
+    const dataDir = makeTempDir()
+    const server = await startServer({ dataDir, build: { persistence: { batchMs: 150, compactAfterRows: 500 } } })
+    const board = await createBoard(server.httpUrl)
+    const writer = connectClient(server.wsUrl, board.id, board.tokens.participant)
+    await waitForSynced(writer)
+    const records = writer.doc.getMap('records')
+    const shape = (x: number) => ({ id: 'shape:kaart', x, y: 2 * x, props: { text: 'Gesprek met de mentor', w: 200, h: 80 } })
+    records.set('shape:kaart', shape(0))
+    await waitFor(async () => (await server.app.store.countDocUpdates(board.id)) === 1, { message: 'first batch not stored' })
+
+    // One person drags the card: 100 updates within one batch window.
+    let sent = 0
+    writer.doc.on('update', (update: Uint8Array) => (sent += update.byteLength))
+    for (let x = 1; x <= 100; x++) records.set('shape:kaart', shape(x))
+    await waitFor(async () => (await server.app.store.countDocUpdates(board.id)) === 2, { message: 'the drag was not stored as one row' })
+    const rows = await server.app.store.loadDocUpdates(board.id)
+    expect(sent).toBeGreaterThan(8000)
+    // Only the last position and the deletion of the first are left to store.
+    expect(rows[1].byteLength).toBeLessThan(sent / 20)
+
+    await server.close()
+    writer.destroy()
+    const restarted = await startServer({ dataDir })
+    const reader = connectClient(restarted.wsUrl, board.id, board.tokens.viewer)
+    await waitForSynced(reader)
+    expect(reader.doc.getMap('records').get('shape:kaart')).toEqual(shape(100))
+  })
+
   it('closes client sockets with 1001 on shutdown, and the client reconnects to the restarted server', async () => {
     const dataDir = makeTempDir()
     const first = await startServer({ dataDir })
