@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import type { FastifyBaseLogger } from 'fastify'
 import type { DocumentStore } from '../storage/document-store.ts'
+import { encodeBatchFromDoc, type DeleteRanges } from './batch-update.ts'
 
 export interface PersistenceOptions {
   /** The first pending update starts a timer of this length; later updates join the same batch. */
@@ -37,11 +38,9 @@ export const DEFAULT_PERSISTENCE_OPTIONS: PersistenceOptions = { batchMs: 100, c
 
 /**
  * Up to this many structs in a document, a batch is stored as the document's changes since the
- * last write (`Y.encodeStateAsUpdate(doc, writtenVector)`), encoded on the main thread: it skips
- * what the batch overwrote (100 moves of one shape: 0.06 ms and 338 B, where merging the 100
- * updates took the writer thread 4-7 ms for 30 KB). The delete set in that encoding costs a scan
- * of every struct (35,000 structs: 1.3 ms), so larger documents hand their raw batch to the store,
- * which merges it (SQLite: in its writer thread).
+ * last write (see batch-update.ts), encoded on the main thread. That encoding scans every struct
+ * for the document's delete set (35,000 structs: about 1 ms), so larger documents hand their raw
+ * batch to the store, which merges it (SQLite: in its writer thread).
  */
 const MAX_STRUCTS_FOR_ENCODED_BATCH = 20_000
 
@@ -62,6 +61,8 @@ export class DocPersistence {
   private readonly log: FastifyBaseLogger
   private readonly options: PersistenceOptions
   private pending: Uint8Array[] = []
+  /** The delete sets of the pending updates' transactions; null when one was not given. */
+  private pendingDeletes: DeleteRanges[] | null = []
   private timer: NodeJS.Timeout | null = null
   private chain: Promise<void> = Promise.resolve()
   private storedRows: number
@@ -95,9 +96,12 @@ export class DocPersistence {
     return this.pending.length
   }
 
-  enqueue(update: Uint8Array): void {
+  /** `deleted`: the delete set of the update's transaction (lets the batch be taken from the document). */
+  enqueue(update: Uint8Array, deleted?: DeleteRanges): void {
     this.changed = true
     this.pending.push(update)
+    if (deleted === undefined) this.pendingDeletes = null
+    else this.pendingDeletes?.push(deleted)
     if (this.timer === null) {
       this.timer = setTimeout(() => {
         this.timer = null
@@ -114,7 +118,7 @@ export class DocPersistence {
     }
     if (this.pending.length > 0) {
       const batch = this.batchToWrite()
-      this.pending = []
+      this.clearPending()
       this.run('append', async () => {
         // Several updates are merged into one row by the store: SQLite in its writer thread.
         await this.store.appendDocUpdates(this.docName, batch)
@@ -140,7 +144,7 @@ export class DocPersistence {
       clearTimeout(this.timer)
       this.timer = null
     }
-    this.pending = []
+    this.clearPending()
     this.changed = false
     this.run('compact', async () => {
       await this.store.replaceDocState(this.docName, state)
@@ -153,7 +157,7 @@ export class DocPersistence {
   discard(): Promise<void> {
     if (this.timer !== null) clearTimeout(this.timer)
     this.timer = null
-    this.pending = []
+    this.clearPending()
     this.document = null
     return this.chain
   }
@@ -186,8 +190,14 @@ export class DocPersistence {
     if (doc === null) return this.pending
     const since = this.writtenVector
     this.writtenVector = Y.encodeStateVector(doc)
-    if (since === null || structCount(doc) > MAX_STRUCTS_FOR_ENCODED_BATCH) return this.pending
-    return [Y.encodeStateAsUpdate(doc, since)]
+    if (since === null || this.pendingDeletes === null || structCount(doc) > MAX_STRUCTS_FOR_ENCODED_BATCH) return this.pending
+    const row = encodeBatchFromDoc(doc, since, this.pendingDeletes)
+    return row === null ? this.pending : [row]
+  }
+
+  private clearPending(): void {
+    this.pending = []
+    this.pendingDeletes = []
   }
 
   private run(what: string, work: () => Promise<void>): void {

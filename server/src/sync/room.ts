@@ -356,7 +356,7 @@ export class Room {
     }
   }
 
-  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
     this.fullState = null
     // The sockets already have it when it was relayed ahead.
     if (!this.relayedAhead) {
@@ -369,7 +369,7 @@ export class Room {
     if (origin !== BUS_ORIGIN) this.fanout?.publish(BusMessageKind.update, update)
     // Also what other instances sent: should one of them die before its batch is written,
     // the update is still stored (duplicates are harmless, compaction folds them).
-    this.persistence.enqueue(update)
+    this.persistence.enqueue(update, transaction.deleteSet)
   }
 
   private readonly onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
