@@ -9,7 +9,9 @@
  *
  * - fanout:   one writer, N readers in one room; time from sending an update until each reader
  *             has it (p50/p99), our relay vs the reference y-websocket relay (1.5.4, bin/utils),
- *             both as child processes on 127.0.0.1, driven by the same harness.
+ *             both as child processes on 127.0.0.1, driven by the same harness, after 2,000
+ *             unmeasured rounds (BENCH_WARMUP). BENCH_READERS=10,50 picks room sizes,
+ *             BENCH_ROUNDS_SCALE multiplies the rounds, BENCH_SLOW_ROUNDS=1 lists the slowest rounds.
  * - rooms:    200 rooms × 10 clients at once (2,000 sockets on one instance): one writer per room
  *             sending 2 updates a second, latency to each reader, ours vs the reference.
  * - coldopen: a board with 5,000 shape-like records in storage, room not loaded: time from
@@ -29,6 +31,7 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { SqliteDocumentStore } from '@samenbord/server/storage/sqlite-store'
 import { applyUpdates } from '@samenbord/server/sync/persistence'
+import { encodeBatchFromDoc, type DeleteRanges } from '@samenbord/server/sync/batch-update'
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const tempDirs: string[] = []
@@ -266,7 +269,11 @@ async function fanoutRun(relay: Relay, readers: number, rounds: number, token?: 
   let update: Uint8Array | null = null
   doc.on('update', (u: Uint8Array) => (update = u))
   const records = doc.getMap('records')
-  const warmup = 50
+  // Both relays run this many unmeasured rounds first (BENCH_WARMUP): with 50, the rounds still
+  // measured JIT compilation and the first old-space collections of a fresh process, which made
+  // the p99 of either relay swing 2-3× between runs. A relay in service is past that point.
+  const warmup = Number(process.env.BENCH_WARMUP ?? 2000)
+  const roundTimes: [number, number][] = []
   for (let round = 0; round < warmup + rounds; round++) {
     measuring = round >= warmup
     got.fill(0)
@@ -278,6 +285,12 @@ async function fanoutRun(relay: Relay, readers: number, rounds: number, token?: 
     writer.send(frame)
     await Promise.race([finished, sleep(5000).then(() => Promise.reject(new Error(`round ${round}: ${waiting} readers never got the update`)))])
     done = null
+    if (process.env.BENCH_SLOW_ROUNDS && measuring) roundTimes.push([roundStart, performance.now() - roundStart])
+  }
+  if (process.env.BENCH_SLOW_ROUNDS) {
+    const t0 = roundTimes[0][0]
+    const slow = [...roundTimes].sort((a, b) => b[1] - a[1]).slice(0, 15).sort((a, b) => a[0] - b[0])
+    console.error(`${relay.name} ${readers}: slowest rounds at ms ${slow.map(([at, ms]) => `${(at - t0).toFixed(0)}(${ms.toFixed(1)})`).join(' ')} of ${(performance.now() - t0).toFixed(0)}`)
   }
   closeAll([...sockets, writer])
   latencies.sort((a, b) => a - b)
@@ -291,11 +304,19 @@ const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.fl
 
 async function benchFanout(): Promise<void> {
   console.log(`\n## Fan-out latency: one writer, N readers in one room (ms from send to receipt; median of ${REPEAT} runs per relay, taking turns)\n`)
-  const plan: [number, number][] = [
-    [10, 200],
-    [50, 150],
-    [200, 80],
-  ]
+  // BENCH_READERS=10,50 picks reader counts; BENCH_ROUNDS_SCALE=5 runs five times the rounds (a steadier p99).
+  const picked = process.env.BENCH_READERS?.split(',').map(Number)
+  const scale = Math.max(0.1, Number(process.env.BENCH_ROUNDS_SCALE ?? 1))
+  const plan = (
+    [
+      // Enough rounds that the p99 is not one or two slow rounds (1 % of 2,000 is 20).
+      [10, 2000],
+      [50, 1500],
+      [200, 800],
+    ] as [number, number][]
+  )
+    .filter(([readers]) => picked === undefined || picked.includes(readers))
+    .map(([readers, rounds]): [number, number] => [readers, Math.round(rounds * scale)])
   const rows: string[] = []
   for (const [clients, rounds] of plan) {
     const ours: FanoutResult[] = []
@@ -798,9 +819,22 @@ async function benchStorage(): Promise<void> {
     rows.push(`| ${label} | ${list.length.toLocaleString('en')} | ${(before / 1024 / 1024).toFixed(1)} MiB | ${loadMs.toFixed(0)} ms | ${(after / 1024).toFixed(0)} KiB |`)
   }
   await measure('one row per edit', () => updates)
-  await measure(`batches of ${BATCH} edits (as the relay's 100 ms batching stores a steady drawer)`, () => {
+  await measure(`batches of ${BATCH} edits, merged (a document past 20,000 structs)`, () => {
     const batches: Uint8Array[] = []
     for (let i = 0; i < updates.length; i += BATCH) batches.push(Y.mergeUpdates(updates.slice(i, i + BATCH)))
+    return batches
+  })
+  await measure(`batches of ${BATCH} edits, taken from the document (as the relay stores a steady drawer)`, () => {
+    const replay = new Y.Doc()
+    const deleted: DeleteRanges[] = []
+    replay.on('update', (_u: Uint8Array, _o: unknown, _d: Y.Doc, transaction: Y.Transaction) => deleted.push(transaction.deleteSet))
+    const batches: Uint8Array[] = []
+    for (let i = 0; i < updates.length; i += BATCH) {
+      const before = Y.encodeStateVector(replay)
+      deleted.length = 0
+      for (const update of updates.slice(i, i + BATCH)) Y.applyUpdate(replay, update)
+      batches.push(encodeBatchFromDoc(replay, before, deleted) ?? Y.mergeUpdates(updates.slice(i, i + BATCH)))
+    }
     return batches
   })
   console.log('| stored as | rows | database size | load + apply all rows | after compaction + VACUUM |')
