@@ -71,9 +71,21 @@ export function ExportPanel() {
       else if (kind === 'html') downloadBlob(files.html, fileName('html'))
       else {
         // Opened as its own page so the browser's print dialog (and "Opslaan als PDF") sees only the verslag.
-        const page = window.open(URL.createObjectURL(files.html), '_blank')
-        if (!page) throw new Error(text.popupBlocked)
-        page.addEventListener('load', () => page.print(), { once: true })
+        const url = URL.createObjectURL(files.html)
+        const page = window.open(url, '_blank')
+        if (!page) {
+          URL.revokeObjectURL(url)
+          throw new Error(text.popupBlocked)
+        }
+        // Once loaded, the page no longer needs its blob: free it (a verslag can hold large pictures).
+        page.addEventListener(
+          'load',
+          () => {
+            URL.revokeObjectURL(url)
+            page.print()
+          },
+          { once: true },
+        )
       }
       return kind === 'print' ? text.printDone : text.verslagDone
     })
