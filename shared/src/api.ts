@@ -118,6 +118,11 @@ export interface CoFacilitatorLinkResponse {
   link: string
 }
 
+/** `POST /api/boards/:id/links/renew`: the board's new links; every earlier board link stopped working. */
+export interface RenewedLinksResponse {
+  links: Record<Role, string>
+}
+
 /**
  * Rugzak variant (R26): helpers each put one advice into the carrier's backpack, in turn. Who
  * waits "outside" (has not given advice yet) sees how full it is, never what is in it.

@@ -115,6 +115,22 @@ skipMessage('Redis-fan-out-tests', missing)
     await waitFor(() => again.closes.some((close) => close.code === 4404))
   })
 
+  it('renewing the links on one instance closes sockets of old links on the other (4401), not those of new ones', async () => {
+    const { one, two } = await cluster()
+    const board = await createBoard(one.httpUrl)
+    const there = connectClient(two.wsUrl, board.id, board.tokens.participant)
+    await waitForSynced(there)
+    const renewed = await boardApi(one, `/${board.id}/links/renew`, board.tokens.facilitator, {})
+    expect(renewed.status).toBe(201)
+    const fresh = connectClient(two.wsUrl, board.id, new URL(renewed.json.links.participant).hash.replace(/^#token=/, ''))
+    await waitForSynced(fresh)
+    await waitFor(() => there.closes.some((close) => close.code === 4401), { message: 'the old link stayed open on the other instance' })
+    fresh.doc.getMap('m').set('na', 'vernieuwd')
+    await sleep(300)
+    expect(fresh.closes).toEqual([])
+    expect(fresh.provider.wsconnected).toBe(true)
+  })
+
   it('a new perspectiefwissel on one instance closes the old role cards held through the other (4404)', async () => {
     const { one, two } = await cluster()
     const board = await createBoard(one.httpUrl)

@@ -108,7 +108,7 @@ export const authPlugin = fp<AuthPluginOptions>(
     const roleLink = (boardId: string, role: Role): { link: string; token: string } => {
       const exp = now() + options.linkTtlDays * DAY_MS
       const publicUrl = typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl
-      const token = signToken(options.secret, { board: boardId, role, exp })
+      const token = signToken(options.secret, { board: boardId, role, exp, iat: now() })
       // The token rides in the fragment: browsers never send it in requests, Referer or logs.
       return { token, link: `${publicUrl}/b/${boardId}#token=${token}` }
     }

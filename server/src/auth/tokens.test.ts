@@ -21,6 +21,13 @@ describe('capability tokens', () => {
     expect(verifyToken(secret, token, now)).toEqual({ ok: true, claims: { board, role: 'participant', exp } })
   })
 
+  it('carries when it was issued (what renewing a board\'s links compares), and refuses a signed token with a non-numeric one', () => {
+    const token = signToken(secret, { board, role: 'viewer', exp, iat: now - 5_000 })
+    expect(verifyToken(secret, token, now)).toEqual({ ok: true, claims: { board, role: 'viewer', exp, iat: now - 5_000 } })
+    const odd = signToken(secret, { board, role: 'viewer', exp, iat: 'gisteren' as unknown as number })
+    expect(verifyToken(secret, odd, now)).toEqual({ ok: false, reason: 'malformed' })
+  })
+
   it('gives different tokens for the same claims (random nonce)', () => {
     const a = signToken(secret, { board, role: 'viewer', exp })
     const b = signToken(secret, { board, role: 'viewer', exp })

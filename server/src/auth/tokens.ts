@@ -16,6 +16,11 @@ export interface TokenClaims {
    * `${board}.rolkaart.${card}`, never the board itself or the API.
    */
   card?: string
+  /**
+   * When the token was issued, milliseconds since the Unix epoch. A board link issued before the
+   * facilitator renewed the board's links no longer opens it (tokens from before this field: 0).
+   */
+  iat?: number
 }
 
 export type TokenFailure = 'missing' | 'malformed' | 'bad-signature' | 'expired'
@@ -34,6 +39,7 @@ export function signToken(secret: string, claims: TokenClaims): string {
     role: claims.role,
     exp: claims.exp,
     ...(claims.card !== undefined ? { card: claims.card } : {}),
+    ...(claims.iat !== undefined ? { iat: claims.iat } : {}),
     nonce: randomBytes(12).toString('base64url'),
   }
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url')
@@ -77,11 +83,13 @@ function parseClaims(body: string): TokenClaims | null {
     return null
   }
   if (typeof payload !== 'object' || payload === null) return null
-  const { board, role, exp, card } = payload as Record<string, unknown>
+  const { board, role, exp, card, iat } = payload as Record<string, unknown>
   if (typeof board !== 'string' || !BOARD_ID_PATTERN.test(board)) return null
   if (!isRole(role)) return null
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return null
-  if (card === undefined) return { board, role, exp }
+  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) return null
+  const issued = iat === undefined ? {} : { iat }
+  if (card === undefined) return { board, role, exp, ...issued }
   if (typeof card !== 'string' || !ROLE_CARD_ID_PATTERN.test(card)) return null
-  return { board, role, exp, card }
+  return { board, role, exp, card, ...issued }
 }

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { BOARD_ID_PATTERN, type Role } from '@samenbord/shared'
 import { bearerToken } from '../auth/plugin.ts'
 import type { TokenClaims } from '../auth/tokens.ts'
-import type { BoardRecord } from '../storage/document-store.ts'
+import type { BoardRecord, DocumentStore } from '../storage/document-store.ts'
+import { readFacilitation } from './facilitation.ts'
 import { sendError } from './errors.ts'
 
 function capitalize(text: string): string {
@@ -39,7 +40,20 @@ export async function boardWithAccess(
     sendError(reply, 404, 'not-found', 'Dit bord bestaat niet (meer).')
     return null
   }
+  if (await linkRenewedSince(app.store, id, access.claims)) {
+    sendError(reply, 401, 'unauthenticated', RENEWED_MESSAGE)
+    return null
+  }
   return { claims: access.claims, board }
+}
+
+export const RENEWED_MESSAGE = 'Deze link is vervangen door een nieuwe. Vraag de begeleider om de nieuwe link.'
+
+/** True when the facilitator renewed the board's links after this board link was issued (personal card links are not board links). */
+export async function linkRenewedSince(store: DocumentStore, boardId: string, claims: TokenClaims): Promise<boolean> {
+  if (claims.card !== undefined) return false
+  const { linksValidFrom } = await readFacilitation(store, boardId)
+  return (claims.iat ?? 0) < linksValidFrom
 }
 
 /** The claims of a board token with one of `roles`, or null with an error reply already sent. */

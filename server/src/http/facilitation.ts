@@ -13,6 +13,7 @@ import {
   MAX_LOCKED_FRAMES,
   type FacilitationChangeRequest,
   type CoFacilitatorLinkResponse,
+  type RenewedLinksResponse,
   type FacilitationStateResponse,
   type SessionAgenda,
 } from '@samenbord/shared'
@@ -31,6 +32,8 @@ export interface FacilitationState {
   steppedOut: Record<string, number>
   /** The rugzak variant's current round (server/src/http/rugzak.ts), or null. */
   rugzak: RugzakRound | null
+  /** Board links issued before this moment (ms since the epoch) open nothing: the facilitator renewed them. 0: never. */
+  linksValidFrom: number
 }
 
 export interface RugzakRound {
@@ -43,7 +46,7 @@ export interface RugzakRound {
   log: { at: number; action: 'erin' | 'eruit'; byName: string; text: string }[]
 }
 
-const EMPTY: FacilitationState = { locked: false, lockedFrames: [], stiltemodus: false, agenda: { steps: [], current: null }, ready: {}, steppedOut: {}, rugzak: null }
+const EMPTY: FacilitationState = { locked: false, lockedFrames: [], stiltemodus: false, agenda: { steps: [], current: null }, ready: {}, steppedOut: {}, rugzak: null, linksValidFrom: 0 }
 const MAX_ATTEMPTS = 8
 
 function parse(json: string | undefined): FacilitationState {
@@ -62,6 +65,7 @@ function parse(json: string | undefined): FacilitationState {
       steppedOut: typeof raw.steppedOut === 'object' && raw.steppedOut !== null ? raw.steppedOut : {},
       // Written only by rugzak.ts, whole; an unreadable round counts as none.
       rugzak: typeof raw.rugzak === 'object' && raw.rugzak !== null && Array.isArray(raw.rugzak.helpers) ? raw.rugzak : null,
+      linksValidFrom: typeof raw.linksValidFrom === 'number' && Number.isFinite(raw.linksValidFrom) ? raw.linksValidFrom : 0,
     }
   } catch {
     return { ...EMPTY }
@@ -131,6 +135,21 @@ export const facilitationRoutes: FastifyPluginAsync = async (app) => {
     const boardId = request.params.id
     await app.store.appendAudit({ boardId, event: 'co-facilitator-link', role: claims.role, name: null, at: Date.now() })
     const body: CoFacilitatorLinkResponse = { link: app.issueRoleLink(boardId, 'facilitator').link }
+    return reply.code(201).send(body)
+  })
+
+  // A link that reached the wrong person: new links for every role, and every board link issued
+  // before now stops working, open sockets included (4401). Personal role-card and rugzak links
+  // belong to their round and are left alone.
+  app.post<{ Params: { id: string } }>('/boards/:id/links/renew', async (request, reply) => {
+    const claims = await boardAccess(app, request, reply, ['facilitator'], 'Alleen de begeleider (facilitator) kan de links vernieuwen.')
+    if (claims === null) return reply
+    const boardId = request.params.id
+    const validFrom = Date.now()
+    await updateFacilitation(app.store, boardId, (state) => ({ ...state, linksValidFrom: validFrom }))
+    await app.store.appendAudit({ boardId, event: 'links-renewed', role: claims.role, name: null, at: validFrom })
+    app.closeRenewedLinks(boardId, validFrom)
+    const body: RenewedLinksResponse = { links: app.issueBoardLinks(boardId).links }
     return reply.code(201).send(body)
   })
 

@@ -31,6 +31,7 @@ export type AuditEvent =
   | 'perspectiefwissel-uit-de-rol'
   | 'facilitation'
   | 'co-facilitator-link'
+  | 'links-renewed'
 
 export type PerspectiefwisselPhase = 'stilte' | 'houdingen' | 'antwoorden' | 'afgerond'
 

@@ -19,6 +19,8 @@ export const BusMessageKind = {
   syncRequestAwareness: 4,
   /** A role card left the perspectiefwissel: close its sockets (4404); payload: the reason, UTF-8. */
   cardGone: 5,
+  /** The board's links were renewed: close sockets opened with a board link issued before the payload's time (ms, decimal UTF-8). */
+  linksRenewed: 6,
 } as const
 export type BusMessageKindValue = (typeof BusMessageKind)[keyof typeof BusMessageKind]
 

@@ -10,6 +10,7 @@ import type { PersistenceOptions } from './persistence.ts'
 import { BoardGoneError, RoomRegistry } from './room-registry.ts'
 import { BusMessageKind, type RoomBus } from './bus.ts'
 import type { Connection, Room } from './room.ts'
+import { linkRenewedSince } from '../http/board-access.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,6 +22,8 @@ declare module 'fastify' {
     closeRoleCards(boardId: string, keepCardIds: ReadonlySet<string>, reason: string, formerCardIds?: readonly string[]): void
     /** The facilitator's locks per board, as the relay enforces them for participant links. */
     boardLocks: BoardLocks
+    /** Closes, on every instance, the sockets opened with a board link issued before `validFrom` (4401). */
+    closeRenewedLinks(boardId: string, validFrom: number): void
   }
 }
 
@@ -156,6 +159,19 @@ export const syncPlugin = fp<SyncPluginOptions>(
             for (const name of docs) if (gone(name)) bus.publish(name, BusMessageKind.cardGone, payload)
           })
           .catch((error: unknown) => app.log.warn({ err: error }, 'could not tell other instances about closed role cards'))
+      }
+    })
+    app.decorate('closeRenewedLinks', (boardId: string, validFrom: number) => {
+      registry.closeLinksIssuedBefore(boardId, validFrom)
+      // Sockets on other instances are closed there.
+      if (bus) {
+        const payload = new TextEncoder().encode(String(validFrom))
+        void registry
+          .docsOfBoard(boardId)
+          .then((docs) => {
+            for (const name of docs) bus.publish(name, BusMessageKind.linksRenewed, payload)
+          })
+          .catch((error: unknown) => app.log.warn({ err: error }, 'could not tell other instances about renewed links'))
       }
     })
     const connectionLimits: ConnectionLimits = { limits: options.limits, perBoard: new Counter(), perIp: new Counter() }
@@ -328,6 +344,8 @@ function handleConnection(
     const board = await app.store.getBoard(boardId)
     if (finished) return
     if (board === null) return closeWith(CloseCode.notFound, 'bord bestaat niet')
+    if (await linkRenewedSince(app.store, boardId, access.claims)) return closeWith(CloseCode.unauthenticated, 'link vervangen door een nieuwe')
+    if (finished) return
     if (docName !== boardId && registry.peek(docName) === undefined) {
       const docs = await registry.docsOfBoard(boardId)
       if (finished) return
@@ -363,6 +381,7 @@ function handleConnection(
     const self: Connection = {
       role,
       canWrite: writable,
+      issuedAt: access.claims.card === undefined ? (access.claims.iat ?? 0) : Number.POSITIVE_INFINITY,
       send(message) {
         if (socket.readyState !== socket.OPEN || finished) return
         // Never wait for a slow reader, and never buffer for it without bound: past the limit

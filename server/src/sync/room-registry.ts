@@ -73,6 +73,15 @@ export class RoomRegistry {
     return [...this.rooms.keys(), ...this.loading.keys()].filter((name) => isDocOfBoard(name, boardId))
   }
 
+  /** Closes the sockets on this instance opened with a board link issued before `validFrom` (renewed links). */
+  closeLinksIssuedBefore(boardId: string, validFrom: number): void {
+    for (const name of this.loadedDocsOf(boardId)) {
+      for (const connection of this.rooms.get(name)?.connectionList ?? []) {
+        if (connection.issuedAt < validFrom) connection.close(CloseCode.unauthenticated, 'link vervangen door een nieuwe')
+      }
+    }
+  }
+
   /** Every document of a board: the board itself, those with stored updates, and those loaded here. */
   async docsOfBoard(boardId: string): Promise<Set<string>> {
     return new Set([boardId, ...(await this.store.listBoardDocs(boardId)), ...this.loadedDocsOf(boardId)])
@@ -205,6 +214,9 @@ export class RoomRegistry {
           } else if (kind === BusMessageKind.cardGone) {
             const reason = new TextDecoder().decode(payload)
             for (const connection of room?.connectionList ?? []) connection.close(CloseCode.roleCardGone, reason)
+          } else if (kind === BusMessageKind.linksRenewed) {
+            const validFrom = Number(new TextDecoder().decode(payload))
+            if (Number.isFinite(validFrom)) this.closeLinksIssuedBefore(docName.split('.')[0], validFrom)
           } else if (room !== null) {
             room.applyFromBus(kind, payload)
           } else if (kind === BusMessageKind.update) {

@@ -60,6 +60,8 @@ export interface Connection {
   readonly role: Role
   /** False for viewers: their document writes are dropped. */
   readonly canWrite: boolean
+  /** When the socket's board link was issued (ms); renewing the board's links closes older ones. Infinity for personal card links. */
+  readonly issuedAt: number
   send(message: Uint8Array): void
   /** Closes the socket with a code and reason (the room is left as a consequence). */
   close(code: number, reason: string): void
