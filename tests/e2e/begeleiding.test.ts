@@ -211,6 +211,39 @@ describe('begeleiding in the browser', () => {
     await Promise.all(contexts.map((c) => c.context.close()))
   })
 
+  it('renewing the links: the facilitator goes on with a new link and sees the new ones, a participant on an old link is shut out', async () => {
+    const board = await createBoard(stage.server.httpUrl, 'Link kwijt')
+    const contexts = await Promise.all([0, 1].map(() => newRecordingContext(stage.browser, { width: 1400, height: 900 })))
+    const facilitator = await joinBoard(contexts[0].context, board.links.facilitator, 'Fenna')
+    const anna = await joinBoard(contexts[1].context, board.links.participant, 'Anna')
+    await facilitator.getByTestId('participant').filter({ hasText: 'Anna' }).waitFor({ timeout: 5000 })
+
+    await facilitator.getByRole('button', { name: 'Links vernieuwen' }).click()
+    await facilitator.getByText(/werkt geen enkele oude link van dit bord meer/).waitFor()
+    await facilitator.getByRole('button', { name: 'Ja, vernieuw alle links' }).click()
+
+    // Anna's link stopped working, also for the socket she had open.
+    await anna.getByText('Deze link is ongeldig of verlopen. Vraag de facilitator om een nieuwe link.').waitFor({ timeout: 10_000 })
+
+    // The facilitator's tab reloaded onto its new link (the name is remembered) and hands out the new ones.
+    await facilitator.getByRole('heading', { name: 'Nieuwe links' }).waitFor({ timeout: 10_000 })
+    const token = new URLSearchParams(new URL(facilitator.url()).hash.slice(1)).get('token')
+    expect(token).not.toBe(board.tokens.facilitator)
+    const newParticipant = await facilitator.locator('#nieuwe-link-participant').inputValue()
+    expect(newParticipant).toContain('#token=')
+    expect(newParticipant).not.toBe(board.links.participant)
+    if (SCREENSHOTS) await facilitator.screenshot({ path: join(SCREENSHOTS, 'links-vernieuwd.png') })
+
+    // Anna's browser remembers her name: the new link takes her straight onto the board.
+    const annaAgain = await contexts[1].context.newPage()
+    await annaAgain.goto(newParticipant)
+    await facilitator.getByTestId('participant').filter({ hasText: 'Anna' }).waitFor({ timeout: 5000 })
+    await annaAgain.getByRole('status', { name: /Verbinding: Verbonden/ }).waitFor({ timeout: 5000 })
+    await facilitator.getByRole('button', { name: 'Klaar' }).click()
+    expect(await facilitator.getByRole('heading', { name: 'Nieuwe links' }).count()).toBe(0)
+    await Promise.all(contexts.map((c) => c.context.close()))
+  })
+
   it('two-group variant: two frames side by side on every screen, a 15-minute timer and the pitch order on the agenda', async () => {
     const board = await createBoard(stage.server.httpUrl, 'Twee groepen')
     const contexts = await Promise.all([0, 1].map(() => newRecordingContext(stage.browser, { width: 1600, height: 1000 })))

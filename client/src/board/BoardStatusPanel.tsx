@@ -9,6 +9,7 @@ import type { ConnectionStatus, Participant, Summon } from './useBoardSession.ts
 import { AgendaPanel } from './AgendaPanel.tsx'
 import { useSessionState } from './sessionState.ts'
 import { CoFacilitatorLink } from './CoFacilitatorLink.tsx'
+import { RenewLinks } from './RenewLinks.tsx'
 
 export interface BoardStatus {
   title: string
@@ -127,6 +128,7 @@ export function BoardStatusPanel() {
         </button>
       )}
       {board.role === 'facilitator' && <CoFacilitatorLink />}
+      {board.role === 'facilitator' && <RenewLinks />}
       <div className="sb-status-panel__row sb-timer">
         {timer ? (
           <span role="timer" aria-label={t.timerLabel} className="sb-timer__left">

@@ -210,6 +210,16 @@ const nl = {
     linkLabel: 'Link voor de co-facilitator',
     hint: 'Deze link geeft dezelfde rechten als de jouwe. Geef hem alleen aan wie samen met jou begeleidt.',
   },
+  renewLinks: {
+    open: 'Links vernieuwen',
+    warning:
+      'Is een link bij de verkeerde persoon terechtgekomen? Na vernieuwen werkt geen enkele oude link van dit bord meer, ook niet bij wie nu meedoet. Je krijgt nieuwe links om opnieuw te delen. Persoonlijke rolkaartlinks blijven werken.',
+    confirm: 'Ja, vernieuw alle links',
+    cancel: 'Annuleren',
+    newLinks: 'Nieuwe links',
+    newLinksHint: 'De oude links werken niet meer. Deel deze links opnieuw, alleen met wie erbij hoort.',
+    done: 'Klaar',
+  },
   voorbereiding: {
     open: 'Mijn voorbereiding',
     title: 'Voorbereiding (alleen voor jou)',
@@ -473,6 +483,16 @@ const en: Strings = {
     invite: 'Invite a co-facilitator',
     linkLabel: 'Link for the co-facilitator',
     hint: 'This link gives the same rights as yours. Only give it to the person facilitating with you.',
+  },
+  renewLinks: {
+    open: 'Renew links',
+    warning:
+      'Did a link reach the wrong person? After renewing, no old link of this board works any more, not even for those taking part now. You get new links to share again. Personal role-card links keep working.',
+    confirm: 'Yes, renew all links',
+    cancel: 'Cancel',
+    newLinks: 'New links',
+    newLinksHint: 'The old links no longer work. Share these again, only with those who belong here.',
+    done: 'Done',
   },
   voorbereiding: {
     open: 'My preparation',

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react'
 import { MAX_TITLE_LENGTH } from '@samenbord/shared/board-doc'
-import { ROLES, type Role } from '@samenbord/shared/roles'
+import { ROLES } from '@samenbord/shared/roles'
 import type { CreateBoardResponse } from '@samenbord/shared/api'
 import { createBoard, restoreBackup } from '../app/api.ts'
 import { LanguageSwitch, useLocale } from '../i18n/locale.tsx'
+import { LinkRow } from '../app/LinkRow.tsx'
 
 /** Create a board, then hand out the three capability links. */
 export function StartPage() {
@@ -106,32 +107,5 @@ export function StartPage() {
         <p className="sb-start__privacy">{t.privacyNote}</p>
       </main>
     </div>
-  )
-}
-
-function LinkRow({ role, link }: { role: Role; link: string }) {
-  const { t } = useLocale()
-  const [copied, setCopied] = useState(false)
-  const inputId = `link-${role}`
-  async function copy() {
-    await navigator.clipboard?.writeText(link).catch(() => undefined)
-    setCopied(true)
-    setTimeout(() => setCopied(false), 2000)
-  }
-  return (
-    <li className="sb-links__row" data-role={role}>
-      <div>
-        <label htmlFor={inputId} className="sb-links__role">
-          {t.roleName[role]}
-        </label>
-        <p className="sb-links__who">{t.roleWho[role]}</p>
-      </div>
-      <div className="sb-links__copy">
-        <input id={inputId} readOnly value={link} onFocus={(e) => e.target.select()} />
-        <button type="button" onClick={copy} aria-label={`${t.copy}: ${t.linkFor(t.roleName[role])}`}>
-          {copied ? t.copied : t.copy}
-        </button>
-      </div>
-    </li>
   )
 }
