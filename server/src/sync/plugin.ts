@@ -406,6 +406,7 @@ function handleConnection(
     if (joined === null) return
     room = joined
     connection = self
+    if (self.issuedAt < registry.linksRenewedAt(boardId)) return closeWith(CloseCode.unauthenticated, 'link vervangen door een nieuwe')
     request.log.info({ doc: docName, role }, 'client joined')
     if (docName === boardId) {
       app.store

@@ -35,6 +35,8 @@ export class RoomRegistry {
   private readonly options: Required<RoomRegistryOptions>
   private readonly rooms = new Map<string, Room>()
   private readonly loading = new Map<string, Promise<Room>>()
+  /** Board id → the latest renewal of its links this instance heard of (ms). */
+  private readonly renewals = new Map<string, number>()
   /** Unloads still writing their final state; a reload of the same doc waits for them. */
   private readonly unloading = new Map<string, Promise<void>>()
   private readonly idleTimers = new Map<string, NodeJS.Timeout>()
@@ -75,11 +77,20 @@ export class RoomRegistry {
 
   /** Closes the sockets on this instance opened with a board link issued before `validFrom` (renewed links). */
   closeLinksIssuedBefore(boardId: string, validFrom: number): void {
+    this.renewals.set(boardId, Math.max(validFrom, this.renewals.get(boardId) ?? 0))
     for (const name of this.loadedDocsOf(boardId)) {
       for (const connection of this.rooms.get(name)?.connectionList ?? []) {
         if (connection.issuedAt < validFrom) connection.close(CloseCode.unauthenticated, 'link vervangen door een nieuwe')
       }
     }
+  }
+
+  /**
+   * When this instance last saw the board's links renewed (0: never). A socket that passed the
+   * stored check just before a renewal and joins just after it is caught with this.
+   */
+  linksRenewedAt(boardId: string): number {
+    return this.renewals.get(boardId) ?? 0
   }
 
   /** Every document of a board: the board itself, those with stored updates, and those loaded here. */
