@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { startServer } from '../integration/helpers.ts'
+import { createBoard, startServer } from '../integration/helpers.ts'
 import { CLIENT_DIR, foreignRequests, joinBoard, newRecordingContext } from './browser.ts'
 import { useServerAndBrowser } from './stage.ts'
 
@@ -121,6 +121,38 @@ describe('two people on one board', () => {
     await geoShapes(pageA).first().waitFor({ timeout: 10_000 })
     await anna.context.close()
     await bram.context.close()
+  })
+
+  it('paste a photo too large for one update: it is made smaller, both see it, nobody is disconnected', async () => {
+    const board = await createBoard(stage.server.httpUrl, 'Foto')
+    const contexts = await Promise.all([0, 1].map(() => newRecordingContext(stage.browser, { width: 1280, height: 800 })))
+    const anna = await joinBoard(contexts[0].context, board.links.participant, 'Anna')
+    const bram = await joinBoard(contexts[1].context, board.links.participant, 'Bram')
+    await anna.getByRole('button', { name: /Paneel inklappen/ }).click()
+    await anna.mouse.click(700, 400)
+    // A noisy 1600 × 1200 PNG: about 7 MB, far above the relay's 2 MB per message.
+    const pastedBytes = await anna.evaluate(async () => {
+      const canvas = document.createElement('canvas')
+      canvas.width = 1600
+      canvas.height = 1200
+      const context = canvas.getContext('2d')!
+      const pixels = context.createImageData(canvas.width, canvas.height)
+      for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = i % 4 === 3 ? 255 : Math.floor(Math.random() * 256)
+      context.putImageData(pixels, 0, 0)
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'))
+      const transfer = new DataTransfer()
+      transfer.items.add(new File([blob], 'huisbezoek.png', { type: 'image/png' }))
+      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }))
+      return blob.size
+    })
+    expect(pastedBytes).toBeGreaterThan(4 * 1024 * 1024)
+    const image = (page: Page) => page.locator('.tl-shape[data-shape-type="image"] img')
+    await image(bram).waitFor({ timeout: 20_000 })
+    const src = await image(bram).getAttribute('src')
+    expect(src).toMatch(/^data:image\/jpeg;base64,/)
+    expect(src!.length).toBeLessThan(2 * 1024 * 1024)
+    for (const page of [anna, bram]) await page.getByRole('status', { name: /Verbinding: Verbonden/ }).waitFor({ timeout: 5000 })
+    await Promise.all(contexts.map((c) => c.context.close()))
   })
 
   it('explain a broken link instead of showing an empty board', async () => {

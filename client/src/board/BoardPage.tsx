@@ -6,6 +6,7 @@ import { canWrite } from '@samenbord/shared/roles'
 import { CloseCode } from '@samenbord/shared/protocol'
 import { ApiError, getBoardInfo } from '../app/api.ts'
 import { useClientConfig } from '../app/useClientConfig.ts'
+import { boundedInlineAssetStore } from '../sync/bounded-asset-store.ts'
 import { useLocale } from '../i18n/locale.tsx'
 import { NamePrompt } from './NamePrompt.tsx'
 import { BoardStatusContext, BoardStatusPanel } from './BoardStatusPanel.tsx'
@@ -84,7 +85,10 @@ function LiveBoard({ info, token, name, onChangeName }: { info: BoardInfoRespons
   const [generation, setGeneration] = useState(0)
   const [changeRefused, setChangeRefused] = useState(false)
   const refusals = useRef<number[]>([])
-  const session = useBoardSession(info.id, token, info.role, identity, { generation, isWriteLocked: () => lockedRef.current })
+  const maxMessageBytes = useRef(0)
+  maxMessageBytes.current = config?.maxMessageBytes ?? 0
+  const assets = useMemo(() => boundedInlineAssetStore(() => maxMessageBytes.current), [])
+  const session = useBoardSession(info.id, token, info.role, identity, { generation, isWriteLocked: () => lockedRef.current, assets })
   useEffect(() => session.setWriteLocked(lockedForMe), [session.setWriteLocked, lockedForMe])
   const myRole = myRoleIn(info.id, sessionState.perspectiefwissel)
   const inRole = myRole && !myRole.steppedOut ? myRole.label : null

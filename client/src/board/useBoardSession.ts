@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
-import { atom, createTLStore, react, defaultBindingUtils, defaultShapeUtils, type TLStore } from 'tldraw'
+import { atom, createTLStore, react, defaultBindingUtils, defaultShapeUtils, type TLAssetStore, type TLStore } from 'tldraw'
 import { SYNC_PATH } from '@samenbord/shared/protocol'
 import { canWrite, type Role } from '@samenbord/shared/roles'
 import { bindStoreToYDoc } from '../sync/yjs-store-binding.ts'
@@ -60,6 +60,8 @@ export interface BoardSessionOptions {
   generation?: number
   /** Asked when the board document is bound: a locked board is never seeded or migrated by this link. */
   isWriteLocked?: () => boolean
+  /** Where pasted pictures and files go (see bounded-asset-store.ts); tldraw's default otherwise. */
+  assets?: TLAssetStore
 }
 
 function syncUrl(): string {
@@ -105,6 +107,7 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
       shapeUtils: [...defaultShapeUtils, ...werkvormShapeUtils],
       bindingUtils: [...defaultBindingUtils, ...werkvormBindingUtils],
       records: werkvormRecords,
+      ...(options.assets ? { assets: options.assets } : {}),
       users: identity.userStore,
       collaboration: { status: $status, mode: $mode },
     })
