@@ -84,7 +84,8 @@ export function RenewLinks() {
         <button type="button" className="sb-danger" disabled={busy} onClick={renew}>
           {t.renewLinks.confirm}
         </button>
-        <button type="button" className="sb-secondary" disabled={busy} onClick={() => setConfirming(false)}>
+        {/* Keyboard focus lands on the safe choice: Enter does not renew by accident. */}
+        <button type="button" className="sb-secondary" disabled={busy} onClick={() => setConfirming(false)} autoFocus>
           {t.renewLinks.cancel}
         </button>
       </div>
