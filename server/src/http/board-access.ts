@@ -3,7 +3,7 @@ import { BOARD_ID_PATTERN, type Role } from '@samenbord/shared'
 import { bearerToken } from '../auth/plugin.ts'
 import type { TokenClaims } from '../auth/tokens.ts'
 import type { BoardRecord, DocumentStore } from '../storage/document-store.ts'
-import { readFacilitation } from './facilitation.ts'
+import { readFacilitation, type FacilitationState } from './facilitation.ts'
 import { sendError } from './errors.ts'
 
 function capitalize(text: string): string {
@@ -20,7 +20,7 @@ export async function boardWithAccess(
   reply: FastifyReply,
   roles: readonly Role[],
   refusal: string,
-): Promise<{ claims: TokenClaims; board: BoardRecord } | null> {
+): Promise<{ claims: TokenClaims; board: BoardRecord; facilitation: FacilitationState } | null> {
   const { id } = request.params
   if (!BOARD_ID_PATTERN.test(id)) {
     sendError(reply, 404, 'not-found', 'Dit bord bestaat niet.')
@@ -40,20 +40,24 @@ export async function boardWithAccess(
     sendError(reply, 404, 'not-found', 'Dit bord bestaat niet (meer).')
     return null
   }
-  if (await linkRenewedSince(app.store, id, access.claims)) {
+  // Read for the renewal check anyway: handed on, so routes that show it need not read it again.
+  const facilitation = await readFacilitation(app.store, id)
+  if (issuedBeforeRenewal(access.claims, facilitation)) {
     sendError(reply, 401, 'unauthenticated', RENEWED_MESSAGE)
     return null
   }
-  return { claims: access.claims, board }
+  return { claims: access.claims, board, facilitation }
 }
 
 export const RENEWED_MESSAGE = 'Deze link is vervangen door een nieuwe. Vraag de begeleider om de nieuwe link.'
 
 /** True when the facilitator renewed the board's links after this board link was issued (personal card links are not board links). */
 export async function linkRenewedSince(store: DocumentStore, boardId: string, claims: TokenClaims): Promise<boolean> {
-  if (claims.card !== undefined) return false
-  const { linksValidFrom } = await readFacilitation(store, boardId)
-  return (claims.iat ?? 0) < linksValidFrom
+  return claims.card === undefined && issuedBeforeRenewal(claims, await readFacilitation(store, boardId))
+}
+
+function issuedBeforeRenewal(claims: TokenClaims, { linksValidFrom }: FacilitationState): boolean {
+  return claims.card === undefined && (claims.iat ?? 0) < linksValidFrom
 }
 
 /** The claims of a board token with one of `roles`, or null with an error reply already sent. */

@@ -18,7 +18,7 @@ import {
   type SessionAgenda,
 } from '@samenbord/shared'
 import type { DocumentStore } from '../storage/document-store.ts'
-import { boardAccess } from './board-access.ts'
+import { boardAccess, boardWithAccess } from './board-access.ts'
 import { sendError } from './errors.ts'
 
 export interface FacilitationState {
@@ -122,9 +122,9 @@ const changeSchema = {
 /** Routes under /api/boards/:id/begeleiding. Registered inside the API plugin (prefix '/api'). */
 export const facilitationRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { id: string } }>('/boards/:id/begeleiding', async (request, reply) => {
-    const claims = await boardAccess(app, request, reply, ['facilitator', 'participant', 'viewer'], 'Geen toegang.')
-    if (claims === null) return reply
-    return publicState(await readFacilitation(app.store, request.params.id))
+    const access = await boardWithAccess(app, request, reply, ['facilitator', 'participant', 'viewer'], 'Geen toegang.')
+    if (access === null) return reply
+    return publicState(access.facilitation)
   })
 
   // A co-facilitator (R34) gets a facilitator link of their own rather than the facilitator's:

@@ -17,7 +17,7 @@ import {
 } from '@samenbord/shared'
 import type { PerspectiefwisselRecord, RoleCardRecord } from '../storage/document-store.ts'
 import { sendError } from './errors.ts'
-import { boardAccess } from './board-access.ts'
+import { boardAccess, boardWithAccess } from './board-access.ts'
 import { readFacilitation, updateFacilitation, type FacilitationState } from './facilitation.ts'
 
 const MAX_LABEL_LENGTH = 80
@@ -185,11 +185,11 @@ export const perspectiefwisselRoutes: FastifyPluginAsync = async (app) => {
   )
 
   app.get<{ Params: { id: string } }>('/boards/:id/perspectiefwissel', { schema: { params: boardParams } }, async (request, reply) => {
-    const claims = await boardAccess(app, request, reply, ['facilitator', 'participant', 'viewer'], 'Geen toegang.')
-    if (claims === null) return reply
+    const access = await boardWithAccess(app, request, reply, ['facilitator', 'participant', 'viewer'], 'Geen toegang.')
+    if (access === null) return reply
     const session = await app.store.getPerspectiefwissel(request.params.id)
     if (session === null) return sendError(reply, 404, 'not-found', NO_SESSION)
-    return stateOf(session, await readFacilitation(app.store, request.params.id))
+    return stateOf(session, access.facilitation)
   })
 
   app.post<{ Params: { id: string }; Body: { cardId: string; ready: boolean } }>(

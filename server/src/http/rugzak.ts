@@ -15,7 +15,7 @@ import {
   type RugzakStateResponse,
 } from '@samenbord/shared'
 import { bearerToken } from '../auth/plugin.ts'
-import { boardAccess } from './board-access.ts'
+import { boardAccess, boardWithAccess } from './board-access.ts'
 import { sendError } from './errors.ts'
 import { readFacilitation, updateFacilitation, type RugzakRound } from './facilitation.ts'
 
@@ -53,9 +53,9 @@ async function caller(app: Parameters<FastifyPluginAsync>[0], request: FastifyRe
   const token = bearerToken(request)
   const access = app.checkBoardAccess(token, boardId, { allowCardToken: true })
   if (access.ok && access.claims.card === undefined) {
-    const claims = await boardAccess(app, request, reply, ['facilitator', 'participant', 'viewer'], 'Geen toegang.')
-    if (claims === null) return null
-    return { role: claims.role, place: null, round: (await readFacilitation(app.store, boardId)).rugzak }
+    const board = await boardWithAccess(app, request, reply, ['facilitator', 'participant', 'viewer'], 'Geen toegang.')
+    if (board === null) return null
+    return { role: board.claims.role, place: null, round: board.facilitation.rugzak }
   }
   if (!access.ok) {
     sendError(reply, access.status, access.error, 'Deze link geeft geen toegang tot dit bord.')
