@@ -3,6 +3,7 @@ import { MAX_AGENDA_STEP_LENGTH, MAX_AGENDA_STEPS, type SessionAgenda } from '@s
 import { useLocale } from '../i18n/locale.tsx'
 import { useBoardAccess } from './BoardAccess.tsx'
 import { changeFacilitation, useSessionState } from './sessionState.ts'
+import { ErrorMessage } from '../app/ErrorMessage.tsx'
 
 /**
  * The session's agenda of werkvormen: everyone sees the current step; the facilitator adds,
@@ -106,11 +107,7 @@ export function AgendaPanel() {
           </form>
         </>
       )}
-      {error && (
-        <p role="alert" className="sb-error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage>{error}</ErrorMessage>
     </details>
   )
 }

@@ -3,6 +3,7 @@ import type { CoFacilitatorLinkResponse } from '@samenbord/shared/api'
 import { tokenRequest } from '../app/api.ts'
 import { useLocale } from '../i18n/locale.tsx'
 import { useBoardAccess } from './BoardAccess.tsx'
+import { ErrorMessage } from '../app/ErrorMessage.tsx'
 
 /** Facilitator: a facilitator link of its own for a co-facilitator (R34), to copy and hand over. */
 export function CoFacilitatorLink() {
@@ -28,11 +29,7 @@ export function CoFacilitatorLink() {
         <button type="button" className="sb-link-button" onClick={invite}>
           {t.coFacilitator.invite}
         </button>
-        {error && (
-          <p role="alert" className="sb-error">
-            {error}
-          </p>
-        )}
+        <ErrorMessage>{error}</ErrorMessage>
       </>
     )
   }

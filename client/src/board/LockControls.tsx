@@ -4,6 +4,7 @@ import { useLocale } from '../i18n/locale.tsx'
 import { useBoardAccess } from './BoardAccess.tsx'
 import { changeFacilitation, useSessionState } from './sessionState.ts'
 import { LockIcon } from './LockIcon.tsx'
+import { ErrorMessage } from '../app/ErrorMessage.tsx'
 
 /** Facilitator: lock the whole board, or the selected frame, for participant links (the server enforces it). */
 export function LockControls() {
@@ -53,11 +54,7 @@ export function LockControls() {
       <button type="button" className="sb-link-button" aria-pressed={facilitation.stiltemodus} onClick={() => change({ stiltemodus: !facilitation.stiltemodus })}>
         {facilitation.stiltemodus ? t.sessie.stilteOff : t.sessie.stilteOn}
       </button>
-      {error && (
-        <p role="alert" className="sb-error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage>{error}</ErrorMessage>
     </div>
   )
 }

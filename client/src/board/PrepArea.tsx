@@ -3,6 +3,7 @@ import { FACILITATOR_PREP_KEYS, FACILITATOR_PREP_MAP, facilitatorPrepDocName } f
 import { useSharedMap } from '../sync/useSharedMap.ts'
 import { useLocale } from '../i18n/locale.tsx'
 import { useBoardAccess } from './BoardAccess.tsx'
+import { ErrorMessage } from '../app/ErrorMessage.tsx'
 
 type PrepKey = (typeof FACILITATOR_PREP_KEYS)[number]
 
@@ -38,11 +39,7 @@ function PrepForm() {
         </button>
       </div>
       <p className="sb-hint">{s.privacy}</p>
-      {state === 'refused' && (
-        <p role="alert" className="sb-error">
-          {s.refused}
-        </p>
-      )}
+      <ErrorMessage>{state === 'refused' && s.refused}</ErrorMessage>
       {FACILITATOR_PREP_KEYS.map((key) => (
         <div key={key} className="sb-prep__field">
           <label htmlFor={`sb-prep-${key}`}>{s.fields[key]}</label>

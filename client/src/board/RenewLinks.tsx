@@ -5,6 +5,7 @@ import { tokenRequest } from '../app/api.ts'
 import { LinkRow } from '../app/LinkRow.tsx'
 import { useLocale } from '../i18n/locale.tsx'
 import { useBoardAccess } from './BoardAccess.tsx'
+import { ErrorMessage } from '../app/ErrorMessage.tsx'
 
 /** The renewed links survive the reload onto the new facilitator link in this tab only. */
 const renewedKey = (boardId: string) => `samenbord:nieuwe-links:${boardId}`
@@ -89,11 +90,7 @@ export function RenewLinks() {
           {t.renewLinks.cancel}
         </button>
       </div>
-      {error && (
-        <p role="alert" className="sb-error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage>{error}</ErrorMessage>
     </div>
   )
 }

@@ -8,6 +8,7 @@ import { BoardStatusContext } from './BoardStatusPanel.tsx'
 import { stepOutOfRole, useSessionState } from './sessionState.ts'
 import { LockIcon } from './LockIcon.tsx'
 import { PrepArea } from './PrepArea.tsx'
+import { ErrorMessage } from '../app/ErrorMessage.tsx'
 
 /**
  * What the session puts in front of the board on every screen: the lock notice, the role badge
@@ -122,11 +123,7 @@ function RoleBadge() {
           </button>
         </>
       )}
-      {error && (
-        <p role="alert" className="sb-error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage>{error}</ErrorMessage>
     </div>
   )
 }

@@ -5,6 +5,7 @@ import type { CreateBoardResponse } from '@samenbord/shared/api'
 import { createBoard, restoreBackup } from '../app/api.ts'
 import { LanguageSwitch, useLocale } from '../i18n/locale.tsx'
 import { LinkRow } from '../app/LinkRow.tsx'
+import { ErrorMessage } from '../app/ErrorMessage.tsx'
 
 /** Create a board, then hand out the three capability links. */
 export function StartPage() {
@@ -68,11 +69,7 @@ export function StartPage() {
             <button type="submit" disabled={busy || !title.trim()}>
               {busy ? t.creating : t.createButton}
             </button>
-            {error && (
-              <p role="alert" className="sb-error">
-                {error}
-              </p>
-            )}
+            <ErrorMessage>{error}</ErrorMessage>
           </form>
         ) : null}
         {!created ? (
@@ -82,11 +79,7 @@ export function StartPage() {
             <label htmlFor="restore-file">{t.restoreLabel}</label>
             <input id="restore-file" type="file" accept="application/json,.json" disabled={busy} onChange={(e) => void onRestore(e.target.files?.[0])} />
             {busy && <p role="status">{t.restoring}</p>}
-            {restoreError && (
-              <p role="alert" className="sb-error">
-                {restoreError}
-              </p>
-            )}
+            <ErrorMessage>{restoreError}</ErrorMessage>
           </section>
         ) : (
           <section className="sb-card" aria-labelledby="links-heading">

@@ -14,6 +14,7 @@ import { usePersons } from '../personen/usePersons.ts'
 import { addChild, arrangeGenerations, connectPersons, genogramSymbols, placePerson } from './genogram-actions.ts'
 import { GENOGRAM_VIEWS, GENOGRAM_VIEW_LABELS, genogramView, outlineHousehold, setGenogramView, type GenogramView } from './genogram-view.ts'
 import { GENOGRAM_PERSOON_TYPE, GENOGRAM_RELATIE_TYPE, type GenogramPersoonShape, type GenogramRelatieShape } from './genogram-shapes.ts'
+import { ErrorMessage } from '../../app/ErrorMessage.tsx'
 
 type LineType = Exclude<RelationType, 'kind'>
 const LINE_TYPES: LineType[] = ['koppel', 'emotioneel', 'ecomap']
@@ -180,11 +181,7 @@ export function GenogramPanel() {
       {symbols.length === 0 && relations.length === 0 && (
         <p className="sb-hint">Selecteer twee personen om ze te verbinden, of een paar en een kind.</p>
       )}
-      {message && (
-        <p role="alert" className="sb-error">
-          {message}
-        </p>
-      )}
+      <ErrorMessage>{message}</ErrorMessage>
       <button type="button" className="sb-secondary" onClick={() => arrangeGenerations(editor)}>
         Generaties ordenen
       </button>

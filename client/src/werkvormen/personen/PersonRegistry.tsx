@@ -13,6 +13,7 @@ import {
 import { newPersonId, putPerson } from './person-record.ts'
 import { usePersons } from './usePersons.ts'
 import { LabelledSelect } from '../ui/LabelledSelect.tsx'
+import { ErrorMessage } from '../../app/ErrorMessage.tsx'
 
 const EMPTY: Omit<Person, 'id'> = {
   name: '',
@@ -131,11 +132,7 @@ function PersonForm({ person, onDone }: { person: Person | null; onDone(): void 
           <input id="person-org" value={draft.organisation} onChange={(e) => set('organisation', e.target.value)} />
         </>
       )}
-      {error && (
-        <p role="alert" className="sb-error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage>{error}</ErrorMessage>
       <div className="sb-form__row">
         <button type="submit">{person ? 'Opslaan' : 'Toevoegen'}</button>
         <button type="button" className="sb-secondary" onClick={onDone}>

@@ -15,6 +15,7 @@ import { checkRecordWith } from '@samenbord/shared/board-schema'
 import { useLocale } from '../../i18n/locale.tsx'
 import { usePersons } from '../personen/usePersons.ts'
 import { LabelledSelect } from '../ui/LabelledSelect.tsx'
+import { ErrorMessage } from '../../app/ErrorMessage.tsx'
 
 /** The same record as tldraw's store types it (branded id). */
 export interface TLActionAlternativeRecord
@@ -131,11 +132,7 @@ export function ActionAlternatives({ canEdit, isFacilitator }: { canEdit: boolea
           <button type="submit" disabled={text.trim().length === 0}>
             {s.alternativeAdd}
           </button>
-          {error && (
-            <p role="alert" className="sb-error">
-              {error}
-            </p>
-          )}
+          <ErrorMessage>{error}</ErrorMessage>
         </form>
       )}
     </section>

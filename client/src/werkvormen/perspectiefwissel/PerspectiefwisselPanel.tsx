@@ -19,6 +19,7 @@ import { usePersons } from '../personen/usePersons.ts'
 import { LabelledSelect } from '../ui/LabelledSelect.tsx'
 import { POSTURES, postureLabel } from './postures.ts'
 import { myCardTokens, rememberCardToken, useRoleCard, type RoleCardValues } from './useRoleCard.ts'
+import { ErrorMessage } from '../../app/ErrorMessage.tsx'
 
 /**
  * Perspectiefwissel: the facilitator picks the roles, each participant claims one (never
@@ -112,11 +113,7 @@ export function PerspectiefwisselPanel() {
       )}
       {isFacilitator && <TwoGroupsVariant />}
       <RugzakPanel />
-      {error && (
-        <p role="alert" className="sb-error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage>{error}</ErrorMessage>
     </section>
   )
 }
@@ -169,11 +166,7 @@ function TwoGroupsVariant() {
           {s.twoGroupsDone}
         </p>
       )}
-      {error && (
-        <p role="alert" className="sb-error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage>{error}</ErrorMessage>
     </fieldset>
   )
 }

@@ -5,6 +5,7 @@ import { MAX_RUGZAK_ADVICE_LENGTH } from '@samenbord/shared/api'
 import { ApiError, tokenRequest } from '../../app/api.ts'
 import { useBoardAccess } from '../../board/BoardAccess.tsx'
 import { useLocale } from '../../i18n/locale.tsx'
+import { ErrorMessage } from '../../app/ErrorMessage.tsx'
 
 const POLL_MS = 1500
 const TOKEN_KEY = (boardId: string) => `samenbord.rugzak.${boardId}`
@@ -76,11 +77,7 @@ export function RugzakPanel() {
           canTakeOut={state.me === 'drager' || role === 'facilitator'}
         />
       )}
-      {error && (
-        <p role="alert" className="sb-error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage>{error}</ErrorMessage>
     </fieldset>
   )
 }

@@ -4,6 +4,7 @@ import { THEME_PRESETS, clusterHint, clusterTitle, validateClusterFrameProps } f
 import { remainingVotes } from '@samenbord/shared/werkvormen/themaclusters/votes'
 import { THEMACLUSTER_TYPE, type ThemaclusterShape } from './cluster-shapes.ts'
 import { allVotes, myVoterKey, setVoteBudget, totalsByNote, vote, voteBudget } from './votes.ts'
+import { ErrorMessage } from '../../app/ErrorMessage.tsx'
 
 const NOTE_SIZE = 200
 const NOTE_GAP = 24
@@ -106,11 +107,7 @@ export function ClusterPanel() {
           if (Number.isInteger(value) && value >= 1 && value <= 20) setVoteBudget(editor, value)
         }}
       />
-      {message && (
-        <p role="alert" className="sb-error">
-          {message}
-        </p>
-      )}
+      <ErrorMessage>{message}</ErrorMessage>
     </section>
   )
 }

@@ -4,6 +4,7 @@ import { formatTimelineCsv, parseTimelineCsv, type CsvRow } from '@samenbord/sha
 import { usePersons } from '../personen/usePersons.ts'
 import { initialCardY, TIJDLIJN_KAART_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn-shapes.ts'
 import { downloadBlob } from '../ui/download.ts'
+import { ErrorMessage } from '../../app/ErrorMessage.tsx'
 
 /** Dossier information in (with a preview of every row before anything is added), the tijdlijn out. */
 export function CsvPanel({ timeline }: { timeline: TijdlijnShape }) {
@@ -45,11 +46,7 @@ export function CsvPanel({ timeline }: { timeline: TijdlijnShape }) {
       <legend>CSV (dossier)</legend>
       <label htmlFor="tijdlijn-csv">Importeren (datum; soort; label; persoon; tekst)</label>
       <input id="tijdlijn-csv" type="file" accept=".csv,text/csv" onChange={(e) => read(e.target.files?.[0])} />
-      {error && (
-        <p role="alert" className="sb-error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage>{error}</ErrorMessage>
       {rows && (
         <div role="status" aria-label="Voorbeeld van de import">
           <p className="sb-hint">

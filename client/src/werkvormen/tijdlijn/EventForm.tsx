@@ -20,6 +20,7 @@ import { defaultLaneFor, laneLabel, type Lane } from '@samenbord/shared/werkvorm
 import { usePersons } from '../personen/usePersons.ts'
 import { LabelledSelect } from '../ui/LabelledSelect.tsx'
 import { initialCardY, TIJDLIJN_KAART_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn-shapes.ts'
+import { ErrorMessage } from '../../app/ErrorMessage.tsx'
 
 interface Draft {
   dateText: string
@@ -193,11 +194,7 @@ export function EventForm({ timeline, card, userName }: { timeline: TijdlijnShap
       </select>
       <label htmlFor={`${formId}-text`}>Tekst</label>
       <textarea id={`${formId}-text`} rows={3} value={draft.text} onChange={(e) => set('text', e.target.value)} />
-      {error && (
-        <p role="alert" className="sb-error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage>{error}</ErrorMessage>
       <button type="submit">{card ? 'Opslaan' : 'Toevoegen'}</button>
       {card && (
         <div className="sb-form__actions">

@@ -5,6 +5,7 @@ import { validateGapProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
 import { usePersons } from '../personen/usePersons.ts'
 import { TIJDLIJN_GAT_TYPE } from './TijdlijnGatShapeUtil.tsx'
 import type { TijdlijnShape } from './tijdlijn-shapes.ts'
+import { ErrorMessage } from '../../app/ErrorMessage.tsx'
 
 /** Marks a period the team knows too little about ("wat is er in dat lege stuk gebeurd?"). */
 export function GapForm({ timeline, userName }: { timeline: TijdlijnShape; userName: string }) {
@@ -49,11 +50,7 @@ export function GapForm({ timeline, userName }: { timeline: TijdlijnShape; userN
       </div>
       <label htmlFor="gat-toelichting">Wat weten we niet?</label>
       <input id="gat-toelichting" value={note} onChange={(e) => setNote(e.target.value)} />
-      {error && (
-        <p role="alert" className="sb-error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage>{error}</ErrorMessage>
       <button type="submit" className="sb-secondary">
         Periode markeren
       </button>
