@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode, FACILITATOR_PREP_MAP, RECORDS_ARRAY, facilitatorPrepDocName } from '@samenbord/shared'
+import { newEventProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
 import {
   connectClient,
   createBoard,
@@ -55,20 +56,14 @@ function shape(id: string, parentId: string, type: 'frame' | 'tijdlijn-kaart' = 
   if (type === 'frame') return { ...base, props: { w: 600, h: 400, name: 'Handelingsalternatieven', color: 'black' } }
   return {
     ...base,
-    props: {
-      w: 220,
-      h: 140,
+    props: newEventProps({
       date: { kind: 'year', year: 2019 },
       category: 'beslismoment',
       tag: 'feit',
       source: { personId: null, side: 'professional', origin: 'dossier' },
       text: 'Start jeugdhulp',
       lane: 'boven',
-      cruciaal: null,
-      omslagpunt: null,
-      contested: null,
-      counterOf: null,
-    },
+    }),
   }
 }
 

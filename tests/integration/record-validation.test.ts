@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode, RECORDS_ARRAY } from '@samenbord/shared'
+import { newEventProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
 import {
   connectClient,
   createBoard,
@@ -32,18 +33,14 @@ function card(id: string, overrides: Record<string, unknown> = {}) {
     opacity: 1,
     meta: {},
     props: {
-      w: 220,
-      h: 140,
-      date: { kind: 'year', year: 2019 },
-      category: 'beslismoment',
-      tag: 'feit',
-      source: { personId: null, side: 'professional', origin: 'dossier' },
-      text: 'Start jeugdhulp',
-      lane: 'boven',
-      cruciaal: null,
-      omslagpunt: null,
-      contested: null,
-      counterOf: null,
+      ...newEventProps({
+        date: { kind: 'year', year: 2019 },
+        category: 'beslismoment',
+        tag: 'feit',
+        source: { personId: null, side: 'professional', origin: 'dossier' },
+        text: 'Start jeugdhulp',
+        lane: 'boven',
+      }),
       ...overrides,
     },
   }

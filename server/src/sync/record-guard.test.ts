@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode, META_MAP, META_SCHEMA_KEY, RECORDS_ARRAY } from '@samenbord/shared'
+import { newEventProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
 import { boardSchema, checkBoardUpdate, MAX_REASON_BYTES, shouldCheckDoc, truncateUtf8 } from './record-guard.ts'
 
 type Rec = { id: string; typeName: string; [field: string]: unknown }
@@ -88,20 +89,20 @@ const tijdlijn = shape('shape:tijdlijn1', 'tijdlijn', {
   pixelsPerYear: 200,
 })
 
-const kaart = shape('shape:kaart1', 'tijdlijn-kaart', {
-  w: 220,
-  h: 140,
-  date: { kind: 'year', year: 2021 },
-  category: 'gezinsgebeurtenis',
-  tag: 'feit',
-  source: { personId: null, side: 'gezin', origin: 'live' },
-  text: 'Verhuizing naar Utrecht',
-  lane: 'onder',
-  cruciaal: null,
-  omslagpunt: null,
-  contested: null,
-  counterOf: null,
-})
+const kaart = shape(
+  'shape:kaart1',
+  'tijdlijn-kaart',
+  {
+    ...newEventProps({
+      date: { kind: 'year', year: 2021 },
+      category: 'gezinsgebeurtenis',
+      tag: 'feit',
+      source: { personId: null, side: 'gezin', origin: 'live' },
+      text: 'Verhuizing naar Utrecht',
+      lane: 'onder',
+    }),
+  },
+)
 kaart.parentId = 'shape:tijdlijn1'
 
 const person: Rec = {

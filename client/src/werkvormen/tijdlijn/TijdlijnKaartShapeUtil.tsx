@@ -1,7 +1,7 @@
 import { HTMLContainer, Rectangle2d, ShapeUtil, useEditor, useValue } from 'tldraw'
 import { EPISTEMIC_TAG_LABELS, EVENT_CATEGORY_INFO, SOURCE_ORIGIN_LABELS, SOURCE_SIDE_LABELS } from '@samenbord/shared/werkvormen/tijdlijn/categories'
 import { resolveDate } from '@samenbord/shared/werkvormen/tijdlijn/dates'
-import { DEFAULT_EVENT_SIZE, timelineEventProps, type TimelineEventProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
+import { newEventProps, timelineEventProps, type TimelineEventProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
 import { findPerson } from '@samenbord/shared/werkvormen/personen/person'
 import { registryPersons } from '../personen/person-record.ts'
 import { categoryColor } from './colors.ts'
@@ -13,19 +13,14 @@ export class TijdlijnKaartShapeUtil extends ShapeUtil<TijdlijnKaartShape> {
   static override props = timelineEventProps
 
   getDefaultProps(): TimelineEventProps {
-    return {
-      ...DEFAULT_EVENT_SIZE,
+    return newEventProps({
       date: { kind: 'year', year: new Date().getFullYear() },
       category: 'gezinsgebeurtenis',
       tag: 'feit',
       source: { personId: null, side: 'gezin', origin: 'live' },
       text: '',
       lane: 'onder',
-      cruciaal: null,
-      omslagpunt: null,
-      contested: null,
-      counterOf: null,
-    }
+    })
   }
 
   override canResize() {
