@@ -61,8 +61,8 @@ export class DocPersistence {
   private readonly log: FastifyBaseLogger
   private readonly options: PersistenceOptions
   private pending: Uint8Array[] = []
-  /** The delete sets of the pending updates' transactions; null when one was not given. */
-  private pendingDeletes: DeleteRanges[] | null = []
+  /** The delete sets of the pending updates' transactions. */
+  private pendingDeletes: DeleteRanges[] = []
   private timer: NodeJS.Timeout | null = null
   private chain: Promise<void> = Promise.resolve()
   private storedRows: number
@@ -97,11 +97,10 @@ export class DocPersistence {
   }
 
   /** `deleted`: the delete set of the update's transaction (lets the batch be taken from the document). */
-  enqueue(update: Uint8Array, deleted?: DeleteRanges): void {
+  enqueue(update: Uint8Array, deleted: DeleteRanges): void {
     this.changed = true
     this.pending.push(update)
-    if (deleted === undefined) this.pendingDeletes = null
-    else this.pendingDeletes?.push(deleted)
+    this.pendingDeletes.push(deleted)
     if (this.timer === null) {
       this.timer = setTimeout(() => {
         this.timer = null
@@ -190,7 +189,7 @@ export class DocPersistence {
     if (doc === null) return this.pending
     const since = this.writtenVector
     this.writtenVector = Y.encodeStateVector(doc)
-    if (since === null || this.pendingDeletes === null || structCount(doc) > MAX_STRUCTS_FOR_ENCODED_BATCH) return this.pending
+    if (since === null || structCount(doc) > MAX_STRUCTS_FOR_ENCODED_BATCH) return this.pending
     const row = encodeBatchFromDoc(doc, since, this.pendingDeletes)
     return row === null ? this.pending : [row]
   }
