@@ -7,7 +7,7 @@ import { canWrite, CloseCode, CONSENT_DOC_KIND, DOC_NAME_PATTERN, roleCardDocNam
 import { decodeMessage, ProtocolError } from './messages.ts'
 import { BoardLocks, checkLockedWrite } from './board-locks.ts'
 import type { PersistenceOptions } from './persistence.ts'
-import { BoardGoneError, RoomRegistry } from './room-registry.ts'
+import { BoardGoneError, LINK_RENEWED_REASON, RoomRegistry } from './room-registry.ts'
 import { BusMessageKind, type RoomBus } from './bus.ts'
 import type { Connection, Room } from './room.ts'
 import { linkRenewedSince } from '../http/board-access.ts'
@@ -344,7 +344,7 @@ function handleConnection(
     const board = await app.store.getBoard(boardId)
     if (finished) return
     if (board === null) return closeWith(CloseCode.notFound, 'bord bestaat niet')
-    if (await linkRenewedSince(app.store, boardId, access.claims)) return closeWith(CloseCode.unauthenticated, 'link vervangen door een nieuwe')
+    if (await linkRenewedSince(app.store, boardId, access.claims)) return closeWith(CloseCode.unauthenticated, LINK_RENEWED_REASON)
     if (finished) return
     if (docName !== boardId && registry.peek(docName) === undefined) {
       const docs = await registry.docsOfBoard(boardId)
@@ -406,7 +406,7 @@ function handleConnection(
     if (joined === null) return
     room = joined
     connection = self
-    if (self.issuedAt < registry.linksRenewedAt(boardId)) return closeWith(CloseCode.unauthenticated, 'link vervangen door een nieuwe')
+    if (self.issuedAt < registry.linksRenewedAt(boardId)) return closeWith(CloseCode.unauthenticated, LINK_RENEWED_REASON)
     request.log.info({ doc: docName, role }, 'client joined')
     if (docName === boardId) {
       app.store

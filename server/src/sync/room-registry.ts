@@ -29,6 +29,9 @@ export interface RoomRegistryOptions {
  * The rooms in memory. A room is loaded from the store on its first connection and unloaded
  * (flushed, compacted, destroyed) once it has been empty for `roomIdleMs`.
  */
+/** Close reason for sockets of a board link issued before the facilitator renewed the links (4401). */
+export const LINK_RENEWED_REASON = 'link vervangen door een nieuwe'
+
 export class RoomRegistry {
   private readonly store: DocumentStore
   private readonly log: FastifyBaseLogger
@@ -80,7 +83,7 @@ export class RoomRegistry {
     this.renewals.set(boardId, Math.max(validFrom, this.renewals.get(boardId) ?? 0))
     for (const name of this.loadedDocsOf(boardId)) {
       for (const connection of this.rooms.get(name)?.connectionList ?? []) {
-        if (connection.issuedAt < validFrom) connection.close(CloseCode.unauthenticated, 'link vervangen door een nieuwe')
+        if (connection.issuedAt < validFrom) connection.close(CloseCode.unauthenticated, LINK_RENEWED_REASON)
       }
     }
   }
@@ -150,6 +153,7 @@ export class RoomRegistry {
    */
   async purgeBoard(boardId: string, code: number, reason: string, deleteFromStore: () => Promise<void>): Promise<void> {
     this.purged.add(boardId)
+    this.renewals.delete(boardId)
     try {
       const ofBoard = <T>(map: Map<string, T>) => [...map].filter(([name]) => isDocOfBoard(name, boardId))
       await Promise.allSettled(ofBoard(this.loading).map(([, pending]) => pending))
