@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { signToken, verifyToken } from './tokens.ts'
+import { signSyncTicket, signToken, verifySyncTicket, verifyToken } from './tokens.ts'
 
 const secret = 'unit-test-secret-0123456789abcdef'
 const board = 'AbCdEfGhIjKlMnOp_-12'
@@ -96,5 +96,73 @@ describe('capability tokens', () => {
     expect(verifyToken(secret, swapped, now)).toEqual({ ok: false, reason: 'bad-signature' })
     const badCard = signToken(secret, { board, role: 'participant', exp, card: 'a.b' })
     expect(verifyToken(secret, badCard, now)).toEqual({ ok: false, reason: 'malformed' })
+  })
+})
+
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+describe('canonical signatures', () => {
+  it('a signature with its last character changed to any other base64url character never verifies', () => {
+    // 32 bytes are 43 base64url characters; the last one carries 2 unused bits, which a lenient
+    // decoder ignores, so three other spellings of the same bytes used to verify.
+    for (let i = 0; i < 20; i++) {
+      const token = signToken(secret, { board, role: 'facilitator', exp })
+      const [body, sig] = token.split('.')
+      for (const other of BASE64URL_ALPHABET) {
+        if (other === sig.at(-1)) continue
+        expect(verifyToken(secret, `${body}.${sig.slice(0, -1)}${other}`, now)).toEqual({ ok: false, reason: 'bad-signature' })
+      }
+      expect(verifyToken(secret, token, now).ok).toBe(true)
+    }
+  })
+
+  it('a signature with padding or one character more never verifies', () => {
+    const token = signToken(secret, { board, role: 'viewer', exp })
+    expect(verifyToken(secret, `${token}=`, now).ok).toBe(false)
+    expect(verifyToken(secret, `${token}A`, now).ok).toBe(false)
+  })
+})
+
+describe('sync tickets', () => {
+  const claims = { board, role: 'participant' as const, exp, iat: now - 1_000 }
+  const doc = `${board}.rolkaart.kaartA_1`
+
+  it('round-trip the document and the claims of the token they came from', () => {
+    const ticket = signSyncTicket(secret, { doc, claims, exp: now + 30_000 })
+    const check = verifySyncTicket(secret, ticket, now)
+    expect(check).toEqual({ ok: true, ticket: { id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), doc, exp: now + 30_000, claims } })
+    const card = signSyncTicket(secret, { doc, claims: { ...claims, card: 'kaartA_1' }, exp: now + 30_000 })
+    expect(verifySyncTicket(secret, card, now)).toMatchObject({ ok: true, ticket: { claims: { card: 'kaartA_1' } } })
+  })
+
+  it('expire', () => {
+    const ticket = signSyncTicket(secret, { doc, claims, exp: now + 30_000 })
+    expect(verifySyncTicket(secret, ticket, now + 29_999).ok).toBe(true)
+    expect(verifySyncTicket(secret, ticket, now + 30_000)).toEqual({ ok: false, reason: 'expired' })
+  })
+
+  it('are no tokens, and tokens are no tickets (each is signed for its own purpose)', () => {
+    const ticket = signSyncTicket(secret, { doc: board, claims, exp: now + 30_000 })
+    expect(verifyToken(secret, ticket, now)).toEqual({ ok: false, reason: 'bad-signature' })
+    const token = signToken(secret, { board, role: 'facilitator', exp })
+    expect(verifySyncTicket(secret, token, now)).toEqual({ ok: false, reason: 'bad-signature' })
+  })
+
+  it('cannot be moved to another document, and their last signature character is canonical too', () => {
+    const ticket = signSyncTicket(secret, { doc: board, claims, exp: now + 30_000 })
+    const moved = tamper(ticket, (payload) => (payload.doc = `${board}.toestemming.main`))
+    expect(verifySyncTicket(secret, moved, now)).toEqual({ ok: false, reason: 'bad-signature' })
+    const [body, sig] = ticket.split('.')
+    for (const other of BASE64URL_ALPHABET) {
+      if (other === sig.at(-1)) continue
+      expect(verifySyncTicket(secret, `${body}.${sig.slice(0, -1)}${other}`, now).ok).toBe(false)
+    }
+  })
+
+  it('report garbage as malformed and nothing as missing', () => {
+    expect(verifySyncTicket(secret, undefined, now)).toEqual({ ok: false, reason: 'missing' })
+    for (const garbage of ['abc', 'a.b.c', 'x'.repeat(5000), '💥.💥']) {
+      expect(verifySyncTicket(secret, garbage, now)).toEqual({ ok: false, reason: 'malformed' })
+    }
   })
 })
