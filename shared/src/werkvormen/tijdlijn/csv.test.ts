@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Person } from '../personen/person.ts'
-import { formatTimelineCsv, parseTimelineCsv } from './csv.ts'
+import { formatTimelineCsv, neutraliseCsvCell, parseTimelineCsv, restoreCsvCell } from './csv.ts'
+import { newEventProps, type TimelineEventProps } from './events.ts'
 
 const persons: Person[] = [
   { id: 'person:mila', name: 'Mila', relation: 'dochter', gender: 'vrouw', birthYear: 2010, deceased: false, deathYear: null, kind: 'gezin', organisation: '' },
@@ -50,4 +51,64 @@ describe('tijdlijn CSV', () => {
     expect(again.rows.map((row) => row.ok && row.props)).toEqual(cards)
     expect(formatTimelineCsv(cards, persons)).toBe(exported)
   })
+
+  it('starts with a UTF-8 byte order mark, so Excel reads "ë" as ë', () => {
+    const exported = formatTimelineCsv([card('Gesprek met oma over België')], persons)
+    expect(exported.startsWith('\uFEFFdatum;')).toBe(true)
+    expect([...new TextEncoder().encode(exported).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+  })
+
+  it('neutralises cells a spreadsheet would read as a formula: a quote in front, the cell quoted (OWASP)', () => {
+    const texts = ['=HYPERLINK("http://x","klik")', '+31 6 12345678', '-12 graden', '@mentor', '\tinspringing', '\rterug']
+    const lines = formatTimelineCsv(texts.map(card), persons).split('\n')
+    expect(lines.slice(1, -1).map((line) => line.slice(line.indexOf(';"') + 1))).toEqual([
+      `"'=HYPERLINK(""http://x"",""klik"")"`,
+      `"'+31 6 12345678"`,
+      `"'-12 graden"`,
+      `"'@mentor"`,
+      `"'\tinspringing"`,
+      `"'\rterug"`,
+    ])
+    expect(neutraliseCsvCell('-')).toBe("'-")
+    // Dutch names often start with a quote ("'t Hooft"): left alone unless a formula character follows.
+    expect(neutraliseCsvCell("'t Hooft")).toBe("'t Hooft")
+    expect(neutraliseCsvCell('Jan = Piet')).toBe('Jan = Piet')
+  })
+
+  it('reads its own export back exactly, for any text (also texts that start with a quote, tab or minus)', () => {
+    const tricky = ["'=", "''", "'", "'''=x", '\t\tdubbel', '-12', '-', '+', '@', '=1+1', "'t Hooft", ' spatie ', '', '"', '""', ';', 'a\r\nb', '\r', 'ë€😀', "'-12"]
+    const random = mulberry32(20261114)
+    const alphabet = ['=', '+', '-', '@', '\t', '\r', '\n', "'", '"', ';', ',', ' ', 'a', 'Z', '1', 'ë', '😀']
+    const randomTexts = Array.from({ length: 400 }, () => Array.from({ length: Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''))
+    for (const text of [...tricky, ...randomTexts]) {
+      expect(restoreCsvCell(neutraliseCsvCell(text)), JSON.stringify(text)).toBe(text)
+    }
+    const cards = [...tricky, ...randomTexts].map(card)
+    const again = parseTimelineCsv(formatTimelineCsv(cards, persons), persons)
+    if (!again.ok) throw new Error(again.message)
+    expect(again.rows.map((row) => (row.ok ? row.props.text : row.message))).toEqual(cards.map((c) => c.text))
+  })
+
+  it('finds a person whose name starts with a formula character after the round trip', () => {
+    const dash: Person = { ...persons[0], id: 'person:streep', name: '-Anouk' }
+    const exported = formatTimelineCsv([{ ...card('iets'), source: { personId: dash.id, side: 'gezin', origin: 'dossier' } }], [dash])
+    expect(exported).toContain(`;"'-Anouk";`)
+    const again = parseTimelineCsv(exported, [dash])
+    expect(again.ok && again.rows[0].ok && again.rows[0].props.source.personId).toBe(dash.id)
+  })
 })
+
+function card(text: string): TimelineEventProps {
+  return newEventProps({ date: { kind: 'year', year: 2020 }, category: 'gezinsgebeurtenis', tag: 'feit', source: { personId: null, side: 'anders', origin: 'dossier' }, text, lane: 'onder' })
+}
+
+/** A small seeded random generator: the same strings on every run, so a failure can be replayed. */
+function mulberry32(seed: number): () => number {
+  let state = seed
+  return () => {
+    state = (state + 0x6d2b79f5) | 0
+    let t = Math.imul(state ^ (state >>> 15), 1 | state)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
