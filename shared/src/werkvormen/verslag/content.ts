@@ -186,3 +186,20 @@ export function contentOfDemoCase(demo: DemoCase): BoardContent {
     groups: [],
   }
 }
+
+/**
+ * The people the board itself names outside the registry: who marked a moment, disputed a card,
+ * named a gap or brought in an alternative ("Fatima (facilitator)"). A pseudonymised export
+ * replaces them too, also when the session's participant list no longer has them.
+ */
+export function namesOnBoard(content: BoardContent): string[] {
+  const names = new Set<string>()
+  for (const timeline of content.timelines) {
+    for (const { props } of timeline.events) {
+      for (const name of [props.cruciaal?.namedBy, props.omslagpunt?.namedBy, props.contested?.by]) if (name) names.add(name)
+    }
+    for (const { props } of timeline.gaps) if (props.namedBy) names.add(props.namedBy)
+  }
+  for (const alternative of content.alternatives) if (alternative.byName) names.add(alternative.byName)
+  return [...names].sort()
+}

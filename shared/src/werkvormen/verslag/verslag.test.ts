@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { demoCase } from '../sjablonen/demo-case.ts'
 import { collectBoardContent, contentOfDemoCase, plainTextOf } from './content.ts'
-import { makePseudonymiser, pseudonymiseMarkup } from './pseudonymise.ts'
+import type { Person } from '../personen/person.ts'
+import { makePseudonymiser, pseudonymiseTree, type MarkupNode } from './pseudonymise.ts'
 import { verslagToHtml, verslagToMarkdown } from './render.ts'
-import { buildVerslag, type VerslagSession } from './verslag.ts'
+import { PSEUDONYMISED_TITLE, buildVerslag, exportFileTitle, type VerslagSession } from './verslag.ts'
 
 const demo = demoCase()
 
@@ -89,12 +90,145 @@ describe('pseudonymised verslag', () => {
     expect(roles.text('Rol: Lotte Kuipers (jongere)')).toBe('Rol: jongere')
   })
 
-  it('replaces names in SVG text but never inside embedded fonts or other attributes', () => {
+  it('replaces names in SVG text nodes and text attributes, never inside embedded fonts or other attributes', () => {
     const p = makePseudonymiser(demo.persons, 'initialen')
-    const svg = '<svg><style>@font-face{src:url(data:font/woff2;base64,LotteKuipers)}</style><g data-name="Lotte"><text aria-label="Lotte Kuipers">Lotte Kuipers</text></g></svg>'
-    expect(pseudonymiseMarkup(svg, p)).toBe('<svg><style>@font-face{src:url(data:font/woff2;base64,LotteKuipers)}</style><g data-name="Lotte"><text aria-label="LK">LK</text></g></svg>')
+    const svg = el('svg', {}, [
+      el('style', {}, [text('@font-face{src:url(data:font/woff2;base64,Lotte+Kuipers/x)}')]),
+      el('g', { 'data-name': 'Lotte' }, [el('text', { 'aria-label': 'Lotte Kuipers', title: 'Sanne Mulder', desc: 'Yara Peeters' }, [text('Lotte Kuipers')])]),
+    ])
+    pseudonymiseTree(svg, p)
+    expect(serialise(svg)).toBe('<svg><style>@font-face{src:url(data:font/woff2;base64,Lotte+Kuipers/x)}</style><g data-name="Lotte"><text aria-label="LK" title="SM" desc="YP">LK</text></g></svg>')
   })
 })
+
+describe('pseudonymised pictures: names the SVG writes with entities or splits over nodes', () => {
+  // What a DOMParser hands over for `Centrum voor Jeugd &amp; Gezin` and `&#74;eugd &#x26; Gezin`:
+  // plain text nodes. (tests/e2e/pseudonymise-svg.test.ts runs the same on Chromium's own parser.)
+  const persons: Person[] = [
+    { ...demo.persons[12], id: 'p-cjg', name: 'Ahmed Yilmaz', organisation: 'Centrum voor Jeugd & Gezin' },
+    { ...demo.persons[4], id: 'p-ans', name: 'Ans Yilmaz' },
+  ]
+  const p = makePseudonymiser(persons, 'initialen')
+
+  it('replaces an organisation with "&" in text and in attributes', () => {
+    const svg = el('svg', {}, [el('foreignObject', {}, [el('div', { title: 'Centrum voor Jeugd & Gezin' }, [text('Gesprek bij Centrum voor Jeugd & Gezin over Ans Yilmaz')])])])
+    pseudonymiseTree(svg, p)
+    expect(serialise(svg)).toBe('<svg><foreignObject><div title="[organisatie]">Gesprek bij [organisatie] over AY2</div></foreignObject></svg>')
+  })
+
+  it('finds a name split over lines of a label or over inline elements', () => {
+    const svg = el('svg', {}, [
+      el('text', {}, [el('tspan', {}, [text('Centrum voor Jeugd &')]), el('tspan', {}, [text('Gezin belt')])]),
+      el('p', {}, [text('Ahmed '), el('b', {}, [text('Yilmaz')]), text(' komt')]),
+    ])
+    pseudonymiseTree(svg, p)
+    expect(serialise(svg)).toBe('<svg><text><tspan>[organisatie]</tspan><tspan> belt</tspan></text><p>AY1<b></b> komt</p></svg>')
+  })
+
+  it('does not join words of different blocks into a name that is not there', () => {
+    const svg = el('svg', {}, [el('p', {}, [text('Ahmed')]), el('p', {}, [text('Yilmazstraat')])])
+    pseudonymiseTree(svg, p)
+    expect(serialise(svg)).toBe('<svg><p>AY1</p><p>Yilmazstraat</p></svg>')
+  })
+})
+
+describe('short forms are never shared by two people', () => {
+  const base = demo.persons[4]
+  const person = (id: string, name: string, relation = 'moeder'): Person => ({ ...base, id, name, relation })
+
+  it('numbers initials two people share, in the order of their names: Ahmed and Ans', () => {
+    const p = makePseudonymiser([person('p-2', 'Ans'), person('p-1', 'Ahmed')], 'initialen')
+    expect(p.text('Ahmed belt Ans')).toBe('A1 belt A2')
+  })
+
+  it('numbers three people with the same first letter, and gives the same forms for the same registry in any order', () => {
+    const registry = [person('p-1', 'Ans'), person('p-2', 'Anouk'), person('p-3', 'Ahmed'), person('p-4', 'Bram')]
+    const forms = (list: Person[]) => list.map((p) => [p.name, makePseudonymiser(list, 'initialen').person(p)]).sort()
+    expect(forms(registry)).toEqual([['Ahmed', 'A1'], ['Anouk', 'A2'], ['Ans', 'A3'], ['Bram', 'B']])
+    expect(forms([...registry].reverse())).toEqual(forms(registry))
+  })
+
+  it('tells apart two people with the same first name, and does not pick one of them for the bare first name', () => {
+    const p = makePseudonymiser([person('p-1', 'Mo Ali'), person('p-2', 'Mo Amrani')], 'initialen')
+    expect(p.text('Mo Ali en Mo Amrani; Mo belde')).toBe('MA1 en MA2; M. belde')
+  })
+
+  it('tells apart two people with exactly the same name in the verslag list', () => {
+    const content = { ...contentOfDemoCase(demo), persons: [person('p-1', 'Sanne', 'moeder'), person('p-2', 'Sanne', 'jeugdconsulent')], relations: [], indexPersonIds: [] }
+    const verslag = buildVerslag(content, { ...DEMO_SESSION, participants: [], facilitators: [] }, { pseudonymise: 'initialen' })
+    const list = verslag.sections.find((s) => s.id === 'personen')!.blocks.find((b) => b.kind === 'list')
+    expect(list?.kind === 'list' && list.items).toEqual(['S1: moeder (geboren 1983)', 'S2: jeugdconsulent (geboren 1983)'])
+  })
+
+  it('numbers role labels two people share, and keeps names out of role labels', () => {
+    const p = makePseudonymiser([person('p-1', 'Daan Kuipers', 'broer'), person('p-2', 'Bas Kuipers', 'broer'), person('p-3', 'Tineke Bos', 'buurvrouw van oma Ria'), person('p-4', 'Ria Mulder', 'oma')], 'rol')
+    expect(p.text('Daan en Bas; Tineke Bos')).toBe('broer 2 en broer 1; buurvrouw van oma [naam]')
+  })
+
+  it('gives the demo family unique forms in both modes (Daan and Dennis Kuipers are both "DK")', () => {
+    for (const mode of ['initialen', 'rol'] as const) {
+      const p = makePseudonymiser(demo.persons, mode)
+      const forms = demo.persons.map((person) => p.person(person).toLowerCase())
+      expect(new Set(forms).size, mode).toBe(demo.persons.length)
+    }
+    expect(makePseudonymiser(demo.persons, 'initialen').text('Daan en Dennis')).toBe('DK1 en DK2')
+  })
+
+  it('gives a participant outside the registry a form nobody in it has', () => {
+    const p = makePseudonymiser([person('p-1', 'Ahmed')], 'initialen', ['Anna (moeder)', 'Fatima (facilitator)'])
+    expect(p.participant('Anna (moeder)', 0)).toBe('A2 (moeder)')
+    expect(p.participant('Fatima (facilitator)', 1)).toBe('F (facilitator)')
+    expect(p.text('Ahmed en Anna')).toBe('A en A2')
+  })
+
+  it('replaces people the board names but the participant list does not have (who marked a moment)', () => {
+    const content = contentOfDemoCase(demo)
+    const [timeline] = content.timelines
+    const events = timeline.events.map((e, i) => (i === 0 ? { ...e, props: { ...e.props, cruciaal: { namedBy: 'Karim (oom)', at: 1 } } } : e))
+    const text = verslagToMarkdown(buildVerslag({ ...content, timelines: [{ ...timeline, events }] }, DEMO_SESSION, { pseudonymise: 'initialen' }))
+    expect(text).toContain('genoemd door K (oom)')
+    expect(text).not.toContain('Karim')
+  })
+})
+
+describe('pseudonymised title and file name', () => {
+  const persons: Person[] = [
+    { ...demo.persons[4], id: 'p-ahmed', name: 'Ahmed', relation: 'vader' },
+    { ...demo.persons[4], id: 'p-ans', name: 'Ans', relation: 'moeder' },
+  ]
+  const content = { ...contentOfDemoCase(demo), persons, relations: [], indexPersonIds: [] }
+  const session = { ...DEMO_SESSION, boardTitle: 'Gezin Yilmaz (Ahmed en Ans)' }
+
+  it('leaves the board title out of the verslag title and the HTML document title', () => {
+    const verslag = buildVerslag(content, session, { pseudonymise: 'initialen' })
+    expect(verslag.title).toBe(PSEUDONYMISED_TITLE)
+    for (const text of [verslagToMarkdown(verslag), verslagToHtml(verslag)]) {
+      expect(text).not.toMatch(/Yilmaz|Ahmed|Ans\b/)
+    }
+    expect(verslagToHtml(verslag)).toContain(`<title>${PSEUDONYMISED_TITLE}</title>`)
+    expect(buildVerslag(content, session).title).toBe('Verslag: Gezin Yilmaz (Ahmed en Ans)')
+  })
+
+  it('names no exported file after the board when names are replaced', () => {
+    expect(exportFileTitle('Gezin Yilmaz', 'initialen')).toBe('')
+    expect(exportFileTitle('Gezin Yilmaz', 'rol')).toBe('')
+    expect(exportFileTitle('Gezin Yilmaz', null)).toBe('Gezin Yilmaz')
+  })
+})
+
+/** A stand-in for the DOM nodes a DOMParser makes, with the fields pseudonymiseTree uses. */
+type Node = MarkupNode & { childNodes: Node[]; localName?: string; attributes?: { name: string; value: string }[] }
+function el(localName: string, attributes: Record<string, string>, childNodes: Node[]): Node {
+  return { nodeType: 1, nodeValue: null, localName, childNodes, attributes: Object.entries(attributes).map(([name, value]) => ({ name, value })) }
+}
+function text(value: string): Node {
+  return { nodeType: 3, nodeValue: value, childNodes: [] }
+}
+function serialise(node: Node): string {
+  if (node.nodeType === 3) return node.nodeValue ?? ''
+  const attributes = (node.attributes ?? []).map((a) => ` ${a.name}="${a.value}"`).join('')
+  return `<${node.localName}${attributes}>${node.childNodes.map(serialise).join('')}</${node.localName}>`
+}
 
 describe('reading the board', () => {
   const note = (id: string, parentId: string, x: number, y: number, text: string) => ({

@@ -9,7 +9,7 @@ import { clusterTitle } from '../themaclusters/clusters.ts'
 import { EPISTEMIC_TAG_LABELS, EVENT_CATEGORY_INFO, SOURCE_ORIGIN_LABELS, SOURCE_SIDE_LABELS } from '../tijdlijn/categories.ts'
 import { MONTH_NAMES, anchorOf, formatDateSpec, resolveDate } from '../tijdlijn/dates.ts'
 import { laneLabel } from '../tijdlijn/lanes.ts'
-import type { BoardContent, TimelineContent } from './content.ts'
+import { type BoardContent, type TimelineContent, namesOnBoard } from './content.ts'
 import { type Consent, consentLines } from './consent.ts'
 import { KEEP_NAMES, makePseudonymiser, type PseudonymMode, type Pseudonymiser } from './pseudonymise.ts'
 
@@ -72,13 +72,16 @@ export function formatDutchDay(isoDate: string): string {
 
 const collator = new Intl.Collator('nl')
 
-function personLabel(persons: readonly Person[], id: string | null): string {
+/** A person as the verslag names them: the name, or their own short form when pseudonymised. */
+type NameOf = (person: Person) => string
+
+function personLabel(persons: readonly Person[], id: string | null, nameOf: NameOf): string {
   const person = persons.find((p) => p.id === id)
   if (!person) return ''
-  return person.relation ? `${person.name}, ${person.relation}` : person.name
+  return person.relation ? `${nameOf(person)}, ${person.relation}` : nameOf(person)
 }
 
-function timelineBlocks(timeline: TimelineContent, persons: readonly Person[]): VerslagBlock[] {
+function timelineBlocks(timeline: TimelineContent, persons: readonly Person[], nameOf: NameOf): VerslagBlock[] {
   const rows = timeline.events
     .map(({ props }) => {
       const resolved = resolveDate(props.date, persons)
@@ -87,7 +90,7 @@ function timelineBlocks(timeline: TimelineContent, persons: readonly Person[]): 
     })
     .sort((a, b) => a.start - b.start || Number(a.props.counterOf !== null) - Number(b.props.counterOf !== null) || collator.compare(a.props.text, b.props.text))
     .map(({ props, date }) => {
-      const source = [personLabel(persons, props.source.personId) || SOURCE_SIDE_LABELS[props.source.side], SOURCE_ORIGIN_LABELS[props.source.origin].toLowerCase()].join('; ')
+      const source = [personLabel(persons, props.source.personId, nameOf) || SOURCE_SIDE_LABELS[props.source.side], SOURCE_ORIGIN_LABELS[props.source.origin].toLowerCase()].join('; ')
       const marks = [
         props.cruciaal ? `Cruciaal moment (genoemd door ${props.cruciaal.namedBy})` : null,
         props.omslagpunt ? `Omslagpunt (genoemd door ${props.omslagpunt.namedBy})` : null,
@@ -108,15 +111,18 @@ function timelineBlocks(timeline: TimelineContent, persons: readonly Person[]): 
   return [{ kind: 'table', columns: ['Datum', 'Soort', 'Informatie', 'Plek', 'Bron', 'Wat', 'Markering'], rows }]
 }
 
-function personLine(person: Person, isIndex: boolean): string {
+function personLine(person: Person, isIndex: boolean, nameOf: NameOf): string {
   const years = person.birthYear === null ? '' : person.deceased ? ` (${person.birthYear}–${person.deathYear ?? '?'}, overleden)` : ` (geboren ${person.birthYear})`
   const deceasedNoYear = person.deceased && person.birthYear === null ? ' (overleden)' : ''
   const organisation = person.organisation ? `, ${person.organisation}` : ''
-  return `${person.name || 'Naam onbekend'}${person.relation ? `: ${person.relation}` : ''}${organisation}${years}${deceasedNoYear}${isIndex ? ' (hoofdpersoon)' : ''}`
+  return `${nameOf(person) || 'Naam onbekend'}${person.relation ? `: ${person.relation}` : ''}${organisation}${years}${deceasedNoYear}${isIndex ? ' (hoofdpersoon)' : ''}`
 }
 
-function relationLines(content: BoardContent): string[] {
-  const nameOf = (id: string) => content.persons.find((p) => p.id === id)?.name ?? null
+function relationLines(content: BoardContent, shown: NameOf): string[] {
+  const nameOf = (id: string) => {
+    const person = content.persons.find((p) => p.id === id)
+    return person ? shown(person) : null
+  }
   const couples = new Map(content.relations.filter((r) => r.relationType === 'koppel').map((r) => [r.id, r]))
   const lines: string[] = []
   for (const relation of content.relations) {
@@ -156,9 +162,35 @@ function openQuestions(content: BoardContent): string[] {
   return questions
 }
 
-/** Builds the verslag; with `pseudonymise`, every name and organisation the board knows is replaced. */
+/**
+ * The one replacement table for a verslag and its pictures: the registry, then the session's
+ * people, then whoever the board names, so every part of one export uses the same short forms.
+ */
+export function verslagPseudonymiser(content: BoardContent, session: Pick<VerslagSession, 'facilitators' | 'participants'>, mode: PseudonymMode): Pseudonymiser {
+  return makePseudonymiser(content.persons, mode, [...session.facilitators, ...session.participants, ...namesOnBoard(content)])
+}
+
+/** The title of a pseudonymised verslag: the board's title is free text and often names the family. */
+export const PSEUDONYMISED_TITLE = 'Verslag (gepseudonimiseerd)'
+
+/**
+ * The title an exported file is named after: the board's own, or none at all when names are
+ * replaced (a title like "Gezin Yilmaz" names the family even when nobody is registered under
+ * that name, and no replacement table can know every spelling of it).
+ */
+export function exportFileTitle(boardTitle: string, pseudonymise: PseudonymMode | null): string {
+  return pseudonymise === null ? boardTitle : ''
+}
+
+/**
+ * Builds the verslag; with `pseudonymise`, every name and organisation the board knows is
+ * replaced, each registry person by their own short form, and the board's title is left out.
+ */
 export function buildVerslag(content: BoardContent, session: VerslagSession, options: VerslagOptions = { pseudonymise: null }): Verslag {
   const sections: VerslagSection[] = []
+  const names = options.pseudonymise === null ? KEEP_NAMES : verslagPseudonymiser(content, session, options.pseudonymise)
+  // Two people with the same name are still two people: the lists name each by their own form.
+  const nameOf: NameOf = (person) => names.person(person)
 
   const agenda = session.agenda
   if (agenda && agenda.steps.length > 0) {
@@ -175,7 +207,7 @@ export function buildVerslag(content: BoardContent, session: VerslagSession, opt
   }
 
   for (const [index, timeline] of content.timelines.entries()) {
-    sections.push({ id: `tijdlijn-${index + 1}`, heading: `Tijdlijn: ${timeline.title}`, blocks: timelineBlocks(timeline, content.persons) })
+    sections.push({ id: `tijdlijn-${index + 1}`, heading: `Tijdlijn: ${timeline.title}`, blocks: timelineBlocks(timeline, content.persons, nameOf) })
   }
 
   if (content.persons.length > 0 || content.relations.length > 0) {
@@ -183,9 +215,9 @@ export function buildVerslag(content: BoardContent, session: VerslagSession, opt
     for (const kind of PERSON_KINDS) {
       const persons = content.persons.filter((p) => p.kind === kind).sort((a, b) => collator.compare(a.name, b.name))
       if (persons.length === 0) continue
-      blocks.push({ kind: 'subheading', text: PERSON_KIND_LABELS[kind] }, { kind: 'list', items: persons.map((p) => personLine(p, content.indexPersonIds.includes(p.id))) })
+      blocks.push({ kind: 'subheading', text: PERSON_KIND_LABELS[kind] }, { kind: 'list', items: persons.map((p) => personLine(p, content.indexPersonIds.includes(p.id), nameOf)) })
     }
-    const relations = relationLines(content)
+    const relations = relationLines(content, nameOf)
     if (relations.length > 0) blocks.push({ kind: 'subheading', text: 'Relaties' }, { kind: 'list', items: relations })
     sections.push({ id: 'personen', heading: 'Betrokkenen en relaties', blocks })
   }
@@ -261,7 +293,6 @@ export function buildVerslag(content: BoardContent, session: VerslagSession, opt
     blocks: questions.length > 0 ? [{ kind: 'list', items: questions }] : [{ kind: 'paragraph', text: 'Er zijn geen open vragen op het bord gezet.' }],
   })
 
-  const names = options.pseudonymise === null ? KEEP_NAMES : makePseudonymiser(content.persons, options.pseudonymise, [...session.facilitators, ...session.participants])
   const facts: [string, string][] = [
     ['Datum', formatDutchDay(session.date)],
     ['Facilitator', session.facilitators.length > 0 ? session.facilitators.map((n, i) => names.participant(n, i)).join(', ') : 'onbekend'],
@@ -270,9 +301,10 @@ export function buildVerslag(content: BoardContent, session: VerslagSession, opt
   ]
   const footer =
     'Samengevat uit het gezamenlijke bord in Samenbord. Het bord is een werkruimte: bewaar dit verslag in het eigen dossier van de organisatie.' +
-    (options.pseudonymise === null ? '' : ` Namen zijn vervangen door ${options.pseudonymise === 'rol' ? 'rollen' : 'initialen'}, organisaties door [organisatie].`)
+    (options.pseudonymise === null ? '' : ` Namen zijn vervangen door ${options.pseudonymise === 'rol' ? 'rollen' : 'initialen'} (met een volgnummer waar mensen ${options.pseudonymise === 'rol' ? 'dezelfde rol' : 'dezelfde initialen'} hebben), organisaties door [organisatie].`)
 
-  const verslag: Verslag = { title: `Verslag: ${session.boardTitle}`, facts, sections, footer }
+  const title = options.pseudonymise === null ? `Verslag: ${session.boardTitle}` : PSEUDONYMISED_TITLE
+  const verslag: Verslag = { title, facts, sections, footer }
   return options.pseudonymise === null ? verslag : pseudonymiseVerslag(verslag, names)
 }
 
@@ -305,7 +337,7 @@ function pseudonymiseVerslag(verslag: Verslag, names: Pseudonymiser): Verslag {
           case 'table':
             return { ...block, rows: block.rows.map((row) => row.map(t)) }
           case 'figure':
-            // The picture itself is pseudonymised when it is made (pseudonymiseMarkup).
+            // The picture itself is pseudonymised when it is made (pseudonymiseTree on its SVG).
             return { ...block, caption: t(block.caption) }
         }
       }),
