@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -129,6 +129,23 @@ describe('loadConfig', () => {
     })
     expect(loadConfig({ DATA_DIR: tempDir(), TRUST_PROXY: '10.0.0.1, 10.0.0.2' }).trustProxy).toEqual(['10.0.0.1', '10.0.0.2'])
     expect(loadConfig({ DATA_DIR: tempDir(), MAX_MESSAGES_PER_SECOND: '1000' }).limits.messageBurst).toBe(2000)
+  })
+
+  it('keeps DATA_DIR and the secret private to the server user (0700, 0600), also when they existed', () => {
+    const created = loadConfig({ DATA_DIR: join(tempDir(), 'nieuw') }).dataDir
+    expect(statSync(created).mode & 0o777).toBe(0o700)
+    const existing = tempDir()
+    loadConfig({ DATA_DIR: existing })
+    chmodSync(existing, 0o755)
+    chmodSync(join(existing, 'secret'), 0o644)
+    loadConfig({ DATA_DIR: existing })
+    expect(statSync(existing).mode & 0o777).toBe(0o700)
+    expect(statSync(join(existing, 'secret')).mode & 0o777).toBe(0o600)
+    // A shared folder is refused rather than locked for everyone else.
+    const shared = tempDir()
+    chmodSync(shared, 0o1777)
+    expect(() => loadConfig({ DATA_DIR: shared })).toThrow(/DATA_DIR.*shared folder/)
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777)
   })
 
   it.each([

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -59,6 +59,8 @@ export interface Limits {
 type Env = Record<string, string | undefined>
 
 export const SECRET_FILE_NAME = 'secret'
+/** DATA_DIR: only the server's user may list or enter it. */
+const PRIVATE_DIR_MODE = 0o700
 const MIN_SECRET_LENGTH = 16
 const DEFAULT_MAX_MESSAGE_BYTES = 2 * 1024 * 1024
 
@@ -71,9 +73,17 @@ export function loadConfig(env: Env = process.env): Config {
   const host = readString(env, 'HOST') ?? '0.0.0.0'
   const dataDir = resolve(readString(env, 'DATA_DIR') ?? './data')
   try {
-    mkdirSync(dataDir, { recursive: true })
+    mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE })
   } catch (error) {
     throw new Error(`DATA_DIR: cannot create directory ${dataDir}: ${(error as Error).message}`)
+  }
+  // A shared folder such as /tmp is never made private (as root that would lock others out).
+  if ((statSync(dataDir).mode & 0o1000) !== 0) throw new Error(`DATA_DIR: ${dataDir} is a shared folder (sticky bit); give the server a folder of its own`)
+  try {
+    // Also an existing folder: what is in it (database, secret) is for the server's user alone.
+    chmodSync(dataDir, PRIVATE_DIR_MODE)
+  } catch (error) {
+    throw new Error(`DATA_DIR: cannot make ${dataDir} private (mode 0700); the server's user must own it: ${(error as Error).message}`)
   }
   const publicUrl = readPublicUrl(env, port)
   const secret = readSecret(env, dataDir)
@@ -200,6 +210,11 @@ function readSecret(env: Env, dataDir: string): string {
   }
   const file = join(dataDir, SECRET_FILE_NAME)
   if (existsSync(file)) {
+    try {
+      chmodSync(file, 0o600)
+    } catch (error) {
+      throw new Error(`SECRET: cannot make ${file} private (mode 0600): ${(error as Error).message}`)
+    }
     const stored = readFileSync(file, 'utf8').trim()
     if (stored.length < MIN_SECRET_LENGTH) {
       throw new Error(`SECRET: the file ${file} is empty or too short; delete it to generate a new secret`)

@@ -8,6 +8,7 @@
  * `DocWriter` is the main thread's side: writes asked for within WRITE_BATCH_MS go to the thread
  * as one message and are committed in one transaction, in the order they were asked.
  */
+import { statSync } from 'node:fs'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { DatabaseSync } from 'node:sqlite'
 import * as Y from 'yjs'
@@ -23,6 +24,12 @@ interface WriteRequest {
   writes: DocWrite[]
 }
 
+/** Asks the thread for a truncating checkpoint (see `DocWriter.checkpoint`). */
+interface CheckpointRequest {
+  id: number
+  checkpoint: true
+}
+
 /** Marks the worker as this module's thread (other workers may import the module too). */
 const WRITER_THREAD_KEY = 'samenbordSqliteDocWriter'
 
@@ -36,11 +43,48 @@ const WRITE_BATCH_MS = 20
 
 type WriteResult = { id: number; ok: true } | { id: number; ok: false; message: string }
 
+/**
+ * After a checkpoint has emptied the WAL, the next commit cuts the file back to this size (else it
+ * keeps the size of its largest burst for good).
+ */
+export const WAL_SIZE_LIMIT_BYTES = 1024 * 1024
+/**
+ * The thread checkpoints and truncates the WAL once it is larger than this (SQLite's own
+ * autocheckpoint: 1,000 pages; before, 2,000 new boards left a WAL of 62 MB)...
+ */
+const WAL_CHECKPOINT_BYTES = 4 * 1024 * 1024
+/**
+ * ...looking this often. Needed because the main connection never checkpoints (autocheckpoint off)
+ * and the thread's autocheckpoint only follows its own commits: boards created over HTTP alone
+ * would otherwise grow the WAL without end.
+ */
+const WAL_CHECK_INTERVAL_MS = 250
+/** A truncating checkpoint that found a reader in the way is tried again this many times. */
+const CHECKPOINT_TRIES = 3
+
 /** Same settings as the main connection (see SqliteDocumentStore). */
 export function configureConnection(db: DatabaseSync): void {
   db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = NORMAL')
   db.exec('PRAGMA busy_timeout = 5000')
+  // Deleted content is overwritten with zeros, not just unlinked from the b-tree (AVG: deleted means gone).
+  db.exec('PRAGMA secure_delete = ON')
+  db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
+}
+
+/**
+ * Copies every committed page into the database file and empties the WAL to 0 bytes. After a
+ * deletion this is what makes it final: secure_delete zeroes the new page versions, but the WAL
+ * still holds the old ones until it is truncated. True when it completed (no reader in the way).
+ */
+export function truncateWal(db: DatabaseSync): boolean {
+  for (let attempt = 1; ; attempt++) {
+    const result = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy: number | bigint }
+    if (Number(result.busy) === 0) return true
+    if (attempt >= CHECKPOINT_TRIES) return false
+    // busy_timeout already waited for readers; a reader that outlasted it may be done a moment later.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5)
+  }
 }
 
 export class DocWriter {
@@ -82,6 +126,24 @@ export class DocWriter {
   /** Waits until every write asked for so far is committed, so a read on another connection sees it. */
   settled(): Promise<void> {
     return this.settledPromise
+  }
+
+  /**
+   * After every write asked for so far, a truncating checkpoint in the thread (see `truncateWal`):
+   * off the event loop, with its fsyncs. Should a reader keep it from completing, the thread
+   * tries again on its next WAL check.
+   */
+  async checkpoint(): Promise<void> {
+    this.flush()
+    await this.settled()
+    if (this.failure !== null) throw this.failure
+    const id = this.nextId++
+    const done = new Promise<void>((resolve, reject) => this.inFlight.set(id, [{ resolve, reject }]))
+    this.settledPromise = Promise.all([this.settledPromise, done.catch(() => {})]).then(() => {})
+    const request: CheckpointRequest = { id, checkpoint: true }
+    this.worker.ref()
+    this.worker.postMessage(request)
+    return done
   }
 
   async close(): Promise<void> {
@@ -143,8 +205,40 @@ function runWriterThread(path: string): void {
   configureConnection(db)
   const insert = db.prepare('INSERT INTO doc_updates (doc, "update") VALUES (?, ?)')
   const deleteDoc = db.prepare('DELETE FROM doc_updates WHERE doc = ?')
-  parentPort!.on('message', ({ id, writes }: WriteRequest) => {
+  /** A truncating checkpoint that could not complete yet: deleted data may still be in the WAL. */
+  let truncateOwed = false
+  const walPath = `${path}-wal`
+  // Keeps the WAL bounded whoever wrote to it. Timers run between requests, never inside a transaction.
+  setInterval(() => {
+    try {
+      if (truncateOwed) {
+        truncateOwed = !truncateWal(db)
+      } else if ((statSync(walPath, { throwIfNoEntry: false })?.size ?? 0) > WAL_CHECKPOINT_BYTES) {
+        // Copy first without holding anyone up; the truncating checkpoint then has only what was
+        // written meanwhile to copy while writers wait. (A passive checkpoint alone never lets the
+        // WAL shrink while commits keep coming.)
+        db.exec('PRAGMA wal_checkpoint(PASSIVE)')
+        db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+      }
+    } catch {
+      // Busy or I/O trouble: the next tick tries again; a failing write reports it.
+    }
+  }, WAL_CHECK_INTERVAL_MS)
+  parentPort!.on('message', (request: WriteRequest | CheckpointRequest) => {
+    const { id } = request
     let result: WriteResult
+    if ('checkpoint' in request) {
+      try {
+        truncateOwed = !truncateWal(db)
+        result = { id, ok: true }
+      } catch (error) {
+        truncateOwed = true
+        result = { id, ok: false, message: (error as Error).message }
+      }
+      parentPort!.postMessage(result)
+      return
+    }
+    const { writes } = request
     try {
       db.exec('BEGIN IMMEDIATE')
       try {

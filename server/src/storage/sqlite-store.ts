@@ -1,7 +1,8 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import * as Y from 'yjs'
-import { configureConnection, DocWriter } from './sqlite-doc-writer.ts'
+import { configureConnection, DocWriter, truncateWal } from './sqlite-doc-writer.ts'
 import type {
   AuditEntry,
   AuditEvent,
@@ -16,6 +17,24 @@ import type {
 } from './document-store.ts'
 
 export const SQLITE_FILE_NAME = 'samenbord.sqlite'
+
+/** Owner read/write only: the database holds health and family data about children. */
+const PRIVATE_FILE_MODE = 0o600
+
+/**
+ * Creates the database file 0600 if it is new (SQLite gives its -wal and -shm files the mode of the
+ * database file) and tightens the three files of an existing database that others could read.
+ */
+function restrictDatabaseFiles(path: string): void {
+  if (!existsSync(path)) closeSync(openSync(path, 'a', PRIVATE_FILE_MODE))
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, PRIVATE_FILE_MODE)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot make ${file} private (mode 0600): ${(error as Error).message}`)
+    }
+  }
+}
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS boards (
@@ -115,6 +134,7 @@ export class SqliteDocumentStore implements DocumentStore {
    */
   constructor(location: string, options: { writerThread?: boolean } = {}) {
     this.path = location === ':memory:' ? location : join(location, SQLITE_FILE_NAME)
+    if (this.path !== ':memory:') restrictDatabaseFiles(this.path)
     this.db = new DatabaseSync(this.path)
     // WAL: readers never block the writer; synchronous=NORMAL is still safe against a process
     // crash (kill -9), only an OS crash can lose the last commits.
@@ -196,6 +216,7 @@ export class SqliteDocumentStore implements DocumentStore {
       this.statements.deleteClaims.run(id)
       this.statements.deleteFacilitation.run(id)
     })
+    await this.truncateWal()
     return deleted
   }
 
@@ -225,7 +246,10 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async deleteAuditBefore(before: number): Promise<number> {
-    return Number(this.statements.deleteAuditBefore.run(before).changes)
+    const removed = Number(this.statements.deleteAuditBefore.run(before).changes)
+    // Audit entries carry display names.
+    if (removed > 0) await this.truncateWal()
+    return removed
   }
 
   async getPerspectiefwissel(boardId: string): Promise<PerspectiefwisselRecord | null> {
@@ -324,6 +348,16 @@ export class SqliteDocumentStore implements DocumentStore {
     } finally {
       this.db.close()
     }
+  }
+
+  /**
+   * Makes a deletion final on disk: the WAL, which still holds the pages as they were before,
+   * is checkpointed into the database file (where secure_delete zeroed the deleted content) and
+   * truncated to 0 bytes. In the writer thread when there is one, its fsyncs off the event loop.
+   */
+  private async truncateWal(): Promise<void> {
+    if (this.writer) return this.writer.checkpoint()
+    if (this.path !== ':memory:') truncateWal(this.db)
   }
 
   private transaction(work: () => void): void {
