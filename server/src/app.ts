@@ -4,6 +4,7 @@ import type { Config } from './config.ts'
 import { apiPlugin } from './http/api.ts'
 import { installErrorHandler } from './http/errors.ts'
 import { healthPlugin } from './http/health.ts'
+import { rateLimitPlugin } from './http/rate-limits.ts'
 import { retentionPlugin } from './retention.ts'
 import { securityPlugin } from './http/security.ts'
 import { staticPlugin } from './http/static.ts'
@@ -71,6 +72,8 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     ajv: { customOptions: { coerceTypes: false } },
   })
   installErrorHandler(app)
+  // Before any route: it assigns each route its limit as the route is added.
+  await app.register(rateLimitPlugin, config.rateLimits)
   const publicUrl = config.publicUrlIsDefault ? () => defaultPublicUrl(app, config) : config.publicUrl
   await app.register(securityPlugin, { publicUrl, hsts: config.publicUrl.startsWith('https:') })
 

@@ -131,6 +131,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: tempDir(), MAX_MESSAGES_PER_SECOND: '1000' }).limits.messageBurst).toBe(2000)
   })
 
+  it('has HTTP rate limits per address with generous defaults, and reads them', () => {
+    expect(loadConfig({ DATA_DIR: tempDir() }).rateLimits).toEqual({ perMinute: 10_000, createPerHour: 100, restorePerHour: 20, exportPerMinute: 20 })
+    const set = loadConfig({
+      DATA_DIR: tempDir(),
+      RATE_LIMIT_PER_MINUTE: '600',
+      CREATE_LIMIT_PER_HOUR: '5',
+      RESTORE_LIMIT_PER_HOUR: '2',
+      EXPORT_LIMIT_PER_MINUTE: '3',
+    })
+    expect(set.rateLimits).toEqual({ perMinute: 600, createPerHour: 5, restorePerHour: 2, exportPerMinute: 3 })
+    for (const name of ['RATE_LIMIT_PER_MINUTE', 'CREATE_LIMIT_PER_HOUR', 'RESTORE_LIMIT_PER_HOUR', 'EXPORT_LIMIT_PER_MINUTE']) {
+      expect(() => loadConfig({ DATA_DIR: tempDir(), [name]: '0' })).toThrow(name)
+      expect(() => loadConfig({ DATA_DIR: tempDir(), [name]: 'veel' })).toThrow(name)
+    }
+  })
+
   it('keeps DATA_DIR and the secret private to the server user (0700, 0600), also when they existed', () => {
     const created = loadConfig({ DATA_DIR: join(tempDir(), 'nieuw') }).dataDir
     expect(statSync(created).mode & 0o777).toBe(0o700)

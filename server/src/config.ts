@@ -39,6 +39,22 @@ export interface Config {
    * client's address. true = trust any hop; a list = only these proxy addresses.
    */
   trustProxy: boolean | string[]
+  rateLimits: RateLimits
+}
+
+/**
+ * HTTP requests per client address (request.ip, so behind TRUST_PROXY the client's), counted in
+ * fixed windows; see server/src/http/rate-limits.ts. The websocket has its own limits (Limits).
+ */
+export interface RateLimits {
+  /** Requests a minute to the API; the client's files count separately, against the same number. */
+  perMinute: number
+  /** New boards (POST /api/boards) an hour. */
+  createPerHour: number
+  /** Back-ups restored (POST /api/boards/restore) an hour. */
+  restorePerHour: number
+  /** Downloads a minute from each export route (back-up, verslag data). */
+  exportPerMinute: number
 }
 
 /** Abuse and capacity limits; every one is an environment variable (see README). */
@@ -130,6 +146,18 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: readRedisUrl(env),
     trustProxy: readTrustProxy(env),
     retentionSweepMs: readInteger(env, 'RETENTION_SWEEP_MS', 60 * 60 * 1000, 1000, 7 * 24 * 60 * 60 * 1000),
+    rateLimits: readRateLimits(env),
+  }
+}
+
+function readRateLimits(env: Env): RateLimits {
+  return {
+    // A room of 30 behind one NAT address, every panel open, polls 3,600 times a minute.
+    perMinute: readInteger(env, 'RATE_LIMIT_PER_MINUTE', 10_000, 1, 100_000_000),
+    // A whole team preparing its boards at once; a flood gets 100, not 450 a second.
+    createPerHour: readInteger(env, 'CREATE_LIMIT_PER_HOUR', 100, 1, 100_000_000),
+    restorePerHour: readInteger(env, 'RESTORE_LIMIT_PER_HOUR', 20, 1, 100_000_000),
+    exportPerMinute: readInteger(env, 'EXPORT_LIMIT_PER_MINUTE', 20, 1, 100_000_000),
   }
 }
 

@@ -110,6 +110,9 @@ async function startOurs(dataDir = tempDir()): Promise<Relay & { httpUrl: string
       MAX_MESSAGES_PER_SECOND: '100000',
       MESSAGE_BURST: '100000',
       MAX_DOCS_PER_BOARD: '10000',
+      // The rooms benchmark creates hundreds of boards from one address.
+      CREATE_LIMIT_PER_HOUR: '100000',
+      RATE_LIMIT_PER_MINUTE: '10000000',
     },
     /luistert op http:\/\/[^\s:]+:(\d+)/,
   )
