@@ -12,7 +12,7 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { buildApp, loadConfig, type BuildAppOptions, type Config } from '@samenbord/server'
-import { SYNC_PATH, type Role } from '@samenbord/shared'
+import { RECORDS_ARRAY, SYNC_PATH, type Role } from '@samenbord/shared'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -344,4 +344,142 @@ export async function waitFor(
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Board content: the relay keeps only tldraw records in a board's main document, so tests that
+// need "some data on the board" store it as page records in `tl_records` through these facades.
+
+/** One `tl_records` entry, as y-utility's YKeyValue (and so the client) stores it. */
+export interface BoardEntry {
+  key: string
+  val: Record<string, unknown>
+}
+
+/** The board's record array (`tl_records`). */
+export function boardRecords(doc: Y.Doc): Y.Array<BoardEntry> {
+  return doc.getArray<BoardEntry>(RECORDS_ARRAY)
+}
+
+/** A valid tldraw page record carrying `value` (any JSON) in its meta, for the record guard. */
+export function pageRecord(id: string, value: unknown, name = id): Record<string, unknown> {
+  return { id, typeName: 'page', name, index: 'a1', meta: { v: value } }
+}
+
+/** The `tl_records` entry for `pageRecord(id, value)`. */
+export function pageEntry(id: string, value: unknown): BoardEntry {
+  return { key: id, val: pageRecord(id, value) }
+}
+
+function metaValue(entry: BoardEntry): unknown {
+  return (entry.val.meta as { v?: unknown } | undefined)?.v
+}
+
+/** A Y.Map-like view: each key is its own page record `page:m-<name>-<key>`. */
+export interface BoardMap<T> {
+  set(key: string, value: T): void
+  get(key: string): T | undefined
+  has(key: string): boolean
+  delete(key: string): void
+  keys(): string[]
+  toJSON(): Record<string, T>
+  readonly size: number
+}
+
+/**
+ * A map over `tl_records` written the way YKeyValue writes: `set` deletes the older entries of
+ * that key and appends the new one in one transaction; the rightmost entry of a key wins.
+ */
+export function boardMap<T = unknown>(doc: Y.Doc, name: string): BoardMap<T> {
+  const records = boardRecords(doc)
+  const prefix = `page:m-${name}-`
+  const current = (): Map<string, T> => {
+    const values = new Map<string, T>()
+    for (const entry of records.toArray()) {
+      if (entry.key.startsWith(prefix)) values.set(entry.key.slice(prefix.length), metaValue(entry) as T)
+    }
+    return values
+  }
+  const remove = (id: string) => {
+    const entries = records.toArray()
+    for (let i = entries.length - 1; i >= 0; i--) if (entries[i].key === id) records.delete(i, 1)
+  }
+  return {
+    set(key, value) {
+      doc.transact(() => {
+        remove(prefix + key)
+        records.push([{ key: prefix + key, val: pageRecord(prefix + key, value, key) }])
+      })
+    },
+    get: (key) => current().get(key),
+    has: (key) => current().has(key),
+    delete(key) {
+      doc.transact(() => remove(prefix + key))
+    },
+    keys: () => [...current().keys()],
+    toJSON: () => Object.fromEntries(current()),
+    get size() {
+      return current().size
+    },
+  }
+}
+
+/** A Y.Array-like view: each element is its own page record `page:l-<name>-<unique>`. */
+export interface BoardList<T> {
+  push(values: T[]): void
+  insert(index: number, values: T[]): void
+  delete(index: number, length?: number): void
+  get(index: number): T | undefined
+  toArray(): T[]
+  readonly length: number
+}
+
+const listCounters = new WeakMap<Y.Doc, number>()
+
+/**
+ * A list over `tl_records`: an element inserted at `index` goes just before the list's
+ * `index`-th entry in `tl_records` (after its last one for an append), so concurrent inserts by
+ * two clients converge as the array itself does. Ids are unique per Y.Doc (its client id and a counter).
+ */
+export function boardList<T = unknown>(doc: Y.Doc, name: string): BoardList<T> {
+  const records = boardRecords(doc)
+  const prefix = `page:l-${name}-`
+  /** Positions in `tl_records` of this list's entries, in order. */
+  const positions = (): number[] => {
+    const found: number[] = []
+    records.toArray().forEach((entry, position) => {
+      if (entry.key.startsWith(prefix)) found.push(position)
+    })
+    return found
+  }
+  const newEntries = (values: T[]): BoardEntry[] =>
+    values.map((value) => {
+      const count = (listCounters.get(doc) ?? 0) + 1
+      listCounters.set(doc, count)
+      return pageEntry(`${prefix}${doc.clientID.toString(36)}-${count}`, value)
+    })
+  const insert = (index: number, values: T[]) => {
+    const at = positions()
+    if (index < 0 || index > at.length) throw new RangeError(`boardList ${name}: index ${index} outside 0..${at.length}`)
+    const position = index < at.length ? at[index] : at.length > 0 ? at[at.length - 1] + 1 : records.length
+    records.insert(position, newEntries(values))
+  }
+  return {
+    push: (values) => insert(positions().length, values),
+    insert,
+    delete(index, length = 1) {
+      const at = positions().slice(index, index + length)
+      doc.transact(() => {
+        for (const position of at.reverse()) records.delete(position, 1)
+      })
+    },
+    get: (index) => {
+      const position = positions()[index]
+      return position === undefined ? undefined : (metaValue(records.get(position)) as T)
+    },
+    toArray: () => records.toArray().filter((entry) => entry.key.startsWith(prefix)).map((entry) => metaValue(entry) as T),
+    get length() {
+      return positions().length
+    },
+  }
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { SqliteDocumentStore } from '@samenbord/server/storage/sqlite-store'
 import type { DocumentStore } from '@samenbord/server/storage/document-store'
+import { checkBoardUpdate } from '@samenbord/server/sync/record-guard'
 import {
   connectClient,
   createBoard,
@@ -17,13 +18,17 @@ import {
   syncUpdateFrame,
   waitFor,
   waitForSynced,
+  boardList,
+  boardMap,
+  boardRecords,
+  pageEntry,
   type RawSocket,
 } from './helpers.ts'
 
 afterEach(disposeAll)
 
 describe('relay: document sync with the stock y-websocket client', () => {
-  it('syncs a Y.Map and a Y.Array both ways, and a late joiner gets the full state', async () => {
+  it('syncs board records both ways, and a late joiner gets the full state', async () => {
     const server = await startServer()
     const board = await createBoard(server.httpUrl)
     const a = connectClient(server.wsUrl, board.id, board.tokens.facilitator)
@@ -31,32 +36,33 @@ describe('relay: document sync with the stock y-websocket client', () => {
     await Promise.all([waitForSynced(a), waitForSynced(b)])
 
     // A → B
-    a.doc.getMap('records').set('shape:1', { x: 10, y: 20 })
-    a.doc.getArray<string>('order').push(['eerste'])
-    await waitFor(() => b.doc.getArray('order').length === 1, { message: 'B did not get A’s edit' })
-    expect(b.doc.getMap('records').get('shape:1')).toEqual({ x: 10, y: 20 })
+    boardMap(a.doc, 'records').set('shape:1', { x: 10, y: 20 })
+    boardList<string>(a.doc, 'order').push(['eerste'])
+    await waitFor(() => boardList(b.doc, 'order').length === 1, { message: 'B did not get A’s edit' })
+    expect(boardMap(b.doc, 'records').get('shape:1')).toEqual({ x: 10, y: 20 })
 
     // B → A, including a change to what A wrote
     b.doc.transact(() => {
-      b.doc.getMap('records').set('shape:2', { x: 1, y: 2 })
-      b.doc.getMap('records').delete('shape:1')
-      b.doc.getArray<string>('order').push(['tweede'])
+      boardMap(b.doc, 'records').set('shape:2', { x: 1, y: 2 })
+      boardMap(b.doc, 'records').delete('shape:1')
+      boardList<string>(b.doc, 'order').push(['tweede'])
     })
-    await waitFor(() => a.doc.getArray('order').length === 2, { message: 'A did not get B’s edit' })
-    expect(a.doc.getMap('records').toJSON()).toEqual({ 'shape:2': { x: 1, y: 2 } })
-    expect(a.doc.getArray('order').toArray()).toEqual(['eerste', 'tweede'])
+    await waitFor(() => boardList(a.doc, 'order').length === 2, { message: 'A did not get B’s edit' })
+    expect(boardMap(a.doc, 'records').toJSON()).toEqual({ 'shape:2': { x: 1, y: 2 } })
+    expect(boardList(a.doc, 'order').toArray()).toEqual(['eerste', 'tweede'])
 
     // Concurrent edits converge.
-    a.doc.getArray<string>('order').insert(0, ['van A'])
-    b.doc.getArray<string>('order').insert(0, ['van B'])
-    await waitFor(() => a.doc.getArray('order').length === 4 && b.doc.getArray('order').length === 4)
-    expect(a.doc.getArray('order').toArray()).toEqual(b.doc.getArray('order').toArray())
+    boardList<string>(a.doc, 'order').insert(0, ['van A'])
+    boardList<string>(b.doc, 'order').insert(0, ['van B'])
+    await waitFor(() => boardList(a.doc, 'order').length === 4 && boardList(b.doc, 'order').length === 4)
+    expect(boardList(a.doc, 'order').toArray()).toEqual(boardList(b.doc, 'order').toArray())
+    expect(boardList(a.doc, 'order').toArray().slice(2)).toEqual(['eerste', 'tweede'])
 
     // Late joiner
     const late = connectClient(server.wsUrl, board.id, board.tokens.viewer)
     await waitForSynced(late)
-    expect(late.doc.getMap('records').toJSON()).toEqual(a.doc.getMap('records').toJSON())
-    expect(late.doc.getArray('order').toArray()).toEqual(a.doc.getArray('order').toArray())
+    expect(boardMap(late.doc, 'records').toJSON()).toEqual(boardMap(a.doc, 'records').toJSON())
+    expect(boardList(late.doc, 'order').toArray()).toEqual(boardList(a.doc, 'order').toArray())
     expect(Y.encodeStateVector(late.doc)).toEqual(Y.encodeStateVector(a.doc))
   })
 
@@ -64,11 +70,11 @@ describe('relay: document sync with the stock y-websocket client', () => {
     const server = await startServer()
     const board = await createBoard(server.httpUrl)
     const offline = new Y.Doc()
-    offline.getMap('records').set('made-offline', true)
+    boardMap(offline, 'records').set('made-offline', true)
     const a = connectClient(server.wsUrl, board.id, board.tokens.participant, offline)
     const b = connectClient(server.wsUrl, board.id, board.tokens.participant)
     await Promise.all([waitForSynced(a), waitForSynced(b)])
-    await waitFor(() => b.doc.getMap('records').get('made-offline') === true)
+    await waitFor(() => boardMap(b.doc, 'records').get('made-offline') === true)
   })
 
   it('keeps documents of different boards apart', async () => {
@@ -79,9 +85,9 @@ describe('relay: document sync with the stock y-websocket client', () => {
     const b = connectClient(server.wsUrl, two.id, two.tokens.participant)
     const a2 = connectClient(server.wsUrl, one.id, one.tokens.participant)
     await Promise.all([waitForSynced(a), waitForSynced(b), waitForSynced(a2)])
-    a.doc.getMap('m').set('only-on-one', 1)
-    await waitFor(() => a2.doc.getMap('m').has('only-on-one'))
-    expect(b.doc.getMap('m').has('only-on-one')).toBe(false)
+    boardMap(a.doc, 'm').set('only-on-one', 1)
+    await waitFor(() => boardMap(a2.doc, 'm').has('only-on-one'))
+    expect(boardMap(b.doc, 'm').has('only-on-one')).toBe(false)
     expect(server.app.rooms.roomCount).toBe(2)
     expect(server.app.rooms.connectionCount).toBe(3)
   })
@@ -98,13 +104,13 @@ describe('relay: document sync with the stock y-websocket client', () => {
     const server = await startServer({ dataDir, build: { store: slow } })
     const board = await createBoard(server.httpUrl)
     const a = connectClient(server.wsUrl, board.id, board.tokens.participant)
-    a.doc.getMap('m').set('offline', 1)
+    boardMap(a.doc, 'm').set('offline', 1)
     a.provider.awareness.setLocalStateField('user', { name: 'Anouk' })
     // Synced means the server answered the step 1 the client sent right after opening.
     await waitForSynced(a)
     const b = connectClient(server.wsUrl, board.id, board.tokens.participant)
     await waitForSynced(b)
-    await waitFor(() => b.doc.getMap('m').get('offline') === 1)
+    await waitFor(() => boardMap(b.doc, 'm').get('offline') === 1)
     await waitFor(() => b.provider.awareness.getStates().has(a.doc.clientID))
   })
 
@@ -113,15 +119,18 @@ describe('relay: document sync with the stock y-websocket client', () => {
     const board = await createBoard(server.httpUrl)
     const a = connectClient(server.wsUrl, board.id, board.tokens.participant)
     await waitForSynced(a)
-    a.doc.getArray<number>('list').push([1, 2, 3])
-    await waitFor(() => server.app.rooms.peek(board.id)?.doc.getArray('list').length === 3)
+    boardList<number>(a.doc, 'list').push([1, 2, 3])
+    await waitFor(() => {
+      const room = server.app.rooms.peek(board.id)
+      return room !== undefined && boardList(room.doc, 'list').length === 3
+    })
     a.destroy()
     await waitFor(() => server.app.rooms.roomCount === 0, { message: 'room was not unloaded' })
     expect(await server.app.store.countDocUpdates(board.id)).toBe(1) // compacted on unload
 
     const b = connectClient(server.wsUrl, board.id, board.tokens.participant)
     await waitForSynced(b)
-    expect(b.doc.getArray('list').toArray()).toEqual([1, 2, 3])
+    expect(boardList(b.doc, 'list').toArray()).toEqual([1, 2, 3])
   })
 })
 
@@ -129,8 +138,8 @@ describe('relay: live edits are passed on before the server applies them', () =>
   it('sends the writer’s own frame on, and an edit that completes a waiting one brings that one along', async () => {
     const server = await startServer()
     const board = await createBoard(server.httpUrl)
-    // The preparation document: no record guard there, so an edit may wait for a missing one.
-    const docName = `${board.id}.voorbereiding.notities`
+    // The board itself: a record entry may wait there for one it builds on (a sub-document refuses that).
+    const docName = board.id
     const watcher = connectClient(server.wsUrl, docName, board.tokens.facilitator)
     await waitForSynced(watcher)
     const reader = await openRawSocket(server.wsUrl, docName, board.tokens.facilitator)
@@ -140,27 +149,27 @@ describe('relay: live edits are passed on before the server applies them', () =>
     const source = new Y.Doc()
     const updates: Uint8Array[] = []
     source.on('update', (update: Uint8Array) => updates.push(update))
-    source.getMap('notities').set('vraag', 'Wie is de inbrenger?')
+    boardMap(source, 'notities').set('vraag', 'Wie is de inbrenger?')
     const live = syncUpdateFrame(updates[0])
     await sendFrame(writer, live)
     await waitFor(() => reader.received.some((received) => Buffer.from(received).equals(Buffer.from(live))), {
       message: 'the live edit did not reach the other socket as it was sent',
     })
-    await waitFor(() => watcher.doc.getMap('notities').get('vraag') === 'Wie is de inbrenger?')
+    await waitFor(() => boardMap(watcher.doc, 'notities').get('vraag') === 'Wie is de inbrenger?')
 
     // 'tweede' builds on 'eerste'. It arrives first, in a sync step 2: the server keeps it
     // waiting and passes nothing on. Then 'eerste' arrives as a live edit: the server integrates
     // both, and the others must get both, not only the frame that was just sent.
-    const order = source.getArray<string>('volgorde')
+    const order = boardList<string>(source, 'volgorde')
     order.push(['eerste'])
     order.push(['tweede'])
     await sendFrame(writer, frame([0, 1], updates[2]))
     await roundTrip(writer)
-    expect(watcher.doc.getArray('volgorde').length).toBe(0)
+    expect(boardList(watcher.doc, 'volgorde').length).toBe(0)
     await sendFrame(writer, syncUpdateFrame(updates[1]))
-    await waitFor(() => watcher.doc.getArray('volgorde').length === 2, { message: 'the waiting edit never reached the others' })
-    expect(watcher.doc.getArray('volgorde').toArray()).toEqual(['eerste', 'tweede'])
-    expect(server.app.rooms.peek(docName)?.doc.getArray('volgorde').toArray()).toEqual(['eerste', 'tweede'])
+    await waitFor(() => boardList(watcher.doc, 'volgorde').length === 2, { message: 'the waiting edit never reached the others' })
+    expect(boardList(watcher.doc, 'volgorde').toArray()).toEqual(['eerste', 'tweede'])
+    expect(boardList(server.app.rooms.peek(docName)!.doc, 'volgorde').toArray()).toEqual(['eerste', 'tweede'])
   })
 })
 
@@ -200,13 +209,17 @@ describe('relay: awareness', () => {
 })
 
 describe('relay: cold open from storage (the room serves the stored bytes before it builds its Y.Doc)', () => {
-  /** Content with maps, arrays, nested values and deletions; every transaction is one update. */
+  /**
+   * Content with records (nested values), deletions, a map and a text; every transaction is one
+   * update. Written to the store directly: the meta title and the text stand for content of an
+   * older board that the relay serves as stored.
+   */
   function storedContent(): { doc: Y.Doc; updates: Uint8Array[] } {
     const doc = new Y.Doc()
     const updates: Uint8Array[] = []
     doc.on('update', (update: Uint8Array) => updates.push(update))
-    const records = doc.getArray<{ key: string; val: unknown }>('records')
-    for (let i = 0; i < 40; i++) records.push([{ key: `shape:${i}`, val: { x: i, label: `vorm ${i}`, nested: { tags: ['a', i] } } }])
+    const records = boardRecords(doc)
+    for (let i = 0; i < 40; i++) records.push([pageEntry(`page:${i}`, { x: i, label: `vorm ${i}`, nested: { tags: ['a', i] } })])
     records.delete(3, 5)
     doc.getMap('meta').set('titel', 'Tijdlijn gezin')
     doc.getText('notes').insert(0, 'eerste gesprek')
@@ -214,7 +227,7 @@ describe('relay: cold open from storage (the room serves the stored bytes before
   }
 
   function contentOf(doc: Y.Doc) {
-    return { records: doc.getArray('records').toJSON(), meta: doc.getMap('meta').toJSON(), notes: doc.getText('notes').toString() }
+    return { records: boardRecords(doc).toJSON(), meta: doc.getMap('meta').toJSON(), notes: doc.getText('notes').toString() }
   }
 
   /** A board whose document is stored as `rows` while no server runs, then a server on that data. */
@@ -294,11 +307,12 @@ describe('relay: cold open from storage (the room serves the stored bytes before
     const edits: Uint8Array[] = []
     writerDoc.on('update', (update: Uint8Array) => edits.push(update))
     writerDoc.transact(() => {
-      writerDoc.getArray('records').delete(0, 1)
-      writerDoc.getArray('records').push([{ key: 'shape:nieuw', val: { x: 1 } }])
+      boardRecords(writerDoc).delete(0, 1)
+      boardRecords(writerDoc).push([pageEntry('page:nieuw', { x: 1 })])
     })
+    // A valid record: only the viewer's role keeps it off the board.
     const viewerDoc = new Y.Doc()
-    viewerDoc.getMap('meta').set('titel', 'overschreven door een kijker')
+    boardRecords(viewerDoc).push([pageEntry('page:kijker', 'geschreven door een kijker')])
     // Sent at once on open: the frames wait for the room and reach it before anything was built.
     const viewer = await openRawSocket(server.wsUrl, board.id, board.tokens.viewer)
     const writer = await openRawSocket(server.wsUrl, board.id, board.tokens.participant)
@@ -308,11 +322,12 @@ describe('relay: cold open from storage (the room serves the stored bytes before
     const expected = Y.encodeStateAsUpdate(writerDoc)
     const reader = connectClient(server.wsUrl, board.id, board.tokens.viewer)
     await waitForSynced(reader)
-    await waitFor(() => (reader.doc.getArray('records').toJSON() as { key: string }[]).some((entry) => entry.key === 'shape:nieuw'))
+    await waitFor(() => boardRecords(reader.doc).toArray().some((entry) => entry.key === 'page:nieuw'))
     const want = new Y.Doc()
     Y.applyUpdate(want, expected)
     expect(contentOf(reader.doc)).toEqual(contentOf(want))
     expect(reader.doc.getMap('meta').get('titel')).toBe('Tijdlijn gezin')
+    expect(boardRecords(reader.doc).toArray().some((entry) => entry.key === 'page:kijker')).toBe(false)
 
     // Stored too: a graceful restart keeps the edit.
     await server.close()
@@ -333,11 +348,55 @@ describe('relay: cold open from storage (the room serves the stored bytes before
     // Also when a write is what needs the document first.
     const writer = await openRawSocket(server.wsUrl, board.id, board.tokens.participant)
     const doc = new Y.Doc()
-    doc.getMap('m').set('k', 1)
+    boardMap(doc, 'm').set('k', 1)
     await sendFrame(writer, syncUpdateFrame(Y.encodeStateAsUpdate(doc)))
     expect((await writer.closed).code).toBe(1011)
     await sleep(50)
     expect(await server.app.store.loadDocUpdates(board.id)).toEqual([garbage])
     expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200)
+  })
+})
+
+describe('test helpers: board content facades over tl_records', () => {
+  it('write only records the relay’s guard accepts, and behave like a map and a list that converge', () => {
+    const a = new Y.Doc()
+    const b = new Y.Doc()
+    const sent: Uint8Array[] = []
+    a.on('update', (update: Uint8Array) => sent.push(update))
+    b.on('update', (update: Uint8Array) => sent.push(update))
+
+    const map = boardMap(a, 'm')
+    map.set('x', { nested: [1, 'twee'] })
+    map.set('x', 2)
+    map.set('y', true)
+    map.delete('y')
+    expect(map.toJSON()).toEqual({ x: 2 })
+    expect(boardRecords(a).length).toBe(1) // an overwritten key leaves one entry, as YKeyValue does
+
+    const list = boardList<string>(a, 'l')
+    list.push(['b'])
+    list.insert(0, ['a'])
+    list.push(['d'])
+    list.insert(2, ['c'])
+    expect(list.toArray()).toEqual(['a', 'b', 'c', 'd'])
+    list.delete(1, 2)
+    expect(list.toArray()).toEqual(['a', 'd'])
+
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a))
+    // Concurrent inserts at the same place and concurrent sets of one key converge.
+    sent.length = 0
+    boardList<string>(a, 'l').insert(1, ['van A'])
+    boardList<string>(b, 'l').insert(1, ['van B'])
+    boardMap(a, 'm').set('x', 'A')
+    boardMap(b, 'm').set('x', 'B')
+    const fromA = Y.encodeStateAsUpdate(a)
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b))
+    Y.applyUpdate(b, fromA)
+    expect(boardList(a, 'l').toArray()).toEqual(boardList(b, 'l').toArray())
+    expect(boardList(a, 'l').length).toBe(4)
+    expect(boardMap(a, 'm').get('x')).toBe(boardMap(b, 'm').get('x'))
+
+    expect(sent.length).toBeGreaterThan(0)
+    for (const update of [...sent, Y.encodeStateAsUpdate(a)]) expect(checkBoardUpdate(update, b)).toEqual({ ok: true })
   })
 })
