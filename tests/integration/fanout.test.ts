@@ -15,6 +15,8 @@ import {
   startServerProcess,
   waitFor,
   waitForSynced,
+  boardList,
+  boardMap,
   type Client,
 } from './helpers.ts'
 import { openTestPgStore, skipMessage, TEST_DATABASE_URL, TEST_REDIS_URL } from './pg-helpers.ts'
@@ -41,22 +43,22 @@ skipMessage('Redis-fan-out-tests', missing)
     const b = connectClient(two.wsUrl, board.id, board.tokens.participant)
     a.provider.awareness.setLocalStateField('user', { name: 'Anouk' })
     await Promise.all([waitForSynced(a), waitForSynced(b)])
-    a.doc.getMap('m').set('van-a', 1)
-    b.doc.getMap('m').set('van-b', 2)
-    await waitFor(() => a.doc.getMap('m').size === 2 && b.doc.getMap('m').size === 2, { message: 'no convergence across instances' })
-    // Concurrent edits to one array converge to the same order.
+    boardMap(a.doc, 'm').set('van-a', 1)
+    boardMap(b.doc, 'm').set('van-b', 2)
+    await waitFor(() => boardMap(a.doc, 'm').size === 2 && boardMap(b.doc, 'm').size === 2, { message: 'no convergence across instances' })
+    // Concurrent edits to one list converge to the same order.
     for (let i = 0; i < 20; i++) {
-      a.doc.getArray<string>('list').push([`a${i}`])
-      b.doc.getArray<string>('list').push([`b${i}`])
+      boardList<string>(a.doc, 'list').push([`a${i}`])
+      boardList<string>(b.doc, 'list').push([`b${i}`])
     }
-    await waitFor(() => a.doc.getArray('list').length === 40 && b.doc.getArray('list').length === 40)
-    expect(a.doc.getArray('list').toArray()).toEqual(b.doc.getArray('list').toArray())
+    await waitFor(() => boardList(a.doc, 'list').length === 40 && boardList(b.doc, 'list').length === 40)
+    expect(boardList(a.doc, 'list').toArray()).toEqual(boardList(b.doc, 'list').toArray())
     await waitFor(() => b.provider.awareness.getStates().has(a.doc.clientID), { message: 'presence did not cross instances' })
     // A late joiner on instance two gets everything, also what instance one has not stored yet.
-    a.doc.getMap('m').set('vers', true)
+    boardMap(a.doc, 'm').set('vers', true)
     const late = connectClient(two.wsUrl, board.id, board.tokens.viewer)
     await waitForSynced(late)
-    await waitFor(() => late.doc.getMap('m').get('vers') === true && late.doc.getArray('list').length === 40)
+    await waitFor(() => boardMap(late.doc, 'm').get('vers') === true && boardList(late.doc, 'list').length === 40)
     const health = await (await fetch(`${two.httpUrl}/healthz`)).json()
     expect(health).toMatchObject({ status: 'ok', storage: { kind: 'postgres' }, fanout: { ok: true, kind: 'redis' } })
   })
@@ -70,32 +72,32 @@ skipMessage('Redis-fan-out-tests', missing)
 
     // Everyone writes; the last edits on instance one are not yet stored when it dies.
     for (let i = 0; i < 30; i++) {
-      onOne[0].doc.getMap('m').set(`x${i}`, i)
-      onOne[1].doc.getMap('m').set(`y${i}`, i)
-      onTwo.doc.getMap('m').set(`z${i}`, i)
+      boardMap(onOne[0].doc, 'm').set(`x${i}`, i)
+      boardMap(onOne[1].doc, 'm').set(`y${i}`, i)
+      boardMap(onTwo.doc, 'm').set(`z${i}`, i)
       await sleep(5)
     }
-    await waitFor(() => onTwo.doc.getMap('m').size === 90, { message: 'instance two did not get everything' })
+    await waitFor(() => boardMap(onTwo.doc, 'm').size === 90, { message: 'instance two did not get everything' })
     expect(await one.stop('SIGKILL')).toBe('SIGKILL')
 
     // The load balancer sends the clients of instance one to instance two; they kept their
     // documents (and edits made while away), which sync on reconnect.
     const moved = onOne.map((client, i) => {
       client.provider.destroy()
-      client.doc.getMap('m').set(`offline${i}`, true)
+      boardMap(client.doc, 'm').set(`offline${i}`, true)
       return connectClient(two.wsUrl, board.id, board.tokens.participant, client.doc)
     })
     await Promise.all(moved.map((client) => waitForSynced(client)))
-    await waitFor(() => onTwo.doc.getMap('m').size === 92, { message: 'edits made while away did not arrive' })
-    for (const client of moved) expect(client.doc.getMap('m').toJSON()).toEqual(onTwo.doc.getMap('m').toJSON())
+    await waitFor(() => boardMap(onTwo.doc, 'm').size === 92, { message: 'edits made while away did not arrive' })
+    for (const client of moved) expect(boardMap(client.doc, 'm').toJSON()).toEqual(boardMap(onTwo.doc, 'm').toJSON())
 
     // And it is all stored: a fresh instance on the same database has it.
     await sleep(300)
     const three = await start()
     const reader = connectClient(three.wsUrl, board.id, board.tokens.viewer)
     await waitForSynced(reader)
-    await waitFor(() => reader.doc.getMap('m').size === 92, { message: 'stored state incomplete' })
-    expect(reader.doc.getMap('m').toJSON()).toEqual(onTwo.doc.getMap('m').toJSON())
+    await waitFor(() => boardMap(reader.doc, 'm').size === 92, { message: 'stored state incomplete' })
+    expect(boardMap(reader.doc, 'm').toJSON()).toEqual(boardMap(onTwo.doc, 'm').toJSON())
   })
 
   it('deleting a board on one instance closes its sockets on the other with 4404', async () => {
@@ -103,7 +105,7 @@ skipMessage('Redis-fan-out-tests', missing)
     const board = await createBoard(one.httpUrl)
     const there = connectClient(two.wsUrl, board.id, board.tokens.participant)
     await waitForSynced(there)
-    there.doc.getMap('m').set('x', 1)
+    boardMap(there.doc, 'm').set('x', 1)
     await sleep(200)
     const response = await fetch(`${one.httpUrl}/api/boards/${board.id}`, {
       method: 'DELETE',
@@ -125,7 +127,7 @@ skipMessage('Redis-fan-out-tests', missing)
     const fresh = connectClient(two.wsUrl, board.id, new URL(renewed.json.links.participant).hash.replace(/^#token=/, ''))
     await waitForSynced(fresh)
     await waitFor(() => there.closes.some((close) => close.code === 4401), { message: 'the old link stayed open on the other instance' })
-    fresh.doc.getMap('m').set('na', 'vernieuwd')
+    boardMap(fresh.doc, 'm').set('na', 'vernieuwd')
     await sleep(300)
     expect(fresh.closes).toEqual([])
     expect(fresh.provider.wsconnected).toBe(true)
