@@ -10,14 +10,18 @@ import {
   startServerProcess,
   waitFor,
   waitForSynced,
+  boardList,
+  boardMap,
+  boardRecords,
+  type BoardEntry,
 } from './helpers.ts'
 
 afterEach(disposeAll)
 
-/** Makes a recognisable set of edits: 40 map entries, an array, some deletions. */
+/** Makes a recognisable set of edits: 40 records, a list, some deletions. */
 function writeEdits(doc: Y.Doc): void {
-  const records = doc.getMap('records')
-  const order = doc.getArray<string>('order')
+  const records = boardMap(doc, 'records')
+  const order = boardList<string>(doc, 'order')
   for (let i = 0; i < 40; i++) {
     // Separate transactions: separate updates, like a user drawing.
     records.set(`shape:${i}`, { x: i, label: `vorm ${i}` })
@@ -28,11 +32,11 @@ function writeEdits(doc: Y.Doc): void {
 }
 
 function expectEdits(doc: Y.Doc): void {
-  const records = doc.getMap('records').toJSON()
+  const records = boardMap(doc, 'records').toJSON()
   expect(Object.keys(records)).toHaveLength(30)
   expect(records['shape:39']).toEqual({ x: 39, label: 'vorm 39' })
   expect(records['shape:3']).toBeUndefined()
-  expect(doc.getArray('order').toArray()).toEqual(Array.from({ length: 30 }, (_, i) => `shape:${i + 10}`))
+  expect(boardList(doc, 'order').toArray()).toEqual(Array.from({ length: 30 }, (_, i) => `shape:${i + 10}`))
 }
 
 describe('persistence', () => {
@@ -44,7 +48,10 @@ describe('persistence', () => {
     await waitForSynced(writer)
     writeEdits(writer.doc)
     // The last edit (not just a length that the pushes also pass through on the way to 40).
-    await waitFor(() => first.app.rooms.peek(board.id)?.doc.getArray('order').get(0) === 'shape:10')
+    await waitFor(() => {
+      const room = first.app.rooms.peek(board.id)
+      return room !== undefined && boardList(room.doc, 'order').get(0) === 'shape:10'
+    })
     // Close at once: the last batch is still pending and must be flushed by the shutdown.
     await first.close()
     writer.destroy()
@@ -64,15 +71,18 @@ describe('persistence', () => {
     await waitForSynced(writer)
 
     // A burst inside one batch window becomes one row.
-    for (let i = 0; i < 30; i++) writer.doc.getArray<number>('burst').push([i])
-    await waitFor(() => server.app.rooms.peek(board.id)?.doc.getArray('burst').length === 30)
+    for (let i = 0; i < 30; i++) boardList<number>(writer.doc, 'burst').push([i])
+    await waitFor(() => {
+      const room = server.app.rooms.peek(board.id)
+      return room !== undefined && boardList(room.doc, 'burst').length === 30
+    })
     await sleep(100)
     expect(await server.app.store.countDocUpdates(board.id)).toBe(1)
 
     // Separate batches: rows grow, then compaction folds them back into one.
     let maxRows = 0
     for (let i = 0; i < 12; i++) {
-      writer.doc.getMap('m').set(`k${i}`, i)
+      boardMap(writer.doc, 'm').set(`k${i}`, i)
       await sleep(40)
       maxRows = Math.max(maxRows, await server.app.store.countDocUpdates(board.id))
     }
@@ -86,8 +96,8 @@ describe('persistence', () => {
     const restarted = await startServer({ dataDir })
     const reader = connectClient(restarted.wsUrl, board.id, board.tokens.viewer)
     await waitForSynced(reader)
-    expect(reader.doc.getArray('burst').toArray()).toEqual(Array.from({ length: 30 }, (_, i) => i))
-    expect(reader.doc.getMap('m').toJSON()).toEqual(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, i])))
+    expect(boardList(reader.doc, 'burst').toArray()).toEqual(Array.from({ length: 30 }, (_, i) => i))
+    expect(boardMap(reader.doc, 'm').toJSON()).toEqual(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, i])))
   })
 
   it('stores a burst of moves of one shape as its net change, not every step', async () => {
@@ -96,7 +106,8 @@ describe('persistence', () => {
     const board = await createBoard(server.httpUrl)
     const writer = connectClient(server.wsUrl, board.id, board.tokens.participant)
     await waitForSynced(writer)
-    const records = writer.doc.getMap('records')
+    // Each set replaces the record's entry, as YKeyValue (and so tldraw) does.
+    const records = boardMap(writer.doc, 'records')
     const shape = (x: number) => ({ id: 'shape:kaart', x, y: 2 * x, props: { text: 'Gesprek met de mentor', w: 200, h: 80 } })
     records.set('shape:kaart', shape(0))
     await waitFor(async () => (await server.app.store.countDocUpdates(board.id)) === 1, { message: 'first batch not stored' })
@@ -116,7 +127,7 @@ describe('persistence', () => {
     const restarted = await startServer({ dataDir })
     const reader = connectClient(restarted.wsUrl, board.id, board.tokens.viewer)
     await waitForSynced(reader)
-    expect(reader.doc.getMap('records').get('shape:kaart')).toEqual(shape(100))
+    expect(boardMap(reader.doc, 'records').get('shape:kaart')).toEqual(shape(100))
   })
 
   it('closes client sockets with 1001 on shutdown, and the client reconnects to the restarted server', async () => {
@@ -140,7 +151,7 @@ describe('persistence', () => {
     await Promise.all([waitForSynced(writer), waitForSynced(witness)])
     writeEdits(writer.doc)
     // The witness has everything, so the server has applied everything.
-    await waitFor(() => witness.doc.getArray('order').length === 30 && witness.doc.getMap('records').size === 30)
+    await waitFor(() => boardList(witness.doc, 'order').length === 30 && boardMap(witness.doc, 'records').size === 30)
     await sleep(1200)
     expect(await first.stop('SIGKILL')).toBe('SIGKILL')
     writer.destroy()
@@ -164,16 +175,21 @@ describe('durability under kill -9 while editing', () => {
     const witness = connectClient(first.wsUrl, board.id, board.tokens.viewer)
     await Promise.all([...writers, witness].map((client) => waitForSynced(client)))
     const seenAt = new Map<string, number>()
-    witness.doc.getMap('edits').observe((event) => {
+    boardRecords(witness.doc).observe((event) => {
       const now = Date.now()
-      for (const key of event.keysChanged) if (!seenAt.has(key)) seenAt.set(key, now)
+      for (const item of event.changes.added) {
+        for (const entry of item.content.getContent() as BoardEntry[]) {
+          const key = entry.key.replace(/^page:m-edits-/, '')
+          if (!seenAt.has(key)) seenAt.set(key, now)
+        }
+      }
     })
 
     let stop = false
     let written = 0
     const loops = writers.map(async (writer, w) => {
       for (let n = 0; !stop; n++) {
-        writer.doc.getMap('edits').set(`w${w}-${n}`, { w, n, text: `bewerking ${n}` })
+        boardMap(writer.doc, 'edits').set(`w${w}-${n}`, { w, n, text: `bewerking ${n}` })
         written += 1
         await sleep(8)
       }
@@ -191,7 +207,7 @@ describe('durability under kill -9 while editing', () => {
     const second = await startServerProcess({ dataDir })
     const reader = connectClient(second.wsUrl, board.id, board.tokens.viewer)
     await waitForSynced(reader)
-    const stored = reader.doc.getMap('edits')
+    const stored = new Map(Object.entries(boardMap(reader.doc, 'edits').toJSON()))
     const missing = mustSurvive.filter((key) => !stored.has(key))
     expect(missing).toEqual([])
     for (const key of mustSurvive.slice(0, 20)) expect(stored.get(key)).toMatchObject({ text: expect.stringMatching(/^bewerking /) })
