@@ -17,6 +17,7 @@ import {
   type Client,
   type CreatedBoard,
   type TestServer,
+  boardMap,
 } from './helpers.ts'
 
 afterEach(disposeAll)
@@ -56,19 +57,19 @@ async function setUp(env: Record<string, string> = {}) {
   a = connectClient(server.wsUrl, board.id, board.tokens.participant)
   b = connectClient(server.wsUrl, board.id, board.tokens.participant)
   await Promise.all([waitForSynced(a), waitForSynced(b)])
-  a.doc.getMap('m').set('before', 1)
-  await waitFor(() => b.doc.getMap('m').get('before') === 1)
+  boardMap(a.doc, 'm').set('before', 1)
+  await waitFor(() => boardMap(b.doc, 'm').get('before') === 1)
 }
 
 /** A and B still sync both ways, and the room content is intact. */
 async function expectOthersUnaffected(marker: string) {
-  a.doc.getMap('m').set(`${marker}-a`, true)
-  b.doc.getMap('m').set(`${marker}-b`, true)
-  await waitFor(() => b.doc.getMap('m').get(`${marker}-a`) === true && a.doc.getMap('m').get(`${marker}-b`) === true, {
+  boardMap(a.doc, 'm').set(`${marker}-a`, true)
+  boardMap(b.doc, 'm').set(`${marker}-b`, true)
+  await waitFor(() => boardMap(b.doc, 'm').get(`${marker}-a`) === true && boardMap(a.doc, 'm').get(`${marker}-b`) === true, {
     message: `A and B stopped syncing after ${marker}`,
   })
   expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true)
-  expect(server.app.rooms.peek(board.id)!.doc.getMap('m').get('before')).toBe(1)
+  expect(boardMap(server.app.rooms.peek(board.id)!.doc, 'm').get('before')).toBe(1)
 }
 
 async function expectClosedWith(bytes: Uint8Array | string, code: number, options: { binary?: boolean } = {}) {
@@ -85,7 +86,7 @@ describe('malformed frames', () => {
     expect(() => Y.decodeUpdate(GARBAGE_UPDATE)).toThrow()
     expect(() => Y.decodeUpdate(UNAPPLICABLE_UPDATE)).not.toThrow()
     const probe = new Y.Doc()
-    probe.getMap('m').set('before', 1)
+    boardMap(probe, 'm').set('before', 1)
     expect(() => Y.applyUpdate(probe, UNAPPLICABLE_UPDATE)).toThrow()
 
     const cases: [string, Uint8Array | string, { binary?: boolean }?][] = [
@@ -122,7 +123,7 @@ describe('malformed frames', () => {
     const restarted = await startServer({ dataDir })
     const reader = connectClient(restarted.wsUrl, board.id, board.tokens.viewer)
     await waitForSynced(reader)
-    expect(reader.doc.getMap('m').toJSON()).toEqual({ before: 1, 'after-garbage-a': true, 'after-garbage-b': true })
+    expect(boardMap(reader.doc, 'm').toJSON()).toEqual({ before: 1, 'after-garbage-a': true, 'after-garbage-b': true })
   })
 
   it('a valid frame after a bad one on another socket still applies (room doc not poisoned)', async () => {
@@ -133,9 +134,9 @@ describe('malformed frames', () => {
     }
     const good = await openRawSocket(server.wsUrl, board.id, board.tokens.participant)
     const edit = new Y.Doc()
-    edit.getMap('m').set('good', 'ja')
+    boardMap(edit, 'm').set('good', 'ja')
     await sendFrame(good, syncUpdateFrame(Y.encodeStateAsUpdate(edit)))
-    await waitFor(() => a.doc.getMap('m').get('good') === 'ja' && b.doc.getMap('m').get('good') === 'ja')
+    await waitFor(() => boardMap(a.doc, 'm').get('good') === 'ja' && boardMap(b.doc, 'm').get('good') === 'ja')
     const room = server.app.rooms.peek(board.id)!
     expect(room.doc.store.pendingStructs).toBeNull()
     expect(room.doc.store.pendingDs).toBeNull()
@@ -148,22 +149,22 @@ describe('oversized frames', () => {
 
   it('closes the sender with 4413; others are unaffected', async () => {
     const big = new Y.Doc()
-    big.getMap('m').set('blob', 'x'.repeat(limit + 1000))
+    boardMap(big, 'm').set('blob', 'x'.repeat(limit + 1000))
     await expectClosedWith(syncUpdateFrame(Y.encodeStateAsUpdate(big)), CloseCode.messageTooLarge)
     await expectOthersUnaffected('after-big')
-    expect(server.app.rooms.peek(board.id)!.doc.getMap('m').has('blob')).toBe(false)
+    expect(boardMap(server.app.rooms.peek(board.id)!.doc, 'm').has('blob')).toBe(false)
   })
 
   it('also refuses a too-large update sent by the stock client', async () => {
     const sender = connectClient(server.wsUrl, board.id, board.tokens.participant)
     await waitForSynced(sender)
     // Above the limit, below the transport's hard cap: the relay itself must answer 4413.
-    sender.doc.getMap('m').set('blob', 'y'.repeat(limit + 10_000))
+    boardMap(sender.doc, 'm').set('blob', 'y'.repeat(limit + 10_000))
     await waitFor(() => sender.closes.length > 0, { message: 'stock client was not closed' })
     expect(sender.closes[0].code).toBe(CloseCode.messageTooLarge)
     expect(sender.provider.shouldConnect).toBe(false) // final: it does not retry the same update
     await expectOthersUnaffected('after-client-big')
-    expect(a.doc.getMap('m').has('blob')).toBe(false)
+    expect(boardMap(a.doc, 'm').has('blob')).toBe(false)
   })
 
   it('cuts off frames far above the limit at the transport level; others are unaffected', async () => {
@@ -176,12 +177,12 @@ describe('oversized frames', () => {
 
   it('accepts a frame just under the limit (control case)', async () => {
     const edit = new Y.Doc()
-    edit.getMap('m').set('fits', 'z'.repeat(limit - 200))
+    boardMap(edit, 'm').set('fits', 'z'.repeat(limit - 300))
     const raw = await openRawSocket(server.wsUrl, board.id, board.tokens.participant)
     const bytes = syncUpdateFrame(Y.encodeStateAsUpdate(edit))
     expect(bytes.byteLength).toBeLessThanOrEqual(limit)
     await sendFrame(raw, bytes)
-    await waitFor(() => typeof b.doc.getMap('m').get('fits') === 'string')
+    await waitFor(() => typeof boardMap(b.doc, 'm').get('fits') === 'string')
   })
 })
 
