@@ -18,6 +18,11 @@ export interface Config {
   /** HMAC key for capability tokens. */
   secret: string
   maxMessageBytes: number
+  /**
+   * Largest back-up file `POST /api/boards/restore` reads (MAX_BACKUP_BYTES). Refused with 413
+   * from Content-Length before the body is read, and cut off at this many bytes when streamed.
+   */
+  maxBackupBytes: number
   tldrawLicenseKey: string | null
   linkTtlDays: number
   /** An empty room is unloaded (flushed, compacted, destroyed) after this long. */
@@ -70,6 +75,10 @@ export interface Limits {
   maxDocsPerBoard: number
   /** A socket whose unsent output exceeds this is closed (1013) instead of buffering without bound. */
   maxBufferedBytes: number
+  /** All loaded documents of one board together; a write past it is refused with 4413. */
+  maxBoardBytes: number
+  /** One sub-document (role card, preparation, consent); a write past it is refused with 4413. */
+  maxSubDocBytes: number
 }
 
 type Env = Record<string, string | undefined>
@@ -79,6 +88,16 @@ export const SECRET_FILE_NAME = 'secret'
 const PRIVATE_DIR_MODE = 0o700
 const MIN_SECRET_LENGTH = 16
 const DEFAULT_MAX_MESSAGE_BYTES = 2 * 1024 * 1024
+/**
+ * A back-up file holds every document as base64, pictures included, so a picture costs 4/3 of
+ * its size in the board (which is itself a base64 data URL). The client fits each picture under
+ * MAX_MESSAGE_BYTES (2 MiB; a phone photo lands at 1.5–2 MiB). A year of heavy use, a session a
+ * fortnight with a photo or two, is some 25–30 photos: 40–50 MiB on the board, 55–65 MiB as a
+ * back-up; text, shapes and role cards are a few hundred KiB besides. 64 MiB keeps that
+ * restorable, so the cap is not lowered; the check in a worker (http/backup-check-worker.ts)
+ * is what keeps a file of that size from hurting the server.
+ */
+const DEFAULT_MAX_BACKUP_BYTES = 64 * 1024 * 1024
 
 /**
  * Reads the configuration from environment variables. Throws an Error naming the variable
@@ -104,6 +123,7 @@ export function loadConfig(env: Env = process.env): Config {
   const publicUrl = readPublicUrl(env, port)
   const secret = readSecret(env, dataDir)
   const maxMessageBytes = readInteger(env, 'MAX_MESSAGE_BYTES', DEFAULT_MAX_MESSAGE_BYTES, 1024, 256 * 1024 * 1024)
+  const maxBackupBytes = readInteger(env, 'MAX_BACKUP_BYTES', DEFAULT_MAX_BACKUP_BYTES, 64 * 1024, 512 * 1024 * 1024)
   const tldrawLicenseKey = readString(env, 'TLDRAW_LICENSE_KEY') ?? null
   const linkTtlDays = readInteger(env, 'LINK_TTL_DAYS', 180, 1, 100 * 365)
   const roomIdleMs = readInteger(env, 'ROOM_IDLE_MS', 15_000, 0, 24 * 60 * 60 * 1000)
@@ -121,6 +141,10 @@ export function loadConfig(env: Env = process.env): Config {
     maxBoards: readInteger(env, 'MAX_BOARDS', 100_000, 1, 1_000_000_000),
     maxDocsPerBoard: readInteger(env, 'MAX_DOCS_PER_BOARD', 100, 1, 1_000_000),
     maxBufferedBytes: readInteger(env, 'MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
+    // A year of weekly sessions with a handful of pictures each (the client shrinks a picture to
+    // fit one message) stays well below this; an attacker's junk stops here.
+    maxBoardBytes: readInteger(env, 'MAX_BOARD_BYTES', 128 * 1024 * 1024, 64 * 1024, 4 * 1024 * 1024 * 1024),
+    maxSubDocBytes: readInteger(env, 'MAX_SUBDOC_BYTES', 256 * 1024, 4 * 1024, 64 * 1024 * 1024),
   }
 
   if (readString(env, 'REDIS_URL') !== undefined && readString(env, 'DATABASE_URL') === undefined) {
@@ -135,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrlIsDefault: readString(env, 'PUBLIC_URL') === undefined,
     secret,
     maxMessageBytes,
+    maxBackupBytes,
     tldrawLicenseKey,
     linkTtlDays,
     roomIdleMs,

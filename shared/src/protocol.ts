@@ -32,6 +32,8 @@ export const CloseCode = {
   notFound: 4404,
   /** A frame larger than MAX_MESSAGE_BYTES. */
   messageTooLarge: 4413,
+  /** A write that would take a document or the board past its size limit (MAX_BOARD_BYTES, MAX_SUBDOC_BYTES). */
+  quotaExceeded: 4413,
   /** A document write holding a record that breaks the board schema (reason names the field). */
   invalidRecord: 4422,
   /**
@@ -84,6 +86,8 @@ export const ROLE_DOC_REVEALED_FROM = { [ROLE_POSTURE_DOC_KIND]: 'houdingen', [R
 /** Layout of a role card document: one `Y.Map` named ROLE_CARD_MAP with these keys. */
 export const ROLE_CARD_MAP = 'kaart'
 export const ROLE_CARD_KEYS = ['dilemma', 'gevoel', 'houding', 'notities'] as const
+/** Longest text one field of a role card or of the preparation may hold (the relay refuses more with 4422). */
+export const MAX_SUB_DOC_FIELD_LENGTH = 10_000
 
 /**
  * The facilitator's private preparation (R34): one sub-document per board that the relay opens

@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { bearerToken } from '../auth/plugin.ts'
 import {
+  MAX_HOLDER_NAME_LENGTH,
   MAX_PERSPECTIEFWISSEL_ROLES,
+  MAX_ROLE_LABEL_LENGTH,
+  MAX_ROLE_PERSON_ID_LENGTH,
   PERSPECTIEFWISSEL_PHASES,
   phaseReached,
   type ClaimRoleCardResponse,
@@ -20,9 +23,8 @@ import { sendError } from './errors.ts'
 import { boardAccess, boardWithAccess } from './board-access.ts'
 import { readFacilitation, updateFacilitation, type FacilitationState } from './facilitation.ts'
 
-const MAX_LABEL_LENGTH = 80
-const MAX_PERSON_ID_LENGTH = 100
-const MAX_HOLDER_NAME_LENGTH = 60
+const MAX_LABEL_LENGTH = MAX_ROLE_LABEL_LENGTH
+const MAX_PERSON_ID_LENGTH = MAX_ROLE_PERSON_ID_LENGTH
 
 /** 9 random bytes, base64url: 12 characters, fit for a document name. */
 function newCardId(): string {
@@ -176,8 +178,8 @@ export const perspectiefwisselRoutes: FastifyPluginAsync = async (app) => {
       await app.store.replacePerspectiefwissel(boardId, { roles, phase: 'stilte', createdAt: Date.now() })
       // Marks belong to cards of the session they were set in: a new session starts with none.
       await updateFacilitation(app.store, boardId, (state) => ({ ...state, ready: {}, steppedOut: {} }))
-      // Sockets on the cards of an earlier session: those cards are gone.
-      app.closeRoleCards(boardId, new Set(roles.map((role) => role.cardId)), 'nieuwe perspectiefwissel gestart', former?.roles.map((role) => role.cardId))
+      // The cards of an earlier session are gone: sockets closed, answers deleted from storage.
+      await app.removeRoleCards(boardId, new Set(roles.map((role) => role.cardId)), 'nieuwe perspectiefwissel gestart', former?.roles.map((role) => role.cardId))
       await app.store.appendAudit({ boardId, event: 'perspectiefwissel-start', role: claims.role, name: null, at: Date.now() })
       const body: StartPerspectiefwisselResponse = { roles, phase: 'stilte' }
       return reply.code(201).send(body)

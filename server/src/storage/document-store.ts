@@ -81,6 +81,17 @@ export interface AuditEntry {
   at: number
 }
 
+/** Everything a restored back-up becomes, written by `restoreBoard` at once. */
+export interface BoardRestore {
+  board: { id: string; title: string; createdAt: number }
+  /** Full document names (`boardId`, `boardId.kind.id`) with each one's state update. */
+  documents: { doc: string; state: Uint8Array }[]
+  /** The perspectiefwissel session and its claims (card id → claim), or null when none was started. */
+  perspectiefwissel: { roles: RoleCardRecord[]; phase: PerspectiefwisselPhase; createdAt: number; claims: Record<string, RoleCardClaim> } | null
+  /** The facilitation state JSON (stored as version 1), or null for none. */
+  facilitation: string | null
+}
+
 /** Documents that belong to a board: the board id itself, and `boardId.kind.id` sub-documents. */
 export function isDocOfBoard(doc: string, boardId: string): boolean {
   return doc === boardId || doc.startsWith(`${boardId}.`)
@@ -93,6 +104,8 @@ export interface DocumentStore {
   countBoards(): Promise<number>
   /** Deletes the board, every update of every one of its documents, its perspectiefwissel, facilitation state and audit log. */
   deleteBoard(id: string): Promise<boolean>
+  /** Deletes every stored update of these documents (e.g. the role cards of an earlier perspectiefwissel). */
+  deleteDocs(docs: readonly string[]): Promise<void>
   /** Ids of boards whose last_active_at is before `before`. */
   listIdleBoards(before: number): Promise<string[]>
   /** Names of the board's documents that have stored updates. */
@@ -129,6 +142,12 @@ export interface DocumentStore {
   /** Atomically replaces all stored updates of a document by one (compacted) state update. */
   replaceDocState(doc: string, state: Uint8Array): Promise<void>
   countDocUpdates(doc: string): Promise<number>
+
+  /**
+   * Creates a board with its documents, perspectiefwissel, claims and facilitation state in one
+   * transaction: when any write fails, nothing of it is stored (no board without its content).
+   */
+  restoreBoard(restore: BoardRestore): Promise<BoardRecord>
 
   health(): Promise<StorageHealth>
   close(): Promise<void>

@@ -5,6 +5,7 @@ import type {
   AuditEntry,
   AuditEvent,
   BoardRecord,
+  BoardRestore,
   DocumentStore,
   FacilitationRecord,
   PerspectiefwisselPhase,
@@ -148,6 +149,11 @@ export class PostgresDocumentStore implements DocumentStore {
     })
   }
 
+  async deleteDocs(docs: readonly string[]): Promise<void> {
+    if (docs.length === 0) return
+    await this.pool.query(`DELETE FROM ${this.t('doc_updates')} WHERE doc = ANY($1::text[])`, [[...docs]])
+  }
+
   async listIdleBoards(before: number): Promise<string[]> {
     const { rows } = await this.pool.query(`SELECT id FROM ${this.t('boards')} WHERE last_active_at < $1 ORDER BY last_active_at`, [before])
     return rows.map((row) => row.id as string)
@@ -286,6 +292,36 @@ export class PostgresDocumentStore implements DocumentStore {
   async countDocUpdates(doc: string): Promise<number> {
     const { rows } = await this.pool.query(`SELECT COUNT(*) AS n FROM ${this.t('doc_updates')} WHERE doc = $1`, [doc])
     return Number(rows[0].n)
+  }
+
+  async restoreBoard(restore: BoardRestore): Promise<BoardRecord> {
+    const { board, perspectiefwissel: session } = restore
+    await this.transaction(async (client) => {
+      await client.query(`INSERT INTO ${this.t('boards')} (id, title, created_at, last_active_at) VALUES ($1, $2, $3, $3)`, [board.id, board.title, board.createdAt])
+      if (session !== null) {
+        await client.query(`INSERT INTO ${this.t('perspectiefwissel')} (board_id, roles, phase, created_at) VALUES ($1, $2, $3, $4)`, [
+          board.id,
+          JSON.stringify(session.roles),
+          session.phase,
+          session.createdAt,
+        ])
+        for (const [cardId, claim] of Object.entries(session.claims)) {
+          await client.query(`INSERT INTO ${this.t('role_card_claims')} (board_id, card_id, holder_name, claimed_at) VALUES ($1, $2, $3, $4)`, [
+            board.id,
+            cardId,
+            claim.holderName,
+            claim.claimedAt,
+          ])
+        }
+      }
+      if (restore.facilitation !== null) {
+        await client.query(`INSERT INTO ${this.t('facilitation')} (board_id, state, version) VALUES ($1, $2, 1)`, [board.id, restore.facilitation])
+      }
+      for (const { doc, state } of restore.documents) {
+        await client.query(`INSERT INTO ${this.t('doc_updates')} (doc, "update") VALUES ($1, $2)`, [doc, Buffer.from(state.buffer, state.byteOffset, state.byteLength)])
+      }
+    })
+    return { id: board.id, title: board.title, createdAt: board.createdAt, lastActiveAt: board.createdAt }
   }
 
   async health(): Promise<StorageHealth> {

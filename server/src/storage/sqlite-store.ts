@@ -7,6 +7,7 @@ import type {
   AuditEntry,
   AuditEvent,
   BoardRecord,
+  BoardRestore,
   DocumentStore,
   FacilitationRecord,
   PerspectiefwisselPhase,
@@ -220,6 +221,16 @@ export class SqliteDocumentStore implements DocumentStore {
     return deleted
   }
 
+  async deleteDocs(docs: readonly string[]): Promise<void> {
+    if (docs.length === 0) return
+    // Batches of these documents still on their way would otherwise land after the delete.
+    await this.writer?.settled()
+    this.transaction(() => {
+      for (const doc of docs) this.statements.deleteUpdates.run(doc)
+    })
+    await this.truncateWal()
+  }
+
   async listIdleBoards(before: number): Promise<string[]> {
     return (this.statements.idleBoards.all(before) as { id: string }[]).map((row) => row.id)
   }
@@ -326,6 +337,23 @@ export class SqliteDocumentStore implements DocumentStore {
     await this.writer?.settled()
     const row = this.statements.countUpdates.get(doc) as { n: number | bigint }
     return Number(row.n)
+  }
+
+  async restoreBoard(restore: BoardRestore): Promise<BoardRecord> {
+    const { board, perspectiefwissel: session } = restore
+    // On this connection, not the writer thread's: one transaction for the board and its documents.
+    // The thread's writes on their way go first, so BEGIN IMMEDIATE seldom waits for its lock.
+    await this.writer?.settled()
+    this.transaction(() => {
+      this.statements.insertBoard.run(board.id, board.title, board.createdAt, board.createdAt)
+      if (session !== null) {
+        this.statements.upsertSession.run(board.id, JSON.stringify(session.roles), session.phase, session.createdAt)
+        for (const [cardId, claim] of Object.entries(session.claims)) this.statements.insertClaim.run(board.id, cardId, claim.holderName, claim.claimedAt)
+      }
+      if (restore.facilitation !== null) this.statements.insertFacilitation.run(board.id, restore.facilitation)
+      for (const { doc, state } of restore.documents) this.statements.insertUpdate.run(doc, state)
+    })
+    return { id: board.id, title: board.title, createdAt: board.createdAt, lastActiveAt: board.createdAt }
   }
 
   async health(): Promise<StorageHealth> {

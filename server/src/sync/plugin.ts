@@ -1,11 +1,13 @@
 import fp from 'fastify-plugin'
 import websocket from '@fastify/websocket'
-import * as Y from 'yjs'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
-import { canWrite, CloseCode, CONSENT_DOC_KIND, DOC_NAME_PATTERN, roleCardDocName, rolePostureDocName, FACILITATOR_PREP_DOC_KIND, phaseReached, ROLE_DOC_REVEALED_FROM, SYNC_PATH } from '@samenbord/shared'
-import { decodeMessage, ProtocolError } from './messages.ts'
-import { BoardLocks, checkLockedWrite } from './board-locks.ts'
+import { CloseCode, DOC_NAME_PATTERN, roleCardDocName, rolePostureDocName, ROLE_DOC_REVEALED_FROM, SYNC_PATH } from '@samenbord/shared'
+import { ProtocolError } from './messages.ts'
+import { BoardLocks } from './board-locks.ts'
+import { admit, isCurrentDoc, parseDocName, type Admission, type SessionView } from './doc-kinds.ts'
+import { boardLockPolicy, knownContentPolicy, quotaPolicy, type QuotaLimits, type WritePolicy } from './write-policy.ts'
+import type { PerspectiefwisselRecord } from '../storage/document-store.ts'
 import type { PersistenceOptions } from './persistence.ts'
 import { BoardGoneError, LINK_RENEWED_REASON, RoomRegistry } from './room-registry.ts'
 import { BusMessageKind, type RoomBus } from './bus.ts'
@@ -17,9 +19,12 @@ declare module 'fastify' {
     rooms: RoomRegistry
     /** Deletes a board with all its documents and closes its sockets with 4404. */
     deleteBoard(boardId: string): Promise<boolean>
-    /** Closes every socket on the board's role-card documents whose card is not in `keepCardIds` (4404). */
-    /** `formerCardIds`: the cards of the session being replaced, whose documents other instances may hold without any stored row yet. */
-    closeRoleCards(boardId: string, keepCardIds: ReadonlySet<string>, reason: string, formerCardIds?: readonly string[]): void
+    /**
+     * Removes the board's role-card documents whose card is not in `keepCardIds`: sockets closed
+     * (4404), rooms dropped on every instance, stored answers deleted. `formerCardIds`: the cards
+     * of the session being replaced, whose documents other instances may hold without any stored row yet.
+     */
+    removeRoleCards(boardId: string, keepCardIds: ReadonlySet<string>, reason: string, formerCardIds?: readonly string[]): Promise<void>
     /** The facilitator's locks per board, as the relay enforces them for participant links. */
     boardLocks: BoardLocks
     /** Closes, on every instance, the sockets opened with a board link issued before `validFrom` (4401). */
@@ -53,6 +58,10 @@ export interface SyncLimits {
   maxConnectionsPerIp: number
   maxDocsPerBoard: number
   maxBufferedBytes: number
+  /** All loaded documents of one board together (MAX_BOARD_BYTES). */
+  maxBoardBytes: number
+  /** One sub-document: role card, preparation, consent (MAX_SUBDOC_BYTES). */
+  maxSubDocBytes: number
 }
 
 /** RFC 6455 "try again later": not final, the y-websocket client reconnects and resyncs. */
@@ -141,24 +150,21 @@ export const syncPlugin = fp<SyncPluginOptions>(
       })
       return deleted
     })
-    app.decorate('closeRoleCards', (boardId: string, keepCardIds: ReadonlySet<string>, reason: string, formerCardIds: readonly string[] = []) => {
+    app.decorate('removeRoleCards', async (boardId: string, keepCardIds: ReadonlySet<string>, reason: string, formerCardIds: readonly string[] = []) => {
       const gone = (name: string) => {
         const match = DOC_NAME_PATTERN.exec(name)
         return match !== null && isRoleDocKind(match[2]) && !keepCardIds.has(match[3])
       }
-      for (const name of registry.loadedDocsOf(boardId).filter(gone)) {
-        for (const connection of registry.peek(name)?.connectionList ?? []) connection.close(CloseCode.roleCardGone, reason)
-      }
+      const docs = await registry.docsOfBoard(boardId)
+      for (const cardId of formerCardIds) docs.add(roleCardDocName(boardId, cardId)).add(rolePostureDocName(boardId, cardId))
+      const names = [...docs].filter(gone)
+      // Sockets closed, rooms dropped without writing back, then the stored answers deleted.
+      await registry.dropDocs(names, CloseCode.roleCardGone, reason)
+      await app.store.deleteDocs(names)
       if (bus) {
-        // Holders connected through another instance are closed there.
+        // Holders connected through another instance are closed there, and its rooms dropped unwritten.
         const payload = new TextEncoder().encode(reason)
-        void registry
-          .docsOfBoard(boardId)
-          .then((docs) => {
-            for (const cardId of formerCardIds) docs.add(roleCardDocName(boardId, cardId)).add(rolePostureDocName(boardId, cardId))
-            for (const name of docs) if (gone(name)) bus.publish(name, BusMessageKind.cardGone, payload)
-          })
-          .catch((error: unknown) => app.log.warn({ err: error }, 'could not tell other instances about closed role cards'))
+        for (const name of names) bus.publish(name, BusMessageKind.cardGone, payload)
       }
     })
     app.decorate('closeRenewedLinks', (boardId: string, validFrom: number) => {
@@ -263,7 +269,6 @@ function handleConnection(
 
   const deliver = (frame: Uint8Array): void => {
     if (room === null || connection === null) return
-    if (lockApplies && lockRefusal(app, boardId, room, frame, (reason) => closeWith(CloseCode.boardLocked, reason))) return
     try {
       room.handleMessage(connection, frame)
     } catch (error) {
@@ -303,26 +308,21 @@ function handleConnection(
     uncount = null
   })
 
-  const docMatch = DOC_NAME_PATTERN.exec(docName)
-  if (docMatch === null) return closeWith(CloseCode.badMessage, 'ongeldige documentnaam')
-  const boardId = docMatch[1]
-  /** Set once the token is checked: a participant on the board itself, where the facilitator's locks apply. */
-  let lockApplies = false
+  // Admission: which document, whose token, what this socket may do (doc-kinds.ts).
+  const docRef = parseDocName(docName)
+  if (!docRef.ok) return closeWith(docRef.code, docRef.reason)
+  const boardId = docRef.boardId
   /** Set for a perspectiefwissel role card: `boardId.rolkaart.cardId` (answers) or `boardId.rolhouding.cardId` (posture). */
-  const roleDocKind = isRoleDocKind(docMatch[2]) ? docMatch[2] : null
-  const roleCardId = roleDocKind !== null ? docMatch[3] : null
+  const roleCardId = docRef.sub !== null && docRef.sub.id === 'card' ? docRef.id : null
   // A personal role-card token opens its own card and nothing else.
-  const access = app.checkBoardAccess(request.query.token, boardId, { allowCardToken: roleCardId !== null })
+  const access = app.checkSocketTicket(request.query, docName)
   if (!access.ok) return closeWith(access.closeCode, access.message)
   const role = access.claims.role
   const cardToken = access.claims.card
-  if (cardToken !== undefined && cardToken !== roleCardId) {
-    return closeWith(CloseCode.forbidden, 'deze link hoort bij een andere rolkaart')
-  }
-  // The facilitator's preparation: not a byte of it for any other link.
-  if (docMatch[2] === FACILITATOR_PREP_DOC_KIND && role !== 'facilitator') {
-    return closeWith(CloseCode.forbidden, 'alleen voor de begeleider')
-  }
+  // Refusals that need no store read come before the socket is counted.
+  // (Without the session a role card looks gone; whether it is, is decided once the session is read.)
+  const early = admit({ docName, role, cardToken, session: null })
+  if (!early.ok && !(roleCardId !== null && early.code === CloseCode.roleCardGone)) return closeWith(early.code, early.reason)
 
   const ip = request.ip
   if (perIp.get(ip) >= limits.maxConnectionsPerIp) {
@@ -346,41 +346,32 @@ function handleConnection(
     if (board === null) return closeWith(CloseCode.notFound, 'bord bestaat niet')
     if (await linkRenewedSince(app.store, boardId, access.claims)) return closeWith(CloseCode.unauthenticated, LINK_RENEWED_REASON)
     if (finished) return
-    if (docName !== boardId && registry.peek(docName) === undefined) {
-      const docs = await registry.docsOfBoard(boardId)
+    const loaded = registry.peek(docName) !== undefined
+    // The session decides which role cards exist (and so which documents count towards the limit).
+    const session = docName === boardId ? null : sessionView(await app.store.getPerspectiefwissel(boardId))
+    if (finished) return
+    // Decided before joining: a refused socket gets nothing of the document, not even sync step 1.
+    const admission = admit({ docName, role, cardToken, session })
+    if (!admission.ok) return closeWith(admission.code, admission.reason)
+    if (docName !== boardId && !loaded) {
+      const docs = [...(await registry.docsOfBoard(boardId))].filter((name) => isCurrentDoc(name, session))
       if (finished) return
-      if (!docs.has(docName) && docs.size >= limits.maxDocsPerBoard) {
+      if (!docs.includes(docName) && docs.length >= limits.maxDocsPerBoard) {
         request.log.warn({ doc: docName }, 'refusing socket: document limit per board')
         return closeWith(CloseCode.rateLimited, 'te veel documenten op dit bord')
       }
     }
-    let writable = canWrite(role)
-    // The consent record is the facilitator's to keep; everyone else on the board reads it.
-    if (docMatch[2] === CONSENT_DOC_KIND) writable = role === 'facilitator'
-    if (roleCardId !== null) {
-      // Decided before joining: a refused socket gets nothing of the card, not even sync step 1.
-      const session = await app.store.getPerspectiefwissel(boardId)
-      if (finished) return
-      if (session === null || !session.roles.some((r) => r.cardId === roleCardId)) {
-        return closeWith(CloseCode.roleCardGone, 'rolkaart bestaat niet (meer)')
-      }
-      const ownsCard = cardToken === roleCardId || role === 'facilitator'
-      // Postures are revealed before answers: each kind of card document has its own moment.
-      const revealed = phaseReached(session.phase, ROLE_DOC_REVEALED_FROM[roleDocKind!])
-      if (!ownsCard && !revealed) return closeWith(CloseCode.roleCardHidden, 'rolkaart nog verborgen')
-      // Only the card's holder and the facilitator write; after the reveal everyone else reads.
-      writable = ownsCard
-    }
-    if (docName === boardId && role === 'participant') {
+    if (admission.isParticipantOnBoard) {
       await app.boardLocks.load(boardId)
       if (finished) return
-      lockApplies = true
     }
+    const writePolicies = admission.canWrite ? writePoliciesFor(app, registry, limits, admission) : []
     app.store.touchBoard(boardId).catch((error: unknown) => request.log.warn({ err: error }, 'touchBoard failed'))
 
     const self: Connection = {
       role,
-      canWrite: writable,
+      canWrite: admission.canWrite,
+      writePolicies,
       issuedAt: access.claims.card === undefined ? (access.claims.iat ?? 0) : Number.POSITIVE_INFINITY,
       send(message) {
         if (socket.readyState !== socket.OPEN || finished) return
@@ -424,31 +415,17 @@ function handleConnection(
   })
 }
 
-/**
- * True when `frame` is a write the facilitator's lock forbids (then `refuse` was called); false
- * lets the room handle it. Decodes only while a lock is on; malformed frames are the room's to refuse.
- */
-function lockRefusal(app: FastifyInstance, boardId: string, room: Room, frame: Uint8Array, refuse: (reason: string) => void): boolean {
-  const lock = app.boardLocks.get(boardId)
-  if (!lock.locked && lock.lockedFrames.length === 0) return false
-  let update: Uint8Array
-  try {
-    const message = decodeMessage(frame)
-    if (message.type !== 'sync-step2' && message.type !== 'sync-update') return false
-    update = message.update
-  } catch {
-    return false
-  }
-  let decoded: ReturnType<typeof Y.decodeUpdate>
-  try {
-    decoded = Y.decodeUpdate(update)
-  } catch {
-    return false
-  }
-  const check = checkLockedWrite(decoded as Parameters<typeof checkLockedWrite>[0], room.doc, lock)
-  if (check.ok) return false
-  refuse(check.reason)
-  return true
+/** What admission needs of the stored perspectiefwissel session. */
+function sessionView(session: PerspectiefwisselRecord | null): SessionView | null {
+  return session === null ? null : { phase: session.phase, cardIds: new Set(session.roles.map((role) => role.cardId)) }
+}
+
+/** The write-policy chain of an admitted writer (write-policy.ts): the lock binds participants on the board only. */
+function writePoliciesFor(app: FastifyInstance, registry: RoomRegistry, quota: QuotaLimits, admission: Admission): WritePolicy[] {
+  const policies: WritePolicy[] = [knownContentPolicy]
+  if (admission.isParticipantOnBoard) policies.push(boardLockPolicy(() => app.boardLocks.get(admission.boardId)))
+  policies.push(quotaPolicy(quota, admission.kind !== 'board', (exact) => registry.boardBytes(admission.boardId, exact)))
+  return policies
 }
 
 /** The most ws buffers for one frame before cutting the connection. */

@@ -13,7 +13,9 @@
  * - anything else inserted directly into `tl_records` is refused;
  * - the `schema` value of the `meta` map must be a tldraw serialized schema this server can
  *   migrate from (not newer than ours).
- * Deletions and content of other Yjs types pass. An item inserted next to an existing one
+ * - nothing else: another root type (`doc.getMap('junk')`, a hidden `Y.Text`), another key of
+ *   `meta`, or a nested type is refused, so the board holds only what the schema describes.
+ * Deletions pass. An item inserted next to an existing one
  * carries no parent in the update; pass the room's document to resolve it (without it, such
  * items are still checked when they look like `{ key, val }` entries or a serialized schema).
  */
@@ -129,7 +131,7 @@ export function checkSerializedSchema(value: unknown): GuardResult {
 }
 
 /** Where an inserted item lives: a root type (and map key), inside a nested type, or not known. */
-type Place =
+export type Place =
   | { kind: 'root'; name: string; sub: string | null }
   | { kind: 'nested' }
   | { kind: 'unknown' }
@@ -168,21 +170,11 @@ function placeInDoc(doc: Y.Doc, id: Y.ID): Place {
   return { kind: 'root', name: '', sub: struct.parentSub }
 }
 
-/**
- * Checks a Yjs update (v1, as y-websocket sends it) for a board's main document before it is
- * applied. `doc` (the room's document) lets items inserted next to existing ones be placed.
- */
-export function checkBoardUpdate(update: Uint8Array, doc?: Y.Doc, alreadyDecoded?: DecodedUpdate): GuardResult {
-  let decoded: DecodedUpdate
-  try {
-    decoded = alreadyDecoded ?? (Y.decodeUpdate(update) as DecodedUpdate)
-  } catch {
-    return refuse('Ongeldige Yjs-update')
-  }
-  const { structs } = decoded
+/** Walks every inserted item of an update with where it lands; the first refusal stops the walk. */
+export function walkInsertedItems(decoded: DecodedUpdate, doc: Y.Doc | undefined, visit: (item: Y.Item, place: Place) => GuardResult): GuardResult {
   const items: Y.Item[] = []
   const byClient = new Map<number, Y.Item[]>()
-  for (const struct of structs) {
+  for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) continue
     items.push(struct)
     let list = byClient.get(struct.id.client)
@@ -230,30 +222,50 @@ export function checkBoardUpdate(update: Uint8Array, doc?: Y.Doc, alreadyDecoded
   }
 
   for (const item of items) {
-    const content = item.content
-    if (content instanceof Y.ContentDeleted) continue
-    const place = placeOf(item)
-    const inRecords = place.kind === 'root' && place.name === RECORDS_ARRAY
-    const isSchema = place.kind === 'root' && place.name === META_MAP && place.sub === META_SCHEMA_KEY
-    if (!(content instanceof Y.ContentAny)) {
-      if (inRecords || place.kind === 'missing') return refuse(inRecords ? 'Ongeldige inhoud in tl_records' : MISSING_REASON)
-      if (isSchema) return refuse('Ongeldig schema in meta')
-      continue
-    }
-    const values = content.arr
-    // Also entries this update deletes again: the raw update is stored and relayed as it is.
-    for (const value of values) {
-      let result: GuardResult = OK
-      if (inRecords) result = checkRecordEntry(value)
-      else if (isSchema) result = checkSerializedSchema(value)
-      else if (place.kind === 'unknown' || place.kind === 'missing') {
-        if (looksLikeEntry(value)) result = checkRecordEntry(value)
-        else if (looksLikeSchema(value)) result = checkSerializedSchema(value)
-        // Pending content would be integrated later without a check: only entries may wait.
-        else if (place.kind === 'missing') result = refuse(MISSING_REASON)
-      }
-      if (!result.ok) return result
-    }
+    // Deletions carry no content to check.
+    if (item.content instanceof Y.ContentDeleted) continue
+    const result = visit(item, placeOf(item))
+    if (!result.ok) return result
   }
   return OK
+}
+
+/**
+ * Checks a Yjs update (v1, as y-websocket sends it) for a board's main document before it is
+ * applied. `doc` (the room's document) lets items inserted next to existing ones be placed.
+ * The board holds `tl_records` entries and `meta.schema`, nothing else: any other root type,
+ * map key or nested type is refused.
+ */
+export function checkBoardUpdate(update: Uint8Array, doc?: Y.Doc, alreadyDecoded?: DecodedUpdate): GuardResult {
+  let decoded: DecodedUpdate
+  try {
+    decoded = alreadyDecoded ?? (Y.decodeUpdate(update) as DecodedUpdate)
+  } catch {
+    return refuse('Ongeldige Yjs-update')
+  }
+  return walkInsertedItems(decoded, doc, (item, place) => {
+    const content = item.content
+    if (place.kind === 'nested') return refuse('Geneste gegevens horen niet in het bord')
+    if (place.kind === 'root' && place.name !== RECORDS_ARRAY && place.name !== META_MAP) return refuse(`Onbekend onderdeel in het bord: ${place.name.slice(0, 40)}`)
+    if (place.kind === 'root' && place.name === META_MAP && place.sub !== META_SCHEMA_KEY) return refuse(`Onbekend veld in meta: ${String(place.sub).slice(0, 40)}`)
+    const inRecords = place.kind === 'root' && place.name === RECORDS_ARRAY
+    const isSchema = place.kind === 'root' && place.name === META_MAP
+    if (!(content instanceof Y.ContentAny)) {
+      if (inRecords) return refuse('Ongeldige inhoud in tl_records')
+      if (isSchema) return refuse('Ongeldig schema in meta')
+      return refuse(place.kind === 'missing' ? MISSING_REASON : 'Onbekende inhoud in het bord')
+    }
+    // Also entries this update deletes again: the raw update is stored and relayed as it is.
+    for (const value of content.arr) {
+      let result: GuardResult
+      if (inRecords) result = checkRecordEntry(value)
+      else if (isSchema) result = checkSerializedSchema(value)
+      else if (looksLikeEntry(value)) result = checkRecordEntry(value)
+      else if (looksLikeSchema(value)) result = checkSerializedSchema(value)
+      // Pending or unplaceable content would be integrated later without a check: only entries may wait.
+      else result = refuse(place.kind === 'missing' ? MISSING_REASON : 'Onbekende inhoud in het bord')
+      if (!result.ok) return result
+    }
+    return OK
+  })
 }

@@ -131,6 +131,13 @@ export class RoomRegistry {
     if (this.rooms.get(room.name) === room) this.scheduleIdleUnload(room)
   }
 
+  /** The size in bytes of the board's documents loaded here (for MAX_BOARD_BYTES): an upper bound, or `exact`ly measured. */
+  boardBytes(boardId: string, exact = false): number {
+    let bytes = 0
+    for (const [name, room] of this.rooms) if (isDocOfBoard(name, boardId)) bytes += exact ? room.measureByteSize() : room.byteSize
+    return bytes
+  }
+
   /** Connections on any document of the board. */
   boardConnectionCount(boardId: string): number {
     let count = 0
@@ -171,6 +178,29 @@ export class RoomRegistry {
     } finally {
       setTimeout(() => this.purged.delete(boardId), PURGED_MEMORY_MS).unref()
     }
+  }
+
+  /**
+   * Drops single documents for good (e.g. role cards of an earlier session): closes their sockets
+   * with `code`, destroys the rooms without writing anything back and waits for writes in flight.
+   * The caller deletes what is stored.
+   */
+  async dropDocs(docNames: readonly string[], code: number, reason: string): Promise<void> {
+    const writes: Promise<void>[] = []
+    for (const name of docNames) {
+      await this.loading.get(name)?.catch(() => {})
+      const room = this.rooms.get(name)
+      this.cancelIdleUnload(name)
+      if (room !== undefined) {
+        this.rooms.delete(name)
+        for (const connection of room.connectionList) connection.close(code, reason)
+        writes.push(room.persistence.discard())
+        room.destroy()
+      }
+      const unloading = this.unloading.get(name)
+      if (unloading !== undefined) writes.push(unloading)
+    }
+    await Promise.allSettled(writes)
   }
 
   private isPurged(docName: string): boolean {
@@ -227,8 +257,8 @@ export class RoomRegistry {
             const boardId = docName.split('.')[0]
             void this.purgeBoard(boardId, 4404, 'bord verwijderd', async () => {}).catch(() => {})
           } else if (kind === BusMessageKind.cardGone) {
-            const reason = new TextDecoder().decode(payload)
-            for (const connection of room?.connectionList ?? []) connection.close(CloseCode.roleCardGone, reason)
+            // The card's instance deletes what is stored; this one must not write it back.
+            void this.dropDocs([docName], CloseCode.roleCardGone, new TextDecoder().decode(payload))
           } else if (kind === BusMessageKind.linksRenewed) {
             const validFrom = Number(new TextDecoder().decode(payload))
             if (Number.isFinite(validFrom)) this.closeLinksIssuedBefore(docName.split('.')[0], validFrom)

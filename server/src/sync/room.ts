@@ -1,8 +1,9 @@
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import { CloseCode, type Role } from '@samenbord/shared'
+import type { Role } from '@samenbord/shared'
+import { admitAwareness, RELAY_AWARENESS_LIMITS, roomAwarenessView } from './policies/awareness.ts'
+import { facilitatorSettingsPolicy } from './policies/facilitator-settings.ts'
 import {
-  assertValidAwarenessUpdate,
   assertValidUpdate,
   decodeMessage,
   encodeAwarenessMessage,
@@ -16,7 +17,7 @@ import {
 } from './messages.ts'
 import { applyUpdates, type DocPersistence } from './persistence.ts'
 import { BusMessageKind, type BusMessageKindValue } from './bus.ts'
-import { checkBoardUpdate, shouldCheckDoc } from './record-guard.ts'
+import { runWritePolicies, type WritePolicy } from './write-policy.ts'
 
 /** Origin of changes that came from another relay instance (never published back). */
 export const BUS_ORIGIN = Symbol('bus')
@@ -31,6 +32,11 @@ const BUILD_FALLBACK_MS = 250
 
 /** RFC 6455 "internal error": the client retries. */
 const CLOSE_INTERNAL_ERROR = 1011
+
+/** The least time between two measurements of a big room's real size (encoding the state costs about 1 ms per MB). */
+const MEASURE_INTERVAL_MS = 1000
+/** Below this size measuring is cheap enough to do whenever it is asked for. */
+const CHEAP_MEASURE_BYTES = 4 * 1024 * 1024
 
 function isEmptyDeleteSet(decoded: { ds: unknown }): boolean {
   const ds = decoded.ds as { clients?: Map<number, unknown[]> }
@@ -62,6 +68,8 @@ export interface Connection {
   readonly canWrite: boolean
   /** When the socket's board link was issued (ms); renewing the board's links closes older ones. Infinity for personal card links. */
   readonly issuedAt: number
+  /** The write policies this socket's updates pass (decided at admission; see write-policy.ts). */
+  readonly writePolicies: readonly WritePolicy[]
   send(message: Uint8Array): void
   /** Closes the socket with a code and reason (the room is left as a consequence). */
   close(code: number, reason: string): void
@@ -101,6 +109,11 @@ export class Room {
   private readonly onBroken: (error: unknown) => void
   /** True while a live edit that the sockets already got is being applied. */
   private relayedAhead = false
+  /** The document's size in bytes: measured (encoded state) now and then, plus what was applied since. */
+  private sizeBytes: number
+  /** Bytes applied since the last measurement. */
+  private grownSinceMeasure = 0
+  private measuredAt = Number.NEGATIVE_INFINITY
 
   constructor(name: string, doc: Y.Doc, persistence: DocPersistence, options: RoomOptions = {}) {
     this.name = name
@@ -111,6 +124,8 @@ export class Room {
     this.unbuilt = stored.length > 0 ? stored : null
     this.fullState = stored.length === 1 ? stored[0] : null
     this.onBroken = options.onBroken ?? (() => {})
+    // The stored rows are the document's size until it is measured (an upper bound: the log may hold repeats).
+    this.sizeBytes = stored.reduce((sum, row) => sum + row.byteLength, 0)
     this.awareness = new awarenessProtocol.Awareness(doc)
     // The server is not a participant: it has no presence of its own.
     this.awareness.setLocalState(null)
@@ -146,6 +161,31 @@ export class Room {
     if (this.fullState !== null) return this.fullState
     if (!this.ensureBuilt()) throw new Error(`room ${this.name} could not be loaded`)
     return (this.fullState = Y.encodeStateAsUpdate(this.ydoc))
+  }
+
+  /**
+   * The document's size in bytes for the quotas, as an upper bound: the last measured size plus
+   * every update applied since. Cheap; `measureByteSize` gives the real size.
+   */
+  get byteSize(): number {
+    return this.sizeBytes + this.grownSinceMeasure
+  }
+
+  /**
+   * The real encoded size, measured again when updates were applied since (a board edited a lot,
+   * where moves replace records, is not taken for a growing one). A big document at most once
+   * per MEASURE_INTERVAL_MS: encoding it costs milliseconds, and a writer at the limit must not
+   * be able to make the room do it for every frame.
+   */
+  measureByteSize(): number {
+    const now = performance.now()
+    const due = this.sizeBytes < CHEAP_MEASURE_BYTES || now - this.measuredAt >= MEASURE_INTERVAL_MS
+    if (this.grownSinceMeasure > 0 && due && this.ensureBuilt()) {
+      this.sizeBytes = this.encodeState().byteLength
+      this.grownSinceMeasure = 0
+      this.measuredAt = now
+    }
+    return this.byteSize
   }
 
   get connectionCount(): number {
@@ -184,6 +224,7 @@ export class Room {
   /** Handles one frame. Throws ProtocolError when the frame is malformed; the room stays intact. */
   handleMessage(connection: Connection, frame: Uint8Array): void {
     if (!this.connections.has(connection)) return
+    // Decoded once here; the update inside once more in applyClientUpdate, and never again.
     const message = decodeMessage(frame)
     switch (message.type) {
       case 'sync-step1':
@@ -209,10 +250,15 @@ export class Room {
         // exactly this update: decodeMessage refuses trailing bytes).
         this.applyClientUpdate(connection, message.update, frame)
         return
-      case 'awareness':
-        assertValidAwarenessUpdate(message.update)
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, connection)
+      case 'awareness': {
+        // Only the sender's own presence, its role stamped from its token (policies/awareness.ts).
+        const own = this.connections.get(connection)!
+        const admitted = admitAwareness(message.update, { role: connection.role, ownedClientIds: own }, roomAwarenessView(this.awareness, this.connections, own), RELAY_AWARENESS_LIMITS)
+        if (!admitted.ok) return connection.close(admitted.code, admitted.reason)
+        for (const id of admitted.introduced) own.add(id)
+        if (admitted.update !== null) awarenessProtocol.applyAwarenessUpdate(this.awareness, admitted.update, connection)
         return
+      }
       case 'query-awareness': {
         const clients = [...this.awareness.getStates().keys()]
         connection.send(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)))
@@ -338,11 +384,19 @@ export class Room {
     // Nothing to apply (e.g. a fresh client's answer to our step 1): no need to build the document.
     if (decoded.structs.length === 0 && isEmptyDeleteSet(decoded)) return
     if (!this.ensureBuilt()) return
-    // A modified client must not store what the board schema forbids: refuse the whole update.
-    if (shouldCheckDoc(this.name)) {
-      const guard = checkBoardUpdate(update, this.ydoc, decoded)
-      if (!guard.ok) return connection.close(CloseCode.invalidRecord, guard.reason)
-    }
+    // The write-policy chain (known content, lock, settings, quota): a refusal drops the whole update.
+    const verdict = runWritePolicies(connection.writePolicies, {
+      docName: this.name,
+      role: connection.role,
+      update,
+      decoded,
+      doc: this.ydoc,
+      docBytes: () => this.measureByteSize(),
+    })
+    if (!verdict.ok) return connection.close(verdict.code, verdict.reason)
+    // Settings only the facilitator may change (policies/facilitator-settings.ts), 4403; to become a step of the chain above.
+    const settings = facilitatorSettingsPolicy.check({ docName: this.name, decoded, doc: this.ydoc, role: connection.role })
+    if (!settings.ok) return connection.close(settings.code, settings.reason)
     // Only while nothing waits for missing structs: else the update event may carry more than this frame.
     const store = this.ydoc.store
     this.relayedAhead = relayFrame !== null && store.pendingStructs === null && store.pendingDs === null
@@ -360,6 +414,7 @@ export class Room {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
     this.fullState = null
+    this.grownSinceMeasure += update.byteLength
     // The sockets already have it when it was relayed ahead.
     if (!this.relayedAhead) {
       const message = encodeSyncUpdate(update)

@@ -1,6 +1,7 @@
 import { useContext, useEffect, useRef, useState } from 'react'
 import { createShapeId, toRichText, useEditor, useValue } from 'tldraw'
 import { PERSPECTIEFWISSEL_PHASES, phaseReached, type PerspectiefwisselStateResponse } from '@samenbord/shared/api'
+import { MAX_SUB_DOC_FIELD_LENGTH } from '@samenbord/shared/protocol'
 import { claimRoleCard, setPerspectiefwisselPhase, startPerspectiefwissel } from '../../app/api.ts'
 import { useBoardAccess } from '../../board/BoardAccess.tsx'
 import { changeFacilitation, markRoleCardReady, useSessionState } from '../../board/sessionState.ts'
@@ -284,7 +285,7 @@ function MyRoleCard({
   const field = (key: keyof RoleCardValues, text: string) => (
     <>
       <label htmlFor={`pw-${key}`}>{text}</label>
-      <textarea id={`pw-${key}`} rows={3} value={card.values[key] ?? ''} onChange={(e) => card.set(key, e.target.value)} disabled={!card.open} />
+      <textarea id={`pw-${key}`} rows={3} maxLength={MAX_SUB_DOC_FIELD_LENGTH} value={card.values[key] ?? ''} onChange={(e) => card.set(key, e.target.value)} disabled={!card.open} />
     </>
   )
   return (
