@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { CloseCode } from '@samenbord/shared'
+import { CloseCode, consentDocName, FACILITATOR_PREP_MAP, facilitatorPrepDocName } from '@samenbord/shared'
 import {
   connectClient,
   createBoard,
@@ -12,6 +12,7 @@ import {
   waitForFinalClose,
   waitForSynced,
   type TestServer,
+  boardMap,
 } from './helpers.ts'
 
 afterEach(disposeAll)
@@ -32,12 +33,13 @@ describe('AVG: deleting a board', () => {
     const board = await createBoard(server.httpUrl)
     const keep = await createBoard(server.httpUrl, 'Blijft')
     const main = connectClient(server.wsUrl, board.id, board.tokens.participant)
-    const card = connectClient(server.wsUrl, `${board.id}.card.a`, board.tokens.participant)
+    const prepDoc = facilitatorPrepDocName(board.id)
+    const prep = connectClient(server.wsUrl, prepDoc, board.tokens.facilitator)
     const other = connectClient(server.wsUrl, keep.id, keep.tokens.participant)
-    await Promise.all([waitForSynced(main), waitForSynced(card), waitForSynced(other)])
-    main.doc.getMap('m').set('gevoelig', 'gegevens over een kind')
-    card.doc.getMap('m').set('kaart', 'ook')
-    other.doc.getMap('m').set('blijft', true)
+    await Promise.all([waitForSynced(main), waitForSynced(prep), waitForSynced(other)])
+    boardMap(main.doc, 'm').set('gevoelig', 'gegevens over een kind')
+    prep.doc.getMap(FACILITATOR_PREP_MAP).set('casus', 'ook')
+    boardMap(other.doc, 'm').set('blijft', true)
     await sleep(250) // stored
     expect(await server.app.store.countDocUpdates(board.id)).toBeGreaterThan(0)
 
@@ -50,15 +52,15 @@ describe('AVG: deleting a board', () => {
     expect((await api(server, `/boards/${board.id}`, keep.tokens.facilitator, { method: 'DELETE' })).status).toBe(403)
 
     const mainClosed = waitForFinalClose(main)
-    const cardClosed = waitForFinalClose(card)
+    const prepClosed = waitForFinalClose(prep)
     const response = await api(server, `/boards/${board.id}`, board.tokens.facilitator, { method: 'DELETE' })
     expect(response.status).toBe(204)
     expect(await mainClosed).toEqual({ code: CloseCode.notFound, reason: 'bord verwijderd' })
-    expect((await cardClosed).code).toBe(CloseCode.notFound)
+    expect((await prepClosed).code).toBe(CloseCode.notFound)
 
     expect(await server.app.store.getBoard(board.id)).toBeNull()
     expect(await server.app.store.countDocUpdates(board.id)).toBe(0)
-    expect(await server.app.store.countDocUpdates(`${board.id}.card.a`)).toBe(0)
+    expect(await server.app.store.countDocUpdates(prepDoc)).toBe(0)
     expect(await server.app.store.listBoardDocs(board.id)).toEqual([])
     expect(server.app.rooms.loadedDocsOf(board.id)).toEqual([])
     // Reconnecting, the API and a second delete all say: gone.
@@ -71,13 +73,16 @@ describe('AVG: deleting a board', () => {
     expect(audit.map((entry) => [entry.event, entry.name])).toEqual([['delete', null]])
 
     // The other board is untouched, also after a restart; the deleted one stays gone.
-    other.doc.getMap('m').set('na', 1)
-    await waitFor(() => server.app.rooms.peek(keep.id)?.doc.getMap('m').get('na') === 1)
+    boardMap(other.doc, 'm').set('na', 1)
+    await waitFor(() => {
+      const room = server.app.rooms.peek(keep.id)
+      return room !== undefined && boardMap(room.doc, 'm').get('na') === 1
+    })
     await server.close()
     const restarted = await startServer({ dataDir })
     const reader = connectClient(restarted.wsUrl, keep.id, keep.tokens.viewer)
     await waitForSynced(reader)
-    expect(reader.doc.getMap('m').toJSON()).toEqual({ blijft: true, na: 1 })
+    expect(boardMap(reader.doc, 'm').toJSON()).toEqual({ blijft: true, na: 1 })
     expect(await restarted.app.store.getBoard(board.id)).toBeNull()
     expect(await restarted.app.store.countDocUpdates(board.id)).toBe(0)
   })
@@ -91,7 +96,7 @@ describe('AVG: retention', () => {
     const recent = await createBoard(first.httpUrl, 'Recent')
     const writer = connectClient(first.wsUrl, old.id, old.tokens.participant)
     await waitForSynced(writer)
-    writer.doc.getMap('m').set('x', 1)
+    boardMap(writer.doc, 'm').set('x', 1)
     await sleep(200)
     writer.destroy()
     await first.close()
@@ -140,19 +145,22 @@ describe('AVG: audit log', () => {
     anouk.provider.connect()
     const anonymous = connectClient(server.wsUrl, board.id, board.tokens.viewer)
     await Promise.all([waitForSynced(anouk), waitForSynced(anonymous)])
-    anouk.doc.getMap('m').set('inhoud', 'geheime notitie')
-    await waitFor(() => server.app.rooms.peek(board.id)?.doc.getMap('m').get('inhoud') === 'geheime notitie')
+    boardMap(anouk.doc, 'm').set('inhoud', 'geheime notitie')
+    await waitFor(() => {
+      const room = server.app.rooms.peek(board.id)
+      return room !== undefined && boardMap(room.doc, 'm').get('inhoud') === 'geheime notitie'
+    })
     // A sub-document does not add a join line of its own.
-    await waitForSynced(connectClient(server.wsUrl, `${board.id}.card.a`, board.tokens.participant))
+    await waitForSynced(connectClient(server.wsUrl, consentDocName(board.id), board.tokens.participant))
 
     const exported = await api(server, `/boards/${board.id}/export`, board.tokens.facilitator)
     expect(exported.status).toBe(200)
     expect(exported.headers.get('content-disposition')).toMatch(/attachment/)
     const dump = await exported.json()
-    expect(Object.keys(dump.documents).sort()).toEqual(['', '.card.a'])
+    expect(Object.keys(dump.documents).sort()).toEqual(['', consentDocName(board.id).slice(board.id.length)])
     const restored = new Y.Doc()
     Y.applyUpdate(restored, Buffer.from(dump.documents[''], 'base64'))
-    expect(restored.getMap('m').get('inhoud')).toBe('geheime notitie')
+    expect(boardMap(restored, 'm').get('inhoud')).toBe('geheime notitie')
     expect(dump).toMatchObject({ board: { id: board.id }, format: 'samenbord-backup', version: 1 })
 
     for (const role of ['viewer', 'participant'] as const) {
