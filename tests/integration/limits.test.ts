@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { CloseCode } from '@samenbord/shared'
+import { CloseCode, consentDocName, facilitatorPrepDocName, ROLE_CARD_MAP, roleCardDocName } from '@samenbord/shared'
 import {
   connectClient,
   createBoard,
@@ -16,6 +16,8 @@ import {
   waitForFinalClose,
   waitForSynced,
   type TestServer,
+  boardApi,
+  boardMap,
 } from './helpers.ts'
 
 afterEach(disposeAll)
@@ -29,8 +31,8 @@ async function twoClients(server: TestServer, boardId: string, token: string) {
     a,
     b,
     async stillSync(marker: string) {
-      a.doc.getMap('m').set(marker, true)
-      await waitFor(() => b.doc.getMap('m').get(marker) === true, { message: `A and B stopped syncing (${marker})` })
+      boardMap(a.doc, 'm').set(marker, true)
+      await waitFor(() => boardMap(b.doc, 'm').get(marker) === true, { message: `A and B stopped syncing (${marker})` })
     },
   }
 }
@@ -61,7 +63,7 @@ describe('limits', () => {
     const other = await createBoard(server.httpUrl)
     const { stillSync } = await twoClients(server, board.id, board.tokens.participant)
     // A sub-document counts for its board.
-    const sub = connectClient(server.wsUrl, `${board.id}.card.a`, board.tokens.participant)
+    const sub = connectClient(server.wsUrl, consentDocName(board.id), board.tokens.participant)
     await waitForSynced(sub)
     const fourth = connectClient(server.wsUrl, board.id, board.tokens.participant)
     const closed = await waitForFinalClose(fourth)
@@ -118,23 +120,28 @@ describe('limits', () => {
   it('refuses a new sub-document beyond MAX_DOCS_PER_BOARD; existing documents still open', async () => {
     const server = await startServer({ env: { MAX_DOCS_PER_BOARD: '3' } })
     const board = await createBoard(server.httpUrl)
-    const token = board.tokens.participant
+    // Only known sub-documents open: two role cards of a perspectiefwissel, then the preparation and the consent record.
+    const token = board.tokens.facilitator
+    const roles = { roles: [{ personId: 'person:moeder', label: 'Moeder' }, { personId: 'person:vader', label: 'Vader' }] }
+    const started = await boardApi(server, `/${board.id}/perspectiefwissel`, token, roles)
+    expect(started.status).toBe(201)
+    const [cardIdA, cardIdB] = (started.json.roles as { cardId: string }[]).map((role) => role.cardId)
     const main = connectClient(server.wsUrl, board.id, token)
-    const cardA = connectClient(server.wsUrl, `${board.id}.card.a`, token)
-    const cardB = connectClient(server.wsUrl, `${board.id}.card.b`, token)
+    const cardA = connectClient(server.wsUrl, roleCardDocName(board.id, cardIdA), token)
+    const cardB = connectClient(server.wsUrl, roleCardDocName(board.id, cardIdB), token)
     await Promise.all([waitForSynced(main), waitForSynced(cardA), waitForSynced(cardB)])
-    cardA.doc.getMap('m').set('kaart', 'a')
-    const cardC = connectClient(server.wsUrl, `${board.id}.card.c`, token)
+    cardA.doc.getMap(ROLE_CARD_MAP).set('dilemma', 'a')
+    const cardC = connectClient(server.wsUrl, facilitatorPrepDocName(board.id), token)
     expect(await waitForFinalClose(cardC)).toEqual({ code: CloseCode.rateLimited, reason: 'te veel documenten op dit bord' })
     // Once stored and unloaded, a sub-document still counts and can be reopened.
     await sleep(200)
     cardA.destroy()
     cardB.destroy()
     await waitFor(() => server.app.rooms.roomCount === 1, { message: 'sub-documents not unloaded' })
-    const again = connectClient(server.wsUrl, `${board.id}.card.a`, token)
+    const again = connectClient(server.wsUrl, roleCardDocName(board.id, cardIdA), token)
     await waitForSynced(again)
-    await waitFor(() => again.doc.getMap('m').get('kaart') === 'a')
-    const stillNot = connectClient(server.wsUrl, `${board.id}.card.d`, token)
+    await waitFor(() => again.doc.getMap(ROLE_CARD_MAP).get('dilemma') === 'a')
+    const stillNot = connectClient(server.wsUrl, consentDocName(board.id), token)
     expect((await waitForFinalClose(stillNot)).code).toBe(CloseCode.rateLimited)
   })
 
@@ -150,12 +157,12 @@ describe('limits', () => {
     // Big edits from A, each relayed to everyone; B keeps up, the slow one does not.
     const started = Date.now()
     for (let i = 0; i < 80 && server.app.rooms.connectionCount === 3; i++) {
-      a.doc.getMap('big').set(`k${i}`, 'x'.repeat(200 * 1024))
+      boardMap(a.doc, 'big').set(`k${i}`, 'x'.repeat(200 * 1024))
       await sleep(20)
     }
     await waitFor(() => server.app.rooms.connectionCount === 2, { timeout: 10_000, message: 'slow client was not cut off' })
     expect(Date.now() - started).toBeLessThan(15_000)
-    await waitFor(() => b.doc.getMap('big').size === a.doc.getMap('big').size, { timeout: 10_000 })
+    await waitFor(() => boardMap(b.doc, 'big').size === boardMap(a.doc, 'big').size, { timeout: 10_000 })
     await stillSync('after-slow')
 
     ;(slow.ws as unknown as { _socket: { resume(): void } })._socket.resume()
