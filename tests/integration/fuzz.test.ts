@@ -15,6 +15,8 @@ import {
   varUint,
   waitFor,
   waitForSynced,
+  boardList,
+  boardMap,
 } from './helpers.ts'
 
 afterEach(disposeAll)
@@ -35,15 +37,18 @@ const FUZZ_MS = 6000
 const WORKERS = 4
 const FRAMES_PER_SOCKET = 30
 
-/** Valid frames of every kind, as seeds for mutation. */
+/** Valid frames of every kind, and well-formed updates with content the board refuses, as seeds for mutation. */
 function seedFrames(): Uint8Array[] {
   const doc = new Y.Doc()
   const updates: Uint8Array[] = []
   doc.on('update', (update: Uint8Array) => updates.push(update))
-  doc.getMap('fuzz').set('a', { x: 1, label: 'vorm' })
-  doc.getArray('fuzz-list').push(['een', 'twee', 3])
-  doc.getText('fuzz-text').insert(0, 'hallo wereld')
-  doc.getMap('fuzz').delete('a')
+  boardMap(doc, 'fuzz').set('a', { x: 1, label: 'vorm' })
+  boardList(doc, 'fuzz-list').push(['een', 'twee', 3])
+  boardMap(doc, 'fuzz').set('b', 'hallo wereld')
+  boardMap(doc, 'fuzz').delete('a')
+  const junk = new Y.Doc()
+  junk.getMap('fuzz').set('a', { x: 1 })
+  junk.getText('fuzz-text').insert(0, 'hallo wereld')
   const awareness = new awarenessProtocol.Awareness(doc)
   awareness.setLocalState({ user: { name: 'Fuzz', color: '#123456' }, cursor: { x: 1, y: 2 } })
   const frames = [
@@ -52,9 +57,11 @@ function seedFrames(): Uint8Array[] {
     syncStep1Frame(doc),
     frame([1], awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID])),
     frame([3]),
+    syncUpdateFrame(Y.encodeStateAsUpdate(junk)),
   ]
   awareness.destroy()
   doc.destroy()
+  junk.destroy()
   return frames
 }
 
@@ -136,7 +143,7 @@ describe('fuzz', () => {
     const editing = (async () => {
       while (Date.now() < deadline) {
         const writer = edits % 2 === 0 ? a : b
-        writer.doc.getMap('good').set(`k${edits}`, { n: edits, by: writer === a ? 'a' : 'b' })
+        boardMap(writer.doc, 'good').set(`k${edits}`, { n: edits, by: writer === a ? 'a' : 'b' })
         edits += 1
         await sleep(15)
       }
@@ -153,11 +160,11 @@ describe('fuzz', () => {
       Array.from({ length: edits }, (_, n) => [`k${n}`, { n, by: n % 2 === 0 ? 'a' : 'b' }]),
     )
     await waitFor(
-      () => a.doc.getMap('good').size === edits && b.doc.getMap('good').size === edits,
+      () => boardMap(a.doc, 'good').size === edits && boardMap(b.doc, 'good').size === edits,
       { timeout: 10_000, message: 'good clients did not converge' },
     )
-    expect(a.doc.getMap('good').toJSON()).toEqual(expected)
-    expect(b.doc.getMap('good').toJSON()).toEqual(expected)
+    expect(boardMap(a.doc, 'good').toJSON()).toEqual(expected)
+    expect(boardMap(b.doc, 'good').toJSON()).toEqual(expected)
     expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true)
     const health = await (await fetch(`${server.httpUrl}/healthz`)).json()
     expect(health.status).toBe('ok')
@@ -169,7 +176,7 @@ describe('fuzz', () => {
     const restarted = await startServerProcess({ dataDir })
     const reader = connectClient(restarted.wsUrl, board.id, board.tokens.viewer)
     await waitForSynced(reader)
-    expect(reader.doc.getMap('good').toJSON()).toEqual(expected)
+    expect(boardMap(reader.doc, 'good').toJSON()).toEqual(expected)
     console.log(`fuzz: ${sent} frames over ${sockets} sockets, close codes ${JSON.stringify(Object.fromEntries(closeCodes))}, ${edits} good edits`)
   }, 30_000)
 })
