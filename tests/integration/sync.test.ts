@@ -184,7 +184,8 @@ describe('relay: awareness', () => {
 
     const aId = a.doc.clientID
     await waitFor(() => b.provider.awareness.getStates().has(aId), { message: 'B does not see A' })
-    expect(b.provider.awareness.getStates().get(aId)).toEqual({ user: { name: 'Anouk', color: '#f00' } })
+    // The relay stamps the role of A's link into the state (see awareness-integrity.test.ts).
+    expect(b.provider.awareness.getStates().get(aId)).toEqual({ user: { name: 'Anouk', color: '#f00', role: 'participant' } })
 
     a.provider.awareness.setLocalStateField('user', { name: 'Anouk', color: '#0f0' })
     await waitFor(() => (b.provider.awareness.getStates().get(aId) as { user: { color: string } } | undefined)?.user.color === '#0f0')
