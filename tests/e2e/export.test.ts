@@ -1,6 +1,7 @@
 /**
  * The board's outcome leaves for the organisation's own file: a picture, the verslag (also
- * pseudonymised), the consent record it starts with, and a back-up that comes back as a new board.
+ * pseudonymised), the consent record it starts with, the tijdlijn as CSV that opens safely in a
+ * spreadsheet, and a back-up that comes back as a new board.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -94,24 +95,78 @@ describe('verslag and export', () => {
     await printPage.getByRole('heading', { level: 1, name: 'Verslag: Lotte (14) en haar gezin' }).waitFor({ timeout: 10_000 })
     await printPage.close()
 
+    // A professional of an organisation with "&" in its name (the SVG writes it as "&amp;"), Ahmed
+    // and Ans (the same initial), and a dossier whose moments name them, one of them a formula.
+    for (const person of [
+      { name: 'Karin de Wit', relation: 'jeugdverpleegkundige', organisation: 'Centrum voor Jeugd & Gezin' },
+      { name: 'Ahmed', relation: 'oom' },
+      { name: 'Ans', relation: 'tante' },
+    ]) {
+      await panel(facilitator).getByRole('button', { name: '+ Persoon toevoegen' }).click()
+      const form = facilitator.getByRole('form', { name: 'Persoon toevoegen' })
+      await form.getByLabel('Naam of pseudoniem').fill(person.name)
+      await form.getByLabel('Rol of relatie').fill(person.relation)
+      if (person.organisation) {
+        await form.getByLabel('Soort', { exact: true }).selectOption('professional')
+        await form.getByLabel('Organisatie').fill(person.organisation)
+      }
+      await form.getByRole('button', { name: 'Toevoegen' }).click()
+      await panel(facilitator).getByRole('button', { name: person.name }).waitFor()
+    }
+    await panel(facilitator).getByRole('button', { name: 'Tijdlijn', exact: true }).click()
+    const dossier = [
+      'datum;soort;label;persoon;tekst',
+      '2023;gezinsgebeurtenis;feit;Karin de Wit;Aanmelding bij Centrum voor Jeugd & Gezin',
+      '2024;gezinsgebeurtenis;feit;Ahmed;Ahmed en Ans nemen Lotte een weekend per maand',
+      '2025;gezinsgebeurtenis;feit;Ans;"=HYPERLINK(""http://x"",""klik"")"',
+    ].join('\n')
+    await panel(facilitator).getByLabel(/Importeren/).setInputFiles({ name: 'dossier.csv', mimeType: 'text/csv', buffer: Buffer.from(dossier) })
+    await panel(facilitator).getByRole('status', { name: 'Voorbeeld van de import' }).getByRole('button', { name: '3 kaarten toevoegen' }).click()
+    await facilitator.locator('.tl-shape[data-shape-type="tijdlijn-kaart"]', { hasText: 'Jeugd & Gezin' }).waitFor({ timeout: 5000 })
+
+    // The tijdlijn as CSV opens safely in Excel: a byte order mark, and the formula as text.
+    const csv = await downloadWith(facilitator, () => panel(facilitator).getByRole('button', { name: 'Tijdlijn als CSV downloaden' }).click())
+    expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const csvText = csv.bytes.toString('utf8')
+    expect(csvText).toContain(`;"'=HYPERLINK(""http://x"",""klik"")"\n`)
+    expect(csvText).not.toMatch(/[;\n]=HYPERLINK/)
+
     // Pseudonymised: initials instead of names, in the verslag and in the pictures.
     await panel(facilitator).getByLabel('Namen').selectOption({ label: 'Initialen' })
+    await panel(facilitator).getByText(/dezelfde initialen.*A1 en A2/).waitFor()
     const pseudoMd = await downloadWith(facilitator, () => panel(facilitator).getByRole('button', { name: 'Markdown downloaden' }).click())
-    expect(pseudoMd.name).not.toMatch(/lotte/i)
+    // Neither the file nor its title is named after the board: the title names the family.
+    expect(pseudoMd.name).toMatch(/^samenbord-verslag-\d{4}-\d{2}-\d{2}-initialen\.md$/)
     const pseudoText = pseudoMd.bytes.toString('utf8')
-    expect(pseudoText).toContain('# Verslag: LK (14) en haar gezin')
-    for (const name of ['Lotte', 'Kuipers', 'Mulder', 'Sanne', 'Fatima', 'Vaartcollege', 'Wijkteam Oost']) expect(pseudoText, name).not.toContain(name)
+    expect(pseudoText).toContain('# Verslag (gepseudonimiseerd)')
+    expect(pseudoText).toContain('A1 en A2 nemen LK een weekend per maand')
+    expect(pseudoText).toContain('- **Facilitator:** F (facilitator)')
+    for (const name of ['Lotte', 'Kuipers', 'Mulder', 'Sanne', 'Fatima', 'Vaartcollege', 'Wijkteam Oost', 'Jeugd & Gezin', 'Centrum voor', 'Ahmed', 'Karin']) expect(pseudoText, name).not.toContain(name)
+    expect(pseudoText).not.toMatch(/\bAns\b/)
     await panel(facilitator).getByRole('group', { name: 'Formaat' }).getByLabel('SVG').check()
-    const svg = (await downloadWith(facilitator, () => panel(facilitator).getByRole('button', { name: 'Afbeelding downloaden' }).click())).bytes.toString('utf8')
+    const pseudoSvg = await downloadWith(facilitator, () => panel(facilitator).getByRole('button', { name: 'Afbeelding downloaden' }).click())
+    expect(pseudoSvg.name).toMatch(/^samenbord-\d{4}-\d{2}-\d{2}-initialen\.svg$/)
+    const svg = pseudoSvg.bytes.toString('utf8')
     expect(svg).toMatch(/^<svg/)
     expect(svg).toContain('LK')
-    for (const name of ['Lotte Kuipers', 'Sanne Mulder', 'Vaartcollege']) expect(svg, name).not.toContain(name)
+    for (const name of ['Lotte Kuipers', 'Sanne Mulder', 'Vaartcollege', 'Jeugd &amp; Gezin', 'Jeugd & Gezin', 'Centrum voor', 'Karin de Wit']) expect(svg, name).not.toContain(name)
+    // Read as a browser reads it: no name in any text or attribute, whatever entity wrote it.
+    const readBack = await facilitator.evaluate((markup) => {
+      const document = new DOMParser().parseFromString(markup, 'image/svg+xml')
+      const attributes = [...document.querySelectorAll('*')].flatMap((element) => [...element.attributes].filter((a) => !a.value.startsWith('data:')).map((a) => a.value))
+      const texts = [...document.querySelectorAll('*')].filter((e) => e.localName !== 'style').flatMap((e) => [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.nodeValue ?? ''))
+      return { text: texts.join(' '), attributes: attributes.join(' '), broken: document.getElementsByTagName('parsererror').length }
+    }, svg)
+    expect(readBack.broken).toBe(0)
+    for (const name of ['Jeugd & Gezin', 'Centrum voor', 'Lotte', 'Ahmed', 'Karin']) expect(`${readBack.text} ${readBack.attributes}`, name).not.toContain(name)
+    expect(readBack.text).toContain('[organisatie]')
+    expect(readBack.text).toMatch(/A1 en A2 nemen LK/)
     const pseudoHtml = (await downloadWith(facilitator, () => panel(facilitator).getByRole('button', { name: 'HTML downloaden' }).click())).bytes.toString('utf8')
 
     // A pseudonymised PNG is made from that same SVG.
     await panel(facilitator).getByRole('group', { name: 'Formaat' }).getByLabel('PNG').check()
     const pseudoPng = await downloadWith(facilitator, () => panel(facilitator).getByRole('button', { name: 'Afbeelding downloaden' }).click())
-    expect(pseudoPng.name).toMatch(/^lk-14-en-haar-gezin-.*-initialen\.png$/)
+    expect(pseudoPng.name).toMatch(/^samenbord-\d{4}-\d{2}-\d{2}-initialen\.png$/)
     expect(pseudoPng.bytes.subarray(1, 4).toString('latin1')).toBe('PNG')
 
     if (SCREENSHOTS) {

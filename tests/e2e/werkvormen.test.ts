@@ -239,7 +239,7 @@ describe('werkvormen, built together live', () => {
 
     const [download] = await Promise.all([pageA.waitForEvent('download'), panel(pageA).getByRole('button', { name: 'Tijdlijn als CSV downloaden' }).click()])
     const text = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'))
-    expect(text.split('\n')[0]).toBe('datum;leeftijd van;soort;label;kant;persoon;herkomst;plek;tekst')
+    expect(text.split('\n')[0]).toBe('\uFEFFdatum;leeftijd van;soort;label;kant;persoon;herkomst;plek;tekst')
     expect(text).toContain('12 maart 2021;;beslismoment;feit')
     expect(text).toContain('Verhuizing naar Almere')
     await close()

@@ -244,6 +244,11 @@ const nl = {
     format: 'Formaat',
     names: 'Namen',
     nameModes: { naam: 'Namen zoals op het bord', initialen: 'Initialen', rol: 'Rollen (vader, mentor, …)' },
+    namesHint: {
+      initialen:
+        'Wie dezelfde initialen heeft als een ander, krijgt een volgnummer (Ahmed en Ans: A1 en A2). Organisaties worden [organisatie]. De titel en de bestandsnaam noemen het bord niet. Een naam die niet bij de betrokkenen staat, blijft staan.',
+      rol: 'Wie dezelfde rol heeft als een ander, krijgt een volgnummer (broer 1, broer 2). Organisaties worden [organisatie]. De titel en de bestandsnaam noemen het bord niet. Een naam die niet bij de betrokkenen staat, blijft staan.',
+    },
     downloadImage: 'Afbeelding downloaden',
     emptyImage: 'er staat niets in wat je koos',
     imageDone: (format: string) => `Afbeelding gedownload (${format}).`,
@@ -262,6 +267,9 @@ const nl = {
     busy: (what: string) => `${what} wordt gemaakt…`,
     failed: (what: string, why: string) => `${what} is niet gelukt: ${why}`,
     things: { image: 'De afbeelding', verslag: 'Het verslag', backup: 'De back-up' },
+  },
+  tijdlijnCsv: {
+    safeHint: "Tekst die met =, +, -, @ of een tab begint, krijgt in het bestand een ' ervoor, zodat een spreadsheet er geen formule van maakt. Bij importeren valt die ' weer weg.",
   },
   consent: {
     heading: 'Toestemming',
@@ -518,6 +526,11 @@ const en: Strings = {
     format: 'Format',
     names: 'Names',
     nameModes: { naam: 'Names as on the board', initialen: 'Initials', rol: 'Roles (father, mentor, …)' },
+    namesHint: {
+      initialen:
+        'People who share initials get a number (Ahmed and Ans: A1 and A2). Organisations become [organisatie]. The title and the file name do not name the board. A name that is not among the people involved stays.',
+      rol: 'People who share a role get a number (brother 1, brother 2). Organisations become [organisatie]. The title and the file name do not name the board. A name that is not among the people involved stays.',
+    },
     downloadImage: 'Download picture',
     emptyImage: 'there is nothing in what you chose',
     imageDone: (format: string) => `Picture downloaded (${format}).`,
@@ -536,6 +549,9 @@ const en: Strings = {
     busy: (what: string) => `Making ${what}…`,
     failed: (what: string, why: string) => `${what} failed: ${why}`,
     things: { image: 'the picture', verslag: 'the report', backup: 'the back-up' },
+  },
+  tijdlijnCsv: {
+    safeHint: "Text that starts with =, +, -, @ or a tab gets a ' in front in the file, so a spreadsheet does not turn it into a formula. Importing the file takes the ' off again.",
   },
   consent: {
     heading: 'Consent',

@@ -5,11 +5,13 @@ import { usePersons } from '../personen/usePersons.ts'
 import { initialCardY, TIJDLIJN_KAART_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn-shapes.ts'
 import { downloadBlob } from '../ui/download.ts'
 import { ErrorMessage } from '../../app/ErrorMessage.tsx'
+import { useLocale } from '../../i18n/locale.tsx'
 
 /** Dossier information in (with a preview of every row before anything is added), the tijdlijn out. */
 export function CsvPanel({ timeline }: { timeline: TijdlijnShape }) {
   const editor = useEditor()
   const persons = usePersons()
+  const text = useLocale().t.tijdlijnCsv
   const [rows, setRows] = useState<CsvRow[] | null>(null)
   const [error, setError] = useState<string | null>(null)
 
@@ -67,6 +69,7 @@ export function CsvPanel({ timeline }: { timeline: TijdlijnShape }) {
       <button type="button" className="sb-secondary" onClick={download}>
         Tijdlijn als CSV downloaden
       </button>
+      <p className="sb-hint">{text.safeHint}</p>
     </fieldset>
   )
 }

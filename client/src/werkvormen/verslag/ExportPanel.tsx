@@ -1,7 +1,8 @@
 import { useState } from 'react'
 import { useEditor, useValue, type TLShapeId } from 'tldraw'
-import { registryPersons } from '../personen/person-record.ts'
+import { collectBoardContent, namesOnBoard } from '@samenbord/shared/werkvormen/verslag/content'
 import { makePseudonymiser, type PseudonymMode } from '@samenbord/shared/werkvormen/verslag/pseudonymise'
+import { exportFileTitle } from '@samenbord/shared/werkvormen/verslag/verslag'
 import { downloadBackup, getVerslagData } from '../../app/api.ts'
 import { useBoardAccess } from '../../board/BoardAccess.tsx'
 import { useLocale } from '../../i18n/locale.tsx'
@@ -47,9 +48,15 @@ export function ExportPanel() {
   }
 
   const suffix = names === 'naam' ? '' : `-${names}`
-  const pseudonymiser = () => (modeOf(names) === null ? null : makePseudonymiser(registryPersons(editor), modeOf(names)!))
-  // The title often names the family: a pseudonymised file gets a pseudonymised name too.
-  const fileTitle = (title: string, names = pseudonymiser()) => names?.text(title) ?? title
+  const pseudonymiser = () => {
+    const mode = modeOf(names)
+    if (mode === null) return null
+    // The same registry (and so the same short forms) as the verslag reads, plus the people the board names.
+    const content = collectBoardContent(editor.store.allRecords())
+    return makePseudonymiser(content.persons, mode, namesOnBoard(content))
+  }
+  // The title often names the family: a pseudonymised file is not named after the board at all.
+  const fileTitle = (title: string) => exportFileTitle(title, modeOf(names))
   const boardTitle = () => document.title.replace(/ · Samenbord$/, '')
   const imageScope = (): ImageScope => (scope === 'bord' ? { kind: 'bord' } : scope === 'selectie' ? { kind: 'selectie' } : { kind: 'frame', id: scope as TLShapeId })
 
@@ -58,7 +65,7 @@ export function ExportPanel() {
       const names = pseudonymiser()
       const blob = await boardImage(editor, imageScope(), format, names)
       if (!blob) throw new Error(text.emptyImage)
-      downloadBlob(blob, fileNameOf(fileTitle(boardTitle(), names), `${todayStamp()}${suffix}.${format}`))
+      downloadBlob(blob, fileNameOf(fileTitle(boardTitle()), `${todayStamp()}${suffix}.${format}`))
       return text.imageDone(format.toUpperCase())
     })
 
@@ -121,6 +128,7 @@ export function ExportPanel() {
           ))}
         </fieldset>
         <LabelledSelect id="export-names" label={text.names} value={names} values={NAME_MODES} labelOf={(m) => text.nameModes[m]} onChange={(m) => setNames(m || 'naam')} />
+        {names !== 'naam' && <p className="sb-hint">{text.namesHint[names]}</p>}
         <button type="button" onClick={downloadImage} disabled={busy !== null}>
           {text.downloadImage}
         </button>

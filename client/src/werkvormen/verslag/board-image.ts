@@ -1,8 +1,9 @@
 import { getSvgAsImage, type Editor, type TLShape, type TLShapeId } from 'tldraw'
 import { clusterTitle } from '@samenbord/shared/werkvormen/themaclusters/clusters'
-import { pseudonymiseMarkup, type Pseudonymiser } from '@samenbord/shared/werkvormen/verslag/pseudonymise'
+import type { Pseudonymiser } from '@samenbord/shared/werkvormen/verslag/pseudonymise'
 import { THEMACLUSTER_TYPE } from '../themaclusters/cluster-shapes.ts'
 import { TIJDLIJN_TYPE } from '../tijdlijn/tijdlijn-shapes.ts'
+import { pseudonymiseSvg } from './svg-names.ts'
 
 export type ImageFormat = 'png' | 'svg'
 
@@ -44,7 +45,7 @@ export async function boardImage(editor: Editor, scope: ImageScope, format: Imag
   if (ids.length === 0) return null
   const result = await editor.getSvgString(ids as TLShape['id'][], { background: true, padding: 32 })
   if (!result) return null
-  const svg = names === null ? result.svg : pseudonymiseMarkup(result.svg, names)
+  const svg = names === null ? result.svg : pseudonymiseSvg(result.svg, names)
   if (format === 'svg') return new Blob([svg], { type: 'image/svg+xml' })
   return getSvgAsImage(svg, { type: 'png', width: result.width, height: result.height, pixelRatio: 2 })
 }

@@ -1,9 +1,9 @@
 import type { Editor, TLShapeId } from 'tldraw'
 import type { VerslagDataResponse } from '@samenbord/shared/api'
 import { collectBoardContent } from '@samenbord/shared/werkvormen/verslag/content'
-import { makePseudonymiser, type PseudonymMode } from '@samenbord/shared/werkvormen/verslag/pseudonymise'
+import type { PseudonymMode } from '@samenbord/shared/werkvormen/verslag/pseudonymise'
 import { verslagToHtml, verslagToMarkdown } from '@samenbord/shared/werkvormen/verslag/render'
-import { buildVerslag, withFigure, type Verslag } from '@samenbord/shared/werkvormen/verslag/verslag'
+import { buildVerslag, verslagPseudonymiser, withFigure, type Verslag } from '@samenbord/shared/werkvormen/verslag/verslag'
 import { postureLabel } from '../perspectiefwissel/postures.ts'
 import { GENOGRAM_PERSOON_TYPE, GENOGRAM_RELATIE_TYPE } from '../genogram/genogram-shapes.ts'
 import { boardImage } from './board-image.ts'
@@ -36,7 +36,7 @@ export async function makeVerslag(editor: Editor, data: VerslagDataResponse, mod
   }
   let verslag = buildVerslag(content, session, { pseudonymise: mode })
   if (!pictures) return verslag
-  const names = mode === null ? null : makePseudonymiser(content.persons, mode, [...data.facilitators, ...data.participants])
+  const names = mode === null ? null : verslagPseudonymiser(content, data, mode)
   const picture = async (ids: TLShapeId[]) => {
     if (ids.length === 0) return null
     const svg = await boardImage(editor, { kind: 'shapes', ids }, 'svg', names)

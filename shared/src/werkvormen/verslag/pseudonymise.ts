@@ -10,11 +10,14 @@
  * short forms; a name that stands for several people ("Sanne" for two Sannes) becomes "S." or
  * "[naam]" rather than one of their short forms.
  */
-import { NAME_PARTICLES, type Person, displayLabel, initialsOf } from '../personen/person.ts'
+import { NAME_PARTICLES, PERSON_KINDS, PERSON_KIND_LABELS, type Person, displayLabel, initialsOf } from '../personen/person.ts'
 
 export type PseudonymMode = 'initialen' | 'rol'
 
 export const ORGANISATION_PLACEHOLDER = '[organisatie]'
+/** How people at the table may be called without a name (the board's own roles). */
+const ROLE_WORDS = ['facilitator', 'co-facilitator', 'cofacilitator', 'deelnemer', 'kijker', 'begeleider', 'viewer', 'participant']
+
 /** A name in a role label ("buurvrouw van oma Ria") or one that stands for several people. */
 export const NAME_PLACEHOLDER = '[naam]'
 
@@ -185,10 +188,13 @@ export function makePseudonymiser(persons: readonly Person[], mode: PseudonymMod
     return form
   }
   const namePart = (displayName: string) => displayName.replace(/\([^)]*\)/g, '').trim()
+  // A display name that is a role ("Facilitator", "Moeder") is no name: replacing it would
+  // replace that word everywhere ("Sanne (moeder)" would read "SM (M)").
+  const roleWords = new Set([...ROLE_WORDS, ...persons.map((p) => keyOf(p.relation)), ...PERSON_KINDS.map((k) => keyOf(PERSON_KIND_LABELS[k]))])
   participants.forEach((displayName, index) => {
     const name = namePart(displayName)
     // Someone already in the registry ("Sanne" for Sanne Mulder) keeps their registry form.
-    if (keyOf(name).length >= 2 && !table.has(name)) table.add(name, participantLabel(name, index), 5)
+    if (keyOf(name).length >= 2 && !table.has(name) && !roleWords.has(keyOf(name))) table.add(name, participantLabel(name, index), 5)
   })
   const matches = table.build()
   const text = (input: string) => tidyPseudonyms(applyMatches(input, matches(input)))
@@ -226,9 +232,6 @@ const CDATA_SECTION_NODE = 4
 const UNTOUCHED_ELEMENTS = new Set(['style', 'script'])
 /** Attributes whose value is text a person reads (a tooltip, a screen reader's label). */
 export const TEXT_ATTRIBUTES: ReadonlySet<string> = new Set(['title', 'aria-label', 'aria-description', 'aria-roledescription', 'aria-valuetext', 'alt', 'desc', 'label', 'placeholder'])
-/** Elements that do not break a text: "Lotte <b>Kuipers</b>" is one name. */
-const INLINE_ELEMENTS = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'data', 'del', 'dfn', 'em', 'font', 'i', 'ins', 'kbd', 'mark', 'q', 's', 'samp', 'small', 'span', 'strong', 'sub', 'sup', 'time', 'u', 'var'])
-
 /**
  * Pseudonymises a parsed SVG in place: the text of every text node (the parser has already
  * turned "Jeugd &amp; Gezin" and "&#74;eugd" into plain text) and the attributes that hold text,
@@ -239,38 +242,34 @@ const INLINE_ELEMENTS = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code',
 export function pseudonymiseTree(root: MarkupNode, names: Pseudonymiser): void {
   const segments: { node: MarkupNode; start: number }[] = []
   let stream = ''
-  let lineBreak = false
   const visit = (node: MarkupNode) => {
     if (node.nodeType === TEXT_NODE || node.nodeType === CDATA_SECTION_NODE) {
-      if (lineBreak && stream !== '') stream += '\n'
-      lineBreak = false
+      // Nodes are joined with a line break: side by side in a flex box ("…: Lotte" next to
+      // "Wat zien we?") they must not run together into one word that hides the name.
+      if (stream !== '') stream += '\n'
       segments.push({ node, start: stream.length })
       stream += node.nodeValue ?? ''
       return
     }
     if (node.nodeType !== ELEMENT_NODE) return
-    const name = (node.localName ?? '').toLowerCase()
-    if (UNTOUCHED_ELEMENTS.has(name)) return
+    if (UNTOUCHED_ELEMENTS.has((node.localName ?? '').toLowerCase())) return
     for (const attribute of Array.from(node.attributes ?? [])) {
       if (TEXT_ATTRIBUTES.has(attribute.name.toLowerCase())) attribute.value = names.text(attribute.value)
     }
-    const breaks = !INLINE_ELEMENTS.has(name)
-    if (breaks) lineBreak = true
     for (const child of Array.from(node.childNodes)) visit(child)
-    if (breaks) lineBreak = true
   }
   visit(root)
 
-  // Edits per node, found on the whole stream, then applied back to front within each node.
+  // Edits per node, found on the whole stream (matches and segments both in text order).
   const edits = new Map<MarkupNode, NameMatch[]>()
   const edit = (node: MarkupNode, change: NameMatch) => edits.set(node, [...(edits.get(node) ?? []), change])
+  const endOf = (index: number) => segments[index].start + (segments[index].node.nodeValue ?? '').length
+  let from = 0
   for (const match of names.matches(stream)) {
-    let first = true
-    for (const { node, start } of segments) {
-      const end = start + (node.nodeValue ?? '').length
-      if (end <= match.start || start >= match.end) continue
-      edit(node, { start: Math.max(match.start, start) - start, end: Math.min(match.end, end) - start, replacement: first ? match.replacement : '' })
-      first = false
+    while (from < segments.length && endOf(from) <= match.start) from++
+    for (let i = from; i < segments.length && segments[i].start < match.end; i++) {
+      const { node, start } = segments[i]
+      edit(node, { start: Math.max(match.start, start) - start, end: Math.min(match.end, endOf(i)) - start, replacement: i === from ? match.replacement : '' })
     }
   }
   for (const [node, changes] of edits) node.nodeValue = tidyPseudonyms(applyMatches(node.nodeValue ?? '', changes))

@@ -125,6 +125,12 @@ describe('pseudonymised pictures: names the SVG writes with entities or splits o
     expect(serialise(svg)).toBe('<svg><text><tspan>[organisatie]</tspan><tspan> belt</tspan></text><p>AY1<b></b> komt</p></svg>')
   })
 
+  it('does not let text nodes side by side (a flex box) run together and hide a name', () => {
+    const svg = el('svg', {}, [el('div', {}, [el('span', {}, [text('Dossier van Ahmed')]), el('span', {}, [text('Wat zien we?')])])])
+    pseudonymiseTree(svg, p)
+    expect(serialise(svg)).toBe('<svg><div><span>Dossier van AY1</span><span>Wat zien we?</span></div></svg>')
+  })
+
   it('does not join words of different blocks into a name that is not there', () => {
     const svg = el('svg', {}, [el('p', {}, [text('Ahmed')]), el('p', {}, [text('Yilmazstraat')])])
     pseudonymiseTree(svg, p)
@@ -188,6 +194,9 @@ describe('short forms are never shared by two people', () => {
     const text = verslagToMarkdown(buildVerslag({ ...content, timelines: [{ ...timeline, events }] }, DEMO_SESSION, { pseudonymise: 'initialen' }))
     expect(text).toContain('genoemd door K (oom)')
     expect(text).not.toContain('Karim')
+    // "Facilitator" (who named the demo's gap) is a role, not a name: "Fatima (facilitator)" stays readable.
+    expect(text).toContain('- **Facilitator:** F (facilitator)')
+    expect(text).toContain('(benoemd door Facilitator)')
   })
 })
 
