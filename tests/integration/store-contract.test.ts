@@ -14,6 +14,7 @@ import {
   startServer,
   waitFor,
   waitForSynced,
+  boardMap,
 } from './helpers.ts'
 import { openTestPgStore, skipMessage, TEST_DATABASE_URL } from './pg-helpers.ts'
 
@@ -220,8 +221,8 @@ function contract(kind: StoreKind) {
     const a = connectClient(server.wsUrl, board.id, board.tokens.participant)
     const b = connectClient(server.wsUrl, board.id, board.tokens.participant)
     await Promise.all([waitForSynced(a), waitForSynced(b)])
-    for (let i = 0; i < 20; i++) a.doc.getMap('m').set(`k${i}`, i)
-    await waitFor(() => b.doc.getMap('m').size === 20)
+    for (let i = 0; i < 20; i++) boardMap(a.doc, 'm').set(`k${i}`, i)
+    await waitFor(() => boardMap(b.doc, 'm').size === 20)
     a.destroy()
     b.destroy()
     await waitFor(() => server.app.rooms.roomCount === 0, { message: 'room not unloaded' })
@@ -231,7 +232,7 @@ function contract(kind: StoreKind) {
     const restarted = await startServer({ dataDir: server.dataDir, build: { store: await first.reopen() } })
     const reader = connectClient(restarted.wsUrl, board.id, board.tokens.viewer)
     await waitForSynced(reader)
-    expect(reader.doc.getMap('m').size).toBe(20)
+    expect(boardMap(reader.doc, 'm').size).toBe(20)
   })
 }
 
