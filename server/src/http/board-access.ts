@@ -3,7 +3,7 @@ import { BOARD_ID_PATTERN, type Role } from '@samenbord/shared'
 import { bearerToken } from '../auth/plugin.ts'
 import type { TokenClaims } from '../auth/tokens.ts'
 import type { BoardRecord, DocumentStore } from '../storage/document-store.ts'
-import { readFacilitation, type FacilitationState } from './facilitation.ts'
+import { issuedBeforeRenewal, readFacilitation, type FacilitationState } from '../facilitation-state.ts'
 import { sendError } from './errors.ts'
 
 function capitalize(text: string): string {
@@ -52,13 +52,7 @@ export async function boardWithAccess(
 export const RENEWED_MESSAGE = 'Deze link is vervangen door een nieuwe. Vraag de begeleider om de nieuwe link.'
 
 /** True when the facilitator renewed the board's links after this board link was issued (personal card links are not board links). */
-export async function linkRenewedSince(store: DocumentStore, boardId: string, claims: TokenClaims): Promise<boolean> {
-  return claims.card === undefined && issuedBeforeRenewal(claims, await readFacilitation(store, boardId))
-}
-
-function issuedBeforeRenewal(claims: TokenClaims, { linksValidFrom }: FacilitationState): boolean {
-  return claims.card === undefined && (claims.iat ?? 0) < linksValidFrom
-}
+export { linkRenewedSince } from '../facilitation-state.ts'
 
 /** The claims of a board token with one of `roles`, or null with an error reply already sent. */
 export async function boardAccess(

@@ -17,78 +17,13 @@ import {
   type FacilitationStateResponse,
   type SessionAgenda,
 } from '@samenbord/shared'
-import type { DocumentStore } from '../storage/document-store.ts'
 import { boardAccess, boardWithAccess } from './board-access.ts'
 import { sendError } from './errors.ts'
 
-export interface FacilitationState {
-  locked: boolean
-  lockedFrames: string[]
-  stiltemodus: boolean
-  agenda: SessionAgenda
-  /** Card id → when its holder marked it ready (ms since the epoch). Cards of an earlier session are ignored. */
-  ready: Record<string, number>
-  /** Card id → when its holder stepped out of the role. */
-  steppedOut: Record<string, number>
-  /** The rugzak variant's current round (server/src/http/rugzak.ts), or null. */
-  rugzak: RugzakRound | null
-  /** Board links issued before this moment (ms since the epoch) open nothing: the facilitator renewed them. 0: never. */
-  linksValidFrom: number
-}
+import { updateFacilitation, type FacilitationState } from '../facilitation-state.ts'
 
-export interface RugzakRound {
-  /** Random per round: personal tokens of an earlier round open nothing in this one. */
-  round: string
-  carrier: string
-  carrierClaimed: boolean
-  helpers: { name: string; claimed: boolean; done: boolean }[]
-  items: { id: string; byName: string; text: string; addedAt: number; helper: number }[]
-  log: { at: number; action: 'erin' | 'eruit'; byName: string; text: string }[]
-}
-
-const EMPTY: FacilitationState = { locked: false, lockedFrames: [], stiltemodus: false, agenda: { steps: [], current: null }, ready: {}, steppedOut: {}, rugzak: null, linksValidFrom: 0 }
-const MAX_ATTEMPTS = 8
-
-function parse(json: string | undefined): FacilitationState {
-  if (json === undefined) return { ...EMPTY }
-  try {
-    const raw = JSON.parse(json) as Partial<FacilitationState>
-    return {
-      locked: raw.locked === true,
-      lockedFrames: Array.isArray(raw.lockedFrames) ? raw.lockedFrames.filter((id) => typeof id === 'string') : [],
-      stiltemodus: raw.stiltemodus === true,
-      agenda:
-        typeof raw.agenda === 'object' && raw.agenda !== null && Array.isArray(raw.agenda.steps)
-          ? { steps: raw.agenda.steps.filter((step) => typeof step === 'string'), current: typeof raw.agenda.current === 'number' ? raw.agenda.current : null }
-          : { steps: [], current: null },
-      ready: typeof raw.ready === 'object' && raw.ready !== null ? raw.ready : {},
-      steppedOut: typeof raw.steppedOut === 'object' && raw.steppedOut !== null ? raw.steppedOut : {},
-      // Written only by rugzak.ts, whole; an unreadable round counts as none.
-      rugzak: typeof raw.rugzak === 'object' && raw.rugzak !== null && Array.isArray(raw.rugzak.helpers) ? raw.rugzak : null,
-      linksValidFrom: typeof raw.linksValidFrom === 'number' && Number.isFinite(raw.linksValidFrom) ? raw.linksValidFrom : 0,
-    }
-  } catch {
-    return { ...EMPTY }
-  }
-}
-
-export async function readFacilitation(store: DocumentStore, boardId: string): Promise<FacilitationState> {
-  return parse((await store.getFacilitation(boardId))?.state)
-}
-
-/** Applies `change` to the stored state with compare-and-set, retrying on a concurrent write. */
-export async function updateFacilitation(
-  store: DocumentStore,
-  boardId: string,
-  change: (state: FacilitationState) => FacilitationState,
-): Promise<FacilitationState> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const stored = await store.getFacilitation(boardId)
-    const next = change(parse(stored?.state))
-    if (await store.setFacilitation(boardId, stored?.version ?? 0, JSON.stringify(next))) return next
-  }
-  throw new Error(`facilitation state of ${boardId} kept changing`)
-}
+// The state lives in facilitation-state.ts (shared with the relay); the routes' users import it from here too.
+export { readFacilitation, updateFacilitation, type FacilitationState, type RugzakRound } from '../facilitation-state.ts'
 
 function publicState(state: FacilitationState): FacilitationStateResponse {
   return { locked: state.locked, lockedFrames: state.lockedFrames, stiltemodus: state.stiltemodus, agenda: state.agenda }

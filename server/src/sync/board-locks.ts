@@ -4,13 +4,14 @@
  * participant's write on a board's main document to the room; a refused write is not applied,
  * relayed or stored, and that socket is closed with CloseCode.boardLocked (4423).
  *
- * The state itself is kept by server/src/http/facilitation.ts in the store; this is the relay's
+ * The state itself is kept by server/src/facilitation-state.ts in the store; this is the relay's
  * synchronous copy, read again from the store every REFRESH_MS for the boards in use, so a lock
  * set through another relay instance holds here within about that time.
  */
 import * as Y from 'yjs'
 import { RECORDS_ARRAY } from '@samenbord/shared'
 import type { DocumentStore } from '../storage/document-store.ts'
+import { parseFacilitation } from '../facilitation-state.ts'
 import type { DecodedUpdate } from './messages.ts'
 
 export interface BoardLockState {
@@ -28,18 +29,10 @@ export type LockCheck = { ok: true } | { ok: false; reason: string }
 
 const OK: LockCheck = { ok: true }
 
-/** Reads the lock part of the stored facilitation state; anything unreadable counts as unlocked. */
+/** The lock part of the stored facilitation state (one parser with the API: facilitation-state.ts). */
 export function lockStateOf(stateJson: string | null | undefined): BoardLockState {
-  if (!stateJson) return UNLOCKED
-  try {
-    const state = JSON.parse(stateJson) as { locked?: unknown; lockedFrames?: unknown }
-    return {
-      locked: state.locked === true,
-      lockedFrames: Array.isArray(state.lockedFrames) ? state.lockedFrames.filter((id): id is string => typeof id === 'string') : [],
-    }
-  } catch {
-    return UNLOCKED
-  }
+  const { locked, lockedFrames } = parseFacilitation(stateJson)
+  return { locked, lockedFrames }
 }
 
 interface Entry {

@@ -12,7 +12,7 @@ import type { PersistenceOptions } from './persistence.ts'
 import { BoardGoneError, LINK_RENEWED_REASON, RoomRegistry } from './room-registry.ts'
 import { BusMessageKind, type RoomBus } from './bus.ts'
 import type { Connection, Room } from './room.ts'
-import { linkRenewedSince } from '../http/board-access.ts'
+import { linkRenewedSince } from '../facilitation-state.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
