@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { authPlugin } from './auth/plugin.ts'
 import type { Config } from './config.ts'
 import { apiPlugin } from './http/api.ts'
-import { installErrorHandler } from './http/errors.ts'
+import { frameworkErrorHandler, installErrorHandler } from './http/errors.ts'
 import { healthPlugin } from './http/health.ts'
 import { rateLimitPlugin } from './http/rate-limits.ts'
 import { retentionPlugin } from './retention.ts'
@@ -70,6 +70,8 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     trustProxy: config.trustProxy,
     // Strict input: a number is not a title. (Fastify's default would coerce 42 to "42".)
     ajv: { customOptions: { coerceTypes: false } },
+    // A bad URL is answered by us: Fastify's own answer quotes it, token and all.
+    frameworkErrors: frameworkErrorHandler,
   })
   installErrorHandler(app)
   // Before any route: it assigns each route its limit as the route is added.

@@ -56,8 +56,8 @@ interface Relay {
   name: string
   pid: number
   port: number
-  /** URL of a room's socket. */
-  roomUrl(docName: string, token?: string): string
+  /** URL of a room's socket (ours: with a fresh single-use ticket, fetched with the token). */
+  roomUrl(docName: string, token?: string): Promise<string>
   stop(): Promise<void>
 }
 
@@ -122,7 +122,16 @@ async function startOurs(dataDir = tempDir()): Promise<Relay & { httpUrl: string
     port,
     dataDir,
     httpUrl: `http://127.0.0.1:${port}`,
-    roomUrl: (docName, token) => `ws://127.0.0.1:${port}/sync/${docName}?token=${encodeURIComponent(token ?? '')}`,
+    roomUrl: async (docName, token) => {
+      const response = await fetch(`http://127.0.0.1:${port}/api/sync-ticket`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}` },
+        body: JSON.stringify({ doc: docName }),
+      })
+      const body = (await response.json()) as { ticket?: string }
+      if (typeof body.ticket !== 'string') throw new Error(`sync ticket refused: ${response.status} ${JSON.stringify(body)}`)
+      return `ws://127.0.0.1:${port}/sync/${docName}?ticket=${encodeURIComponent(body.ticket)}`
+    },
     stop: () => stopChild(child),
   }
 }
@@ -133,7 +142,7 @@ async function startReference(): Promise<Relay> {
     name: 'y-websocket 1.5.4',
     pid: child.pid!,
     port,
-    roomUrl: (docName) => `ws://127.0.0.1:${port}/${docName}`,
+    roomUrl: async (docName) => `ws://127.0.0.1:${port}/${docName}`,
     stop: () => stopChild(child),
   }
 }
@@ -248,14 +257,15 @@ interface FanoutResult {
 }
 
 async function fanoutRun(relay: Relay, readers: number, rounds: number, token?: string, docName = `bench${readers}room${Date.now()}`): Promise<FanoutResult> {
-  const url = relay.roomUrl(docName, token)
+  // One ticket per socket: a ticket opens one socket once.
+  const urls = await Promise.all(Array.from({ length: readers }, () => relay.roomUrl(docName, token)))
   let roundStart = 0
   let waiting = 0
   let done: (() => void) | null = null
   const got = new Uint8Array(readers)
   const latencies: number[] = []
   let measuring = false
-  const sockets = await openMany(Array(readers).fill(url), (index, data) => {
+  const sockets = await openMany(urls, (index, data) => {
     // [0, 2, …]: a sync update, i.e. the writer's edit relayed.
     if (data[0] !== 0 || data[1] !== 2 || got[index] === 1 || done === null) return
     got[index] = 1
@@ -263,7 +273,7 @@ async function fanoutRun(relay: Relay, readers: number, rounds: number, token?: 
     waiting -= 1
     if (waiting === 0) done()
   })
-  const writer = await openSocket(url)
+  const writer = await openSocket(await relay.roomUrl(docName, token))
   writer.send(syncFrame(0, Y.encodeStateVector(new Y.Doc())))
   // Start-up garbage (module loading, schemas) is collected in the first seconds of a process;
   // let that pass so the rounds measure relaying, for both relays alike.
@@ -395,7 +405,7 @@ async function roomsRun(relay: Relay, boards: { id: string; token: string }[], c
   let measureFrom = Infinity
   let measureUntil = Infinity
   const urls: string[] = []
-  for (const board of boards) for (let i = 0; i < readersPerRoom; i++) urls.push(relay.roomUrl(board.id, board.token))
+  for (const board of boards) for (let i = 0; i < readersPerRoom; i++) urls.push(await relay.roomUrl(board.id, board.token))
   const readers = await openMany(urls, (index, data) => {
     if (data[0] !== 0 || data[1] !== 2) return
     const room = Math.floor(index / readersPerRoom)
@@ -404,7 +414,7 @@ async function roomsRun(relay: Relay, boards: { id: string; token: string }[], c
     if (sentAt === undefined) return
     if (sentAt >= measureFrom && sentAt < measureUntil) latencies.push(performance.now() - sentAt)
   })
-  const writers = await openMany(boards.map((board) => relay.roomUrl(board.id, board.token)))
+  const writers = await openMany(await Promise.all(boards.map((board) => relay.roomUrl(board.id, board.token))))
   await sleep(1000)
   const docs = boards.map(() => new Y.Doc())
   const warmupMs = 2000
@@ -498,8 +508,10 @@ function boardUpdates(records: number): Uint8Array[] {
 
 /** Opens a socket as a fresh client and waits for the full state (sync step 2). */
 async function timeToFullState(relay: Relay, docName: string, token: string): Promise<{ ms: number; bytes: number; ws: WebSocket }> {
+  // The ticket is fetched before the clock starts: this times the socket, as it did before tickets.
+  const url = await relay.roomUrl(docName, token)
   const started = performance.now()
-  const ws = await openSocket(relay.roomUrl(docName, token))
+  const ws = await openSocket(url)
   return new Promise((resolve) => {
     ws.on('message', (data: Buffer) => {
       if (data[0] === 0 && data[1] === 1) {
@@ -741,11 +753,11 @@ async function benchMemory(): Promise<void> {
       ? await Promise.all(Array.from({ length: BOARDS + 1 }, () => createBoard(httpUrl)))
       : Array.from({ length: BOARDS + 1 }, (_, i) => ({ id: `membench${i}`, token: '' }))
     // Warm up: one board and one socket, so code paths are loaded before measuring.
-    const warm = await openMany([relay.roomUrl(boards[BOARDS].id, boards[BOARDS].token)])
+    const warm = await openMany([await relay.roomUrl(boards[BOARDS].id, boards[BOARDS].token)])
     const base = await settledRss(relay.pid)
-    const perBoard = await openMany(boards.slice(0, BOARDS).map((board) => relay.roomUrl(board.id, board.token)))
+    const perBoard = await openMany(await Promise.all(boards.slice(0, BOARDS).map((board) => relay.roomUrl(board.id, board.token))))
     const withBoards = await settledRss(relay.pid)
-    const extra = await openMany(Array(CONNECTIONS).fill(relay.roomUrl(boards[0].id, boards[0].token)))
+    const extra = await openMany(await Promise.all(Array.from({ length: CONNECTIONS }, () => relay.roomUrl(boards[0].id, boards[0].token))))
     const withConnections = await settledRss(relay.pid)
     closeAll([...warm, ...perBoard, ...extra])
     await relay.stop()

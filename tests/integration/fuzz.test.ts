@@ -12,6 +12,7 @@ import {
   startServerProcess,
   syncStep1Frame,
   syncUpdateFrame,
+  ticketUrl,
   varUint,
   waitFor,
   waitForSynced,
@@ -112,7 +113,7 @@ describe('fuzz', () => {
       const random = rng(SEED + index)
       const tokens = [board.tokens.participant, board.tokens.viewer, board.tokens.facilitator]
       while (Date.now() < deadline) {
-        const ws = new WebSocket(`${server.wsUrl}/${board.id}?token=${tokens[Math.floor(random() * tokens.length)]}`)
+        const ws = new WebSocket(await ticketUrl(server, board.id, tokens[Math.floor(random() * tokens.length)]))
         ws.on('error', () => {})
         sockets += 1
         const closed = new Promise<void>((resolve) => {

@@ -13,6 +13,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { buildApp, loadConfig, type BuildAppOptions, type Config } from '@samenbord/server'
 import { RECORDS_ARRAY, SYNC_PATH, type Role } from '@samenbord/shared'
+import { ticketSocketClass, ticketUrlFor } from '../../client/src/sync/ticket-socket.ts'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -213,11 +214,33 @@ export interface Client {
   destroy(): void
 }
 
-/** The stock y-websocket client, as the browser uses it, with Node's `ws` as WebSocket. */
+// ---------------------------------------------------------------------------------------------
+// Sync tickets: what a socket URL carries instead of a link token
+
+/** `POST /api/sync-ticket` for `docName`, with `token` as bearer (none when null). */
+export async function fetchSyncTicket(wsUrl: string, docName: string, token: string | null): Promise<{ status: number; json: any }> {
+  const response = await fetch(ticketUrlFor(wsUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify({ doc: docName }),
+  })
+  return { status: response.status, json: await response.json() }
+}
+
+/** The socket URL for `docName` with a fresh ticket paid for with `token` (and extra query `params`). */
+export async function ticketUrl(server: { wsUrl: string }, docName: string, token: string, params: Record<string, string> = {}): Promise<string> {
+  const { status, json } = await fetchSyncTicket(server.wsUrl, docName, token)
+  if (status !== 200) throw new Error(`sync ticket refused: ${status} ${JSON.stringify(json)}`)
+  return `${server.wsUrl}/${docName}?${new URLSearchParams({ ...params, ticket: json.ticket })}`
+}
+
+/**
+ * The stock y-websocket client with the browser's ticket socket around Node's `ws`: every
+ * (re)connection fetches a fresh ticket with `token`.
+ */
 export function connectClient(wsUrl: string, docName: string, token: string | null, doc: Y.Doc = new Y.Doc()): Client {
   const provider = new WebsocketProvider(wsUrl, docName, doc, {
-    params: token === null ? {} : { token },
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: ticketSocketClass({ token, WebSocket: WebSocket as never }),
     disableBc: true,
   })
   const closes: { code: number; reason: string }[] = []
@@ -264,9 +287,9 @@ export interface RawSocket {
   received: Uint8Array[]
 }
 
-/** A bare `ws` socket on the relay, for frames the stock client would never send. */
+/** A bare `ws` socket on the relay (with a fresh ticket), for frames the stock client would never send. */
 export async function openRawSocket(wsUrl: string, docName: string, token: string): Promise<RawSocket> {
-  const ws = new WebSocket(`${wsUrl}/${docName}?token=${encodeURIComponent(token)}`)
+  const ws = new WebSocket(await ticketUrl({ wsUrl }, docName, token))
   const received: Uint8Array[] = []
   ws.on('message', (data: Buffer) => received.push(new Uint8Array(data)))
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {

@@ -12,6 +12,7 @@ import {
   sleep,
   startServer,
   syncUpdateFrame,
+  ticketUrl,
   waitFor,
   waitForFinalClose,
   waitForSynced,
@@ -91,14 +92,16 @@ describe('limits', () => {
   it('behind a trusted proxy, counts connections per client address from X-Forwarded-For', async () => {
     const server = await startServer({ env: { MAX_CONNECTIONS_PER_IP: '1', TRUST_PROXY: 'true' } })
     const board = await createBoard(server.httpUrl)
-    const open = (address: string) =>
-      new Promise<{ code: number; reason: string } | 'open'>((resolve) => {
-        const ws = new WebSocket(`${server.wsUrl}/${board.id}?token=${board.tokens.participant}`, { headers: { 'x-forwarded-for': address } })
+    const open = async (address: string) => {
+      const url = await ticketUrl(server, board.id, board.tokens.participant)
+      return new Promise<{ code: number; reason: string } | 'open'>((resolve) => {
+        const ws = new WebSocket(url, { headers: { 'x-forwarded-for': address } })
         ws.on('error', () => {})
         onDispose(() => ws.terminate())
         ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))
         ws.once('open', () => setTimeout(() => resolve('open'), 200))
       })
+    }
     expect(await open('203.0.113.1')).toBe('open')
     expect(await open('203.0.113.2')).toBe('open')
     expect(await open('203.0.113.1')).toEqual({ code: CloseCode.rateLimited, reason: 'te veel verbindingen vanaf dit adres' })

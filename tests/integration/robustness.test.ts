@@ -12,6 +12,7 @@ import {
   sendFrame,
   startServer,
   syncUpdateFrame,
+  ticketUrl,
   waitFor,
   waitForSynced,
   type Client,
@@ -199,7 +200,7 @@ describe('liveness', () => {
     await Promise.all([waitForSynced(a), waitForSynced(b)])
 
     // A client whose network died: it never answers a ping.
-    const dead = new WebSocket(`${server.wsUrl}/${board.id}?token=${board.tokens.participant}`, { autoPong: false })
+    const dead = new WebSocket(await ticketUrl(server, board.id, board.tokens.participant), { autoPong: false })
     dead.on('error', () => {})
     const closed = new Promise<number>((resolve) => dead.once('close', (code) => resolve(code)))
     await new Promise((resolve) => dead.once('open', resolve))

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { connectClient, createBoard, disposeAll, makeTempDir, startServer, waitForSynced } from './helpers.ts'
+import { connectClient, createBoard, disposeAll, makeTempDir, startServer, ticketUrl, waitForSynced } from './helpers.ts'
 
 afterEach(disposeAll)
 
@@ -91,13 +91,14 @@ describe('websocket origin check', () => {
   it('refuses upgrades from a foreign Origin with 403; same host, PUBLIC_URL and no Origin are fine', async () => {
     const server = await startServer({ env: { PUBLIC_URL: 'https://bord.example.nl' } })
     const board = await createBoard(server.httpUrl)
-    const url = `${server.wsUrl}/${board.id}?token=${board.tokens.participant}`
-    expect(await tryOpen(url, 'https://evil.example')).toEqual({ opened: false, status: 403 })
-    expect(await tryOpen(url, `http://localhost:${server.port}`)).toEqual({ opened: false, status: 403 }) // other host than requested
-    expect(await tryOpen(url, 'null')).toEqual({ opened: false, status: 403 })
-    expect(await tryOpen(url, `http://127.0.0.1:${server.port}`)).toEqual({ opened: true })
-    expect(await tryOpen(url, 'https://bord.example.nl')).toEqual({ opened: true })
-    expect(await tryOpen(url)).toEqual({ opened: true })
+    // A fresh single-use ticket for every attempt.
+    const url = () => ticketUrl(server, board.id, board.tokens.participant)
+    expect(await tryOpen(await url(), 'https://evil.example')).toEqual({ opened: false, status: 403 })
+    expect(await tryOpen(await url(), `http://localhost:${server.port}`)).toEqual({ opened: false, status: 403 }) // other host than requested
+    expect(await tryOpen(await url(), 'null')).toEqual({ opened: false, status: 403 })
+    expect(await tryOpen(await url(), `http://127.0.0.1:${server.port}`)).toEqual({ opened: true })
+    expect(await tryOpen(await url(), 'https://bord.example.nl')).toEqual({ opened: true })
+    expect(await tryOpen(await url())).toEqual({ opened: true })
     expect(server.app.rooms.roomCount).toBeLessThanOrEqual(1)
     // The stock Node client sends no Origin and syncs as before.
     await waitForSynced(connectClient(server.wsUrl, board.id, board.tokens.participant))

@@ -193,7 +193,7 @@ describe('relay: awareness', () => {
     // Kill A's socket without the goodbye message the client sends on a clean disconnect:
     // removing A is then up to the server.
     a.provider.shouldConnect = false
-    ;(a.provider.ws as unknown as { terminate(): void }).terminate()
+    ;(a.provider.ws as unknown as { socket: { terminate(): void } }).socket.terminate() // the `ws` socket inside the ticket socket
     await waitFor(() => !b.provider.awareness.getStates().has(aId), { timeout: 3000, message: 'A still visible to B' })
   })
 

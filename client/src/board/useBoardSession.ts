@@ -6,6 +6,7 @@ import { SYNC_PATH } from '@samenbord/shared/protocol'
 import { canWrite, type Role } from '@samenbord/shared/roles'
 import { bindStoreToYDoc } from '../sync/yjs-store-binding.ts'
 import { bindPresenceToAwareness } from '../sync/awareness-presence.ts'
+import { ticketSocketClass } from '../sync/ticket-socket.ts'
 import { werkvormBindingUtils, werkvormRecords, werkvormShapeUtils } from '../werkvormen/index.ts'
 import type { BoardIdentity } from './identity.ts'
 
@@ -96,7 +97,9 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
     const doc = new Y.Doc()
     const provider = new WebsocketProvider(syncUrl(), boardId, doc, {
       // The display name goes into the board's audit log of who joined (never any content).
-      params: { token, name: identity.currentUser.userPreferences.get().name ?? '' },
+      params: { name: identity.currentUser.userPreferences.get().name ?? '' },
+      // No token in the socket URL (proxies log URLs): every (re)connection fetches a fresh ticket with it.
+      WebSocketPolyfill: ticketSocketClass({ token }),
       // Cross-tab BroadcastChannel would let a viewer tab's state leak into a writer tab.
       disableBc: true,
     })

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { SYNC_PATH } from '@samenbord/shared/protocol'
+import { ticketSocketClass } from './ticket-socket.ts'
 
 export interface SharedMap {
   values: Record<string, unknown>
@@ -24,7 +25,8 @@ export function useSharedMap(docName: string, mapName: string, token: string | n
     if (!token) return
     const doc = new Y.Doc()
     const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${SYNC_PATH}`
-    const provider = new WebsocketProvider(url, docName, doc, { params: { token }, disableBc: true })
+    // The token pays for a ticket per connection; it never goes into the socket URL.
+    const provider = new WebsocketProvider(url, docName, doc, { WebSocketPolyfill: ticketSocketClass({ token }), disableBc: true })
     provider.awareness.setLocalState(null)
     const shared = doc.getMap<unknown>(mapName)
     const read = () => setValues(shared.toJSON())

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { CloseCode, ROLES, type Role } from '@samenbord/shared'
-import { signToken, verifyToken, type TokenClaims, type TokenFailure } from './tokens.ts'
+import { signSyncTicket, signToken, verifySyncTicket, verifyToken, type TokenClaims, type TokenFailure } from './tokens.ts'
 
 /** Outcome of checking a capability token against the board it is used for. */
 export type BoardAccess =
@@ -35,8 +35,22 @@ declare module 'fastify' {
     issueBoardLinks(boardId: string): BoardLinks
     /** Signs one more link for one role (e.g. a co-facilitator's own facilitator link). */
     issueRoleLink(boardId: string, role: Role): { link: string; token: string }
+    /**
+     * Signs a sync ticket for one document, carrying the claims of the (already checked) token it
+     * is fetched with; it expires after SYNC_TICKET_TTL_MS, and never after that token.
+     */
+    issueSyncTicket(claims: TokenClaims, docName: string): { ticket: string; expiresAt: number }
+    /**
+     * The relay's access check: the socket URL's query must hold a valid, unused ticket for
+     * `docName` and no token. Yields the claims of the token the ticket was fetched with. A ticket
+     * counts as used from its first presentation on, on this instance.
+     */
+    checkSocketTicket(query: unknown, docName: string): BoardAccess
   }
 }
+
+/** How long a sync ticket opens its document: fetched right before the socket opens, so seconds would do. */
+export const SYNC_TICKET_TTL_MS = 30_000
 
 export interface AuthPluginOptions {
   secret: string
@@ -54,7 +68,18 @@ const FAILURE_MESSAGES: Record<TokenFailure, string> = {
   expired: 'link verlopen',
 }
 
+const TICKET_FAILURE_MESSAGES: Record<TokenFailure, string> = {
+  missing: 'ticket ontbreekt',
+  malformed: 'ticket ongeldig',
+  'bad-signature': 'ticket ongeldig',
+  expired: 'ticket verlopen',
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000
+
+function unauthenticated(message: string): BoardAccess {
+  return { ok: false, status: 401, closeCode: CloseCode.unauthenticated, error: 'unauthenticated', message }
+}
 
 /** The token from an `Authorization: Bearer <token>` header, or null. */
 export function bearerToken(request: FastifyRequest): string | null {
@@ -125,6 +150,40 @@ export const authPlugin = fp<AuthPluginOptions>(
     })
 
     app.decorate('issueRoleLink', roleLink)
+
+    app.decorate('issueSyncTicket', (claims: TokenClaims, docName: string) => {
+      const expiresAt = Math.min(now() + SYNC_TICKET_TTL_MS, claims.exp)
+      return { ticket: signSyncTicket(options.secret, { doc: docName, exp: expiresAt, claims }), expiresAt }
+    })
+
+    // Single use: the ids of tickets presented here, until they expire. In memory, so with several
+    // instances a ticket could be presented once more to another instance within its lifetime.
+    const usedTickets = new Map<string, number>()
+    let sweepAt = 0
+    const firstUse = (id: string, expiresAt: number, at: number): boolean => {
+      if (at >= sweepAt) {
+        for (const [usedId, usedUntil] of usedTickets) if (usedUntil <= at) usedTickets.delete(usedId)
+        sweepAt = at + SYNC_TICKET_TTL_MS
+      }
+      if (usedTickets.has(id)) return false
+      usedTickets.set(id, expiresAt)
+      return true
+    }
+    app.addHook('onClose', async () => usedTickets.clear())
+
+    app.decorate('checkSocketTicket', (query: unknown, docName: string): BoardAccess => {
+      const params = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>
+      // Refused even next to a good ticket: a client that still puts its link in the URL must notice.
+      if (params.token !== undefined) return unauthenticated('geen token in de URL: vraag eerst een ticket aan')
+      const at = now()
+      const result = verifySyncTicket(options.secret, params.ticket as string | undefined, at)
+      if (!result.ok) return unauthenticated(TICKET_FAILURE_MESSAGES[result.reason])
+      if (!firstUse(result.ticket.id, result.ticket.exp, at)) return unauthenticated('ticket al gebruikt')
+      if (result.ticket.doc !== docName) {
+        return { ok: false, status: 403, closeCode: CloseCode.forbidden, error: 'forbidden', message: 'dit ticket hoort bij een ander document' }
+      }
+      return { ok: true, claims: result.ticket.claims }
+    })
   },
   { name: 'samenbord-auth', fastify: '5.x' },
 )

@@ -8,6 +8,7 @@ import { backupRoutes } from './backup.ts'
 import { verslagRoutes } from './verslag.ts'
 import { facilitationRoutes } from './facilitation.ts'
 import { rugzakRoutes } from './rugzak.ts'
+import { syncTicketRoutes } from './sync-ticket.ts'
 
 export interface ApiPluginOptions {
   tldrawLicenseKey: string | null
@@ -102,6 +103,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
   await app.register(perspectiefwisselRoutes)
   await app.register(facilitationRoutes)
   await app.register(rugzakRoutes)
+  await app.register(syncTicketRoutes)
 
   // The license key is handed out at runtime so one client build serves every deployment.
   app.get('/config', async () => ({
