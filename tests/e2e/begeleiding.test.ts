@@ -227,7 +227,10 @@ describe('begeleiding in the browser', () => {
 
     // The facilitator's tab reloaded onto its new link (the name is remembered) and hands out the new ones.
     await facilitator.getByRole('heading', { name: 'Nieuwe links' }).waitFor({ timeout: 10_000 })
-    const token = new URLSearchParams(new URL(facilitator.url()).hash.slice(1)).get('token')
+    // The new token left the address bar too; the tab keeps it.
+    expect(facilitator.url()).not.toContain('token')
+    const token = await facilitator.evaluate((id) => sessionStorage.getItem(`samenbord:token:${id}`), board.id)
+    expect(token).toBeTruthy()
     expect(token).not.toBe(board.tokens.facilitator)
     const newParticipant = await facilitator.locator('#nieuwe-link-participant').inputValue()
     expect(newParticipant).toContain('#token=')

@@ -161,8 +161,10 @@ describe('two people on one board', () => {
     const page = await context.newPage()
     await page.goto(links.participant.replace(/token=(.)/, (_, first: string) => `token=${first === 'A' ? 'B' : 'A'}`))
     await page.getByText(/ongeldig of verlopen/).waitFor()
-    await page.goto(links.participant.split('#')[0])
-    await page.getByText(/niet compleet/).waitFor()
+    // A new tab: this one keeps the (broken) token it was given.
+    const withoutToken = await context.newPage()
+    await withoutToken.goto(links.participant.split('#')[0])
+    await withoutToken.getByText(/Open dit bord met de link/).waitFor()
     await context.close()
   })
 

@@ -23,16 +23,40 @@ import { registerWerkvormBehaviour, werkvormBindingUtils, werkvormVisibility, we
 // Fonts, icons and tldraw's translations are bundled by Vite and served by our own server.
 const assetUrls = getAssetUrlsByImport()
 
-/** The token travels in the URL fragment (#token=…), which browsers never send to a server. */
-function tokenFromHash(): string {
-  return new URLSearchParams(location.hash.slice(1)).get('token') ?? ''
+/** Where this tab keeps a board's token once it left the address bar. */
+const tokenKey = (boardId: string) => `samenbord:token:${boardId}`
+
+/**
+ * The board's token. A link brings it in the URL fragment (#token=…), which browsers never send
+ * to a server; it is kept for this tab (a reload still works) and taken out of the address bar
+ * and the history at once, so a projector or the back button never shows it. A later fragment
+ * (a renewed link) replaces the kept token.
+ */
+export function readToken(boardId: string): string {
+  const fromLink = new URLSearchParams(location.hash.slice(1)).get('token')
+  if (fromLink) {
+    try {
+      sessionStorage.setItem(tokenKey(boardId), fromLink)
+    } catch {
+      // Storage refused (private mode quota): the token still works until the tab reloads.
+    }
+    history.replaceState(history.state, '', `/b/${boardId}`)
+    return fromLink
+  }
+  try {
+    return sessionStorage.getItem(tokenKey(boardId)) ?? ''
+  } catch {
+    return ''
+  }
 }
 
 export function BoardPage({ boardId }: { boardId: string }) {
   const { t } = useLocale()
-  const [token] = useState(tokenFromHash)
+  const [token] = useState(() => readToken(boardId))
   const [info, setInfo] = useState<BoardInfoResponse | null>(null)
-  const [error, setError] = useState<string | null>(token ? null : t.noToken)
+  // Without a token: a fragment that lost its token is an incomplete link; no fragment at all is
+  // a clean address (another tab, a bookmark), which needs the link itself.
+  const [error, setError] = useState<string | null>(token ? null : location.hash.length > 1 ? t.noToken : t.linkNeeded)
   const [name, setName] = useState(rememberedName)
   const [askName, setAskName] = useState(!rememberedName())
 

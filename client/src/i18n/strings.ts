@@ -47,6 +47,8 @@ const nl = {
   changeName: 'Naam wijzigen',
   readOnlyBadge: 'Alleen kijken',
   noToken: 'Deze link is niet compleet. Vraag de facilitator om de juiste link.',
+  linkNeeded:
+    'Open dit bord met de link die je van de facilitator kreeg. Samenbord haalt de sleutel uit de adresbalk en onthoudt hem alleen in het tabblad waarin je de link opende.',
   refused: {
     4401: 'Deze link is ongeldig of verlopen. Vraag de facilitator om een nieuwe link.',
     4403: 'Deze link hoort bij een ander bord.',
@@ -331,6 +333,8 @@ const en: Strings = {
   changeName: 'Change name',
   readOnlyBadge: 'View only',
   noToken: 'This link is incomplete. Ask the facilitator for the right link.',
+  linkNeeded:
+    'Open this board with the link you got from the facilitator. Samenbord takes the key out of the address bar and remembers it only in the tab where you opened the link.',
   refused: {
     4401: 'This link is invalid or has expired. Ask the facilitator for a new link.',
     4403: 'This link belongs to another board.',
