@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { roleCardDocName } from '@samenbord/shared'
-import { boardApi, connectClient, createBoard, disposeAll, startServer, waitFor, waitForFinalClose, waitForSynced } from './helpers.ts'
+import { boardApi, boardMap, connectClient, createBoard, disposeAll, startServer, waitFor, waitForFinalClose, waitForSynced } from './helpers.ts'
 
 afterEach(disposeAll)
 
@@ -17,8 +17,8 @@ describe('renewing the links of a board', () => {
     const participant = connectClient(server.wsUrl, board.id, board.tokens.participant)
     const viewer = connectClient(server.wsUrl, board.id, board.tokens.viewer)
     await Promise.all([waitForSynced(participant), waitForSynced(viewer)])
-    participant.doc.getMap('m').set('kaart', 'Gesprek met de mentor')
-    await waitFor(() => viewer.doc.getMap('m').get('kaart') === 'Gesprek met de mentor')
+    boardMap(participant.doc, 'm').set('kaart', 'Gesprek met de mentor')
+    await waitFor(() => boardMap(viewer.doc, 'm').get('kaart') === 'Gesprek met de mentor')
 
     // A role card held with its personal link is not a board link: it stays open.
     const started = await boardApi(server, `/${board.id}/perspectiefwissel`, board.tokens.facilitator, { roles: [{ personId: 'person:moeder', label: 'Moeder' }] })
@@ -51,7 +51,7 @@ describe('renewing the links of a board', () => {
     // New links: the same board, content and all; the facilitator's works for facilitator routes.
     const again = connectClient(server.wsUrl, board.id, tokenOf(links.participant))
     await waitForSynced(again)
-    expect(again.doc.getMap('m').get('kaart')).toBe('Gesprek met de mentor')
+    expect(boardMap(again.doc, 'm').get('kaart')).toBe('Gesprek met de mentor')
     expect((await boardApi(server, `/${board.id}/audit`, tokenOf(links.facilitator))).json.entries.map((e: { event: string }) => e.event)).toContain('links-renewed')
   })
 })
