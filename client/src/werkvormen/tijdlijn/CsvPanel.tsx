@@ -44,10 +44,11 @@ export function CsvPanel({ timeline }: { timeline: TijdlijnShape }) {
   const valid = rows?.filter((r) => r.ok).length ?? 0
   const problems = rows?.filter((r): r is Extract<CsvRow, { ok: false }> => !r.ok) ?? []
   return (
-    <fieldset className="sb-fieldset" aria-label="CSV">
+    // A fieldset is at least as wide as its widest content (the file picker): allowed to shrink to the panel.
+    <fieldset className="sb-fieldset" aria-label="CSV" style={{ minInlineSize: 0 }}>
       <legend>CSV (dossier)</legend>
       <label htmlFor="tijdlijn-csv">Importeren (datum; soort; label; persoon; tekst)</label>
-      <input id="tijdlijn-csv" type="file" accept=".csv,text/csv" onChange={(e) => read(e.target.files?.[0])} />
+      <input id="tijdlijn-csv" type="file" accept=".csv,text/csv" style={{ minInlineSize: 0, maxInlineSize: '100%' }} onChange={(e) => read(e.target.files?.[0])} />
       <ErrorMessage>{error}</ErrorMessage>
       {rows && (
         <div role="status" aria-label="Voorbeeld van de import">
