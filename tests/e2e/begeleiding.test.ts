@@ -319,5 +319,39 @@ describe('begeleiding in the browser', () => {
     }
     await Promise.all(contexts.map((c) => c.context.close()))
   })
+
+  it('the facilitator’s settings: a participant gets no dot-budget control and no example; the example asks first and only on an empty board', async () => {
+    const board = await createBoard(stage.server.httpUrl, 'Instellingen')
+    const contexts = await Promise.all([0, 1].map(() => newRecordingContext(stage.browser, { width: 1400, height: 900 })))
+    const facilitator = await joinBoard(contexts[0].context, board.links.facilitator, 'Fenna')
+    const anna = await joinBoard(contexts[1].context, board.links.participant, 'Anna')
+    const panel = (page: Page) => page.getByRole('complementary', { name: 'Werkvormen' })
+    const demoButton = (page: Page) => panel(page).getByRole('button', { name: 'Voorbeeld: fictief gezin laden' })
+
+    // The example is the facilitator's, and comes with a warning whose safe choice has the focus.
+    await demoButton(facilitator).click()
+    const confirm = panel(facilitator).getByRole('group', { name: 'Voorbeeld: fictief gezin laden' })
+    await confirm.getByText(/verzonnen gezin/).waitFor()
+    expect(await confirm.getByRole('button', { name: 'Annuleren' }).evaluate((button) => button === document.activeElement)).toBe(true)
+    if (SCREENSHOTS) await panel(facilitator).screenshot({ path: join(SCREENSHOTS, 'voorbeeld-bevestigen.png') })
+    await confirm.getByRole('button', { name: 'Annuleren' }).click()
+    await demoButton(facilitator).waitFor()
+    expect(await shapes(facilitator, 'tijdlijn').count()).toBe(0)
+    await panel(anna).getByRole('heading', { name: 'Werkvorm toevoegen' }).waitFor()
+    expect(await demoButton(anna).count()).toBe(0)
+
+    // Anna adds themes: she sees how many dots everyone has, not the control that sets it.
+    await panel(anna).getByRole('button', { name: 'Themaclusters' }).click()
+    await panel(anna).getByTestId('votes-left').waitFor()
+    await panel(anna).getByText('De facilitator bepaalt hoeveel stippen ieder heeft.').waitFor()
+    expect(await panel(anna).getByLabel('Stippen per persoon').count()).toBe(0)
+    await panel(facilitator).getByLabel('Stippen per persoon').fill('5')
+    await expect.poll(() => panel(anna).getByTestId('votes-left').textContent(), { timeout: 5000 }).toContain('van 5')
+
+    // The board is no longer empty: the example is not offered, and the facilitator reads why.
+    await panel(facilitator).getByText('Kan alleen op een leeg bord: maak een nieuw bord om het voorbeeld te bekijken.').waitFor()
+    expect(await demoButton(facilitator).isDisabled()).toBe(true)
+    await Promise.all(contexts.map((c) => c.context.close()))
+  })
 })
 

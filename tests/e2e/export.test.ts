@@ -44,6 +44,7 @@ describe('verslag and export', () => {
     const participant = await joinBoard(b.context, board.links.participant, 'Sanne (moeder)')
 
     await panel(facilitator).getByRole('button', { name: 'Voorbeeld: fictief gezin laden' }).click()
+    await panel(facilitator).getByRole('button', { name: 'Ja, laad het voorbeeld' }).click()
     await participant.locator('.tl-shape[data-shape-type="tijdlijn-kaart"]', { hasText: 'Lotte wordt geboren.' }).waitFor({ timeout: 5000 })
 
     // Consent: the facilitator records it; the participant sees it live and cannot change it.

@@ -186,6 +186,7 @@ describe('werkvormen, built together live', () => {
   it('the demo board: a fictional family with all werkvormen appears on both screens', async () => {
     const { pageA, pageB, close } = await twoPeopleOnNewBoard('Voorbeeld: Lotte en haar gezin', ['facilitator', 'Facilitator'], ['viewer', 'Scherm'])
     await panel(pageA).getByRole('button', { name: /fictief gezin/ }).click()
+    await panel(pageA).getByRole('button', { name: 'Ja, laad het voorbeeld' }).click()
     await expect.poll(() => pageB.locator('.tl-shape[data-shape-type="genogram-persoon"]').count(), { timeout: 5000 }).toBe(15)
     await expect.poll(() => pageB.locator('.tl-shape[data-shape-type="themacluster"]').count()).toBe(3)
     expect(await pageB.locator('.tl-shape[data-shape-type="tijdlijn-kaart"]').count()).toBe(14)

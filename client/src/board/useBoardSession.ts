@@ -3,7 +3,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { atom, createTLStore, react, defaultBindingUtils, defaultShapeUtils, type TLAssetStore, type TLStore } from 'tldraw'
 import { SYNC_PATH } from '@samenbord/shared/protocol'
-import { canWrite, type Role } from '@samenbord/shared/roles'
+import { canWrite, isRole, type Role } from '@samenbord/shared/roles'
 import { bindStoreToYDoc } from '../sync/yjs-store-binding.ts'
 import { bindPresenceToAwareness } from '../sync/awareness-presence.ts'
 import { ticketSocketClass } from '../sync/ticket-socket.ts'
@@ -173,20 +173,22 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
     const onAwareness = () => {
       const participants: Participant[] = []
       awareness.getStates().forEach((state, clientId) => {
-        const user = state.user as { name?: string; color?: string; role?: Role; userId?: string; leading?: boolean; inRole?: unknown; summon?: unknown } | undefined
+        const user = state.user as { name?: string; color?: string; role?: unknown; userId?: string; leading?: boolean; inRole?: unknown; summon?: unknown } | undefined
         if (!user?.name) return
+        // The relay stamps the role of the sender's link into its state (a viewer cannot claim
+        // more); only a facilitator-stamped state may make this screen follow or jump.
+        const stampedRole: Role = isRole(user.role) ? user.role : 'participant'
+        const byFacilitator = stampedRole === 'facilitator'
         participants.push({
           clientId,
           name: user.name,
           color: user.color ?? '#333',
-          role: user.role ?? 'participant',
+          role: stampedRole,
           isSelf: clientId === awareness.clientID,
           userId: user.userId ?? '',
-          // Only a facilitator may lead; a participant claiming it is ignored.
-          leading: !!user.leading && user.role === 'facilitator',
+          leading: !!user.leading && byFacilitator,
           inRole: typeof user.inRole === 'string' && user.inRole.length > 0 ? user.inRole.slice(0, 80) : null,
-          // Only a facilitator may bring everyone somewhere.
-          summon: user.role === 'facilitator' ? summonOf(user.summon) : null,
+          summon: byFacilitator ? summonOf(user.summon) : null,
         })
       })
       participants.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name))

@@ -273,6 +273,18 @@ const nl = {
   tijdlijnCsv: {
     safeHint: "Tekst die met =, +, -, @ of een tab begint, krijgt in het bestand een ' ervoor, zodat een spreadsheet er geen formule van maakt. Bij importeren valt die ' weer weg.",
   },
+  facilitatorSettings: {
+    voteBudgetLabel: 'Stippen per persoon',
+    voteBudgetHint: 'De facilitator bepaalt hoeveel stippen ieder heeft.',
+    genogramViewLabel: 'Weergave voor iedereen',
+    genogramViewNow: (view: string) => `Weergave voor iedereen: ${view}. De facilitator kiest de weergave.`,
+    demoLoad: 'Voorbeeld: fictief gezin laden',
+    demoWarning:
+      'Het voorbeeld zet een verzonnen gezin op dit bord: een tijdlijn, een geno-sociogram, thema’s en een lijst van betrokkenen. Iedereen op het bord ziet het meteen. Bedoeld om te oefenen of iets te laten zien, niet voor een sessie over een echt gezin.',
+    demoConfirm: 'Ja, laad het voorbeeld',
+    demoCancel: 'Annuleren',
+    demoOnlyEmpty: 'Kan alleen op een leeg bord: maak een nieuw bord om het voorbeeld te bekijken.',
+  },
   consent: {
     heading: 'Toestemming',
     hintFacilitator: 'Leg vast wat iedereen aan tafel heeft afgesproken. Het komt bovenaan het verslag.',
@@ -556,6 +568,18 @@ const en: Strings = {
   },
   tijdlijnCsv: {
     safeHint: "Text that starts with =, +, -, @ or a tab gets a ' in front in the file, so a spreadsheet does not turn it into a formula. Importing the file takes the ' off again.",
+  },
+  facilitatorSettings: {
+    voteBudgetLabel: 'Dots per person',
+    voteBudgetHint: 'The facilitator decides how many dots everyone has.',
+    genogramViewLabel: 'View for everyone',
+    genogramViewNow: (view: string) => `View for everyone: ${view}. The facilitator chooses the view.`,
+    demoLoad: 'Example: load a fictional family',
+    demoWarning:
+      'The example puts a made-up family on this board: a timeline, a geno-sociogram, themes and a list of the people involved. Everyone on the board sees it at once. Meant for practice or a demonstration, not for a session about a real family.',
+    demoConfirm: 'Yes, load the example',
+    demoCancel: 'Cancel',
+    demoOnlyEmpty: 'Only on an empty board: create a new board to look at the example.',
   },
   consent: {
     heading: 'Consent',

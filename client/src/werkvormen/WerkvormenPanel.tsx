@@ -17,7 +17,7 @@ import { PerspectiefwisselPanel } from './perspectiefwissel/PerspectiefwisselPan
 import { ExportPanel } from './verslag/ExportPanel.tsx'
 import { useLocale } from '../i18n/locale.tsx'
 import { insertClusters } from './themaclusters/insert.ts'
-import { loadDemoBoard } from './sjablonen/demo-board.ts'
+import { DemoLoader } from './sjablonen/DemoLoader.tsx'
 import { insertLeefwereldportret, insertSpelregels } from './sjablonen/templates.ts'
 import { THEMACLUSTER_TYPE } from './themaclusters/cluster-shapes.ts'
 import { TIJDLIJN_KAART_TYPE, TIJDLIJN_TYPE, type TijdlijnKaartShape, type TijdlijnShape } from './tijdlijn/tijdlijn-shapes.ts'
@@ -104,9 +104,7 @@ export function WerkvormenPanel() {
             Leefwereldportret
           </button>
         </div>
-        <button type="button" className="sb-secondary sb-werkvormen__demo" onClick={() => loadDemoBoard(editor)}>
-          Voorbeeld: fictief gezin laden
-        </button>
+        <DemoLoader />
       </section>
       {timeline && (
         <section aria-label="Tijdlijn">

@@ -15,6 +15,8 @@ import { addChild, arrangeGenerations, connectPersons, genogramSymbols, placePer
 import { GENOGRAM_VIEWS, GENOGRAM_VIEW_LABELS, genogramView, outlineHousehold, setGenogramView, type GenogramView } from './genogram-view.ts'
 import { GENOGRAM_PERSOON_TYPE, GENOGRAM_RELATIE_TYPE, type GenogramPersoonShape, type GenogramRelatieShape } from './genogram-shapes.ts'
 import { ErrorMessage } from '../../app/ErrorMessage.tsx'
+import { useBoardAccess } from '../../board/BoardAccess.tsx'
+import { useLocale } from '../../i18n/locale.tsx'
 
 type LineType = Exclude<RelationType, 'kind'>
 const LINE_TYPES: LineType[] = ['koppel', 'emotioneel', 'ecomap']
@@ -36,6 +38,9 @@ export function GenogramPanel() {
   const [label, setLabel] = useState('')
   const [message, setMessage] = useState<string | null>(null)
   const view = useValue('genogram view', () => genogramView(editor), [editor])
+  // The view changes every screen: only the facilitator picks it (the relay refuses it from other links).
+  const isFacilitator = useBoardAccess().role === 'facilitator'
+  const text = useLocale().t.facilitatorSettings
 
   const symbols = selection.filter((s): s is GenogramPersoonShape => s.type === GENOGRAM_PERSOON_TYPE)
   const relations = selection.filter((s): s is GenogramRelatieShape => s.type === GENOGRAM_RELATIE_TYPE)
@@ -185,14 +190,20 @@ export function GenogramPanel() {
       <button type="button" className="sb-secondary" onClick={() => arrangeGenerations(editor)}>
         Generaties ordenen
       </button>
-      <label htmlFor="genogram-view">Weergave voor iedereen</label>
-      <select id="genogram-view" value={view} onChange={(e) => setGenogramView(editor, e.target.value as GenogramView)}>
-        {GENOGRAM_VIEWS.map((v) => (
-          <option key={v} value={v}>
-            {GENOGRAM_VIEW_LABELS[v]}
-          </option>
-        ))}
-      </select>
+      {isFacilitator ? (
+        <>
+          <label htmlFor="genogram-view">{text.genogramViewLabel}</label>
+          <select id="genogram-view" value={view} onChange={(e) => setGenogramView(editor, e.target.value as GenogramView)}>
+            {GENOGRAM_VIEWS.map((v) => (
+              <option key={v} value={v}>
+                {GENOGRAM_VIEW_LABELS[v]}
+              </option>
+            ))}
+          </select>
+        </>
+      ) : (
+        <p className="sb-hint">{text.genogramViewNow(GENOGRAM_VIEW_LABELS[view])}</p>
+      )}
     </section>
   )
 }

@@ -5,6 +5,8 @@ import { remainingVotes } from '@samenbord/shared/werkvormen/themaclusters/votes
 import { THEMACLUSTER_TYPE, type ThemaclusterShape } from './cluster-shapes.ts'
 import { allVotes, myVoterKey, setVoteBudget, totalsByNote, vote, voteBudget } from './votes.ts'
 import { ErrorMessage } from '../../app/ErrorMessage.tsx'
+import { useBoardAccess } from '../../board/BoardAccess.tsx'
+import { useLocale } from '../../i18n/locale.tsx'
 
 const NOTE_SIZE = 200
 const NOTE_GAP = 24
@@ -18,6 +20,9 @@ export function ClusterPanel() {
   const left = useValue('my votes', () => remainingVotes(allVotes(editor), myVoterKey(editor), voteBudget(editor)), [editor])
   const totals = useValue('totals', () => totalsByNote(editor), [editor])
   const [message, setMessage] = useState<string | null>(null)
+  // The dot budget is everyone's: only the facilitator sets it (the relay refuses it from other links).
+  const isFacilitator = useBoardAccess().role === 'facilitator'
+  const text = useLocale().t.facilitatorSettings
 
   const cluster = selected?.type === THEMACLUSTER_TYPE ? (selected as ThemaclusterShape) : null
   const note = selected?.type === 'note' ? selected : null
@@ -95,18 +100,24 @@ export function ClusterPanel() {
       <p className="sb-hint" data-testid="votes-left">
         Je hebt nog {left} van {budget} {budget === 1 ? 'stip' : 'stippen'}.
       </p>
-      <label htmlFor="vote-budget">Stippen per persoon</label>
-      <input
-        id="vote-budget"
-        type="number"
-        min={1}
-        max={20}
-        value={budget}
-        onChange={(e) => {
-          const value = Number(e.target.value)
-          if (Number.isInteger(value) && value >= 1 && value <= 20) setVoteBudget(editor, value)
-        }}
-      />
+      {isFacilitator ? (
+        <>
+          <label htmlFor="vote-budget">{text.voteBudgetLabel}</label>
+          <input
+            id="vote-budget"
+            type="number"
+            min={1}
+            max={20}
+            value={budget}
+            onChange={(e) => {
+              const value = Number(e.target.value)
+              if (Number.isInteger(value) && value >= 1 && value <= 20) setVoteBudget(editor, value)
+            }}
+          />
+        </>
+      ) : (
+        <p className="sb-hint">{text.voteBudgetHint}</p>
+      )}
       <ErrorMessage>{message}</ErrorMessage>
     </section>
   )
