@@ -92,6 +92,9 @@ describe('loadConfig', () => {
       maxBoards: 100_000,
       maxDocsPerBoard: 100,
       maxBufferedBytes: 16 * 1024 * 1024,
+      maxBoardBytes: 128 * 1024 * 1024,
+      maxSubDocBytes: 256 * 1024,
+      maxAwarenessBytes: 64 * 1024,
     })
     expect(defaults).toMatchObject({ retentionDays: 90, retentionSweepMs: 3_600_000, databaseUrl: null, databaseSchema: 'public', redisUrl: null, trustProxy: false })
     const set = loadConfig({
@@ -103,6 +106,9 @@ describe('loadConfig', () => {
       MAX_BOARDS: '5',
       MAX_DOCS_PER_BOARD: '6',
       MAX_BUFFERED_BYTES: '65536',
+      MAX_BOARD_BYTES: '1048576',
+      MAX_SUBDOC_BYTES: '8192',
+      MAX_AWARENESS_BYTES: '2048',
       RETENTION_DAYS: '30',
       RETENTION_SWEEP_MS: '60000',
       DATABASE_URL: 'postgres://u@db:5432/sb',
@@ -118,6 +124,9 @@ describe('loadConfig', () => {
       maxBoards: 5,
       maxDocsPerBoard: 6,
       maxBufferedBytes: 65536,
+      maxBoardBytes: 1048576,
+      maxSubDocBytes: 8192,
+      maxAwarenessBytes: 2048,
     })
     expect(set).toMatchObject({
       retentionDays: 30,
@@ -129,6 +138,14 @@ describe('loadConfig', () => {
     })
     expect(loadConfig({ DATA_DIR: tempDir(), TRUST_PROXY: '10.0.0.1, 10.0.0.2' }).trustProxy).toEqual(['10.0.0.1', '10.0.0.2'])
     expect(loadConfig({ DATA_DIR: tempDir(), MAX_MESSAGES_PER_SECOND: '1000' }).limits.messageBurst).toBe(2000)
+  })
+
+  it('caps back-up files at 64 MiB unless MAX_BACKUP_BYTES says otherwise, within 64 KiB and 512 MiB', () => {
+    expect(loadConfig({ DATA_DIR: tempDir() }).maxBackupBytes).toBe(64 * 1024 * 1024)
+    expect(loadConfig({ DATA_DIR: tempDir(), MAX_BACKUP_BYTES: '1048576' }).maxBackupBytes).toBe(1024 * 1024)
+    for (const value of ['65535', String(512 * 1024 * 1024 + 1), '64MB']) {
+      expect(() => loadConfig({ DATA_DIR: tempDir(), MAX_BACKUP_BYTES: value }), value).toThrow(/MAX_BACKUP_BYTES/)
+    }
   })
 
   it('has HTTP rate limits per address with generous defaults, and reads them', () => {

@@ -79,6 +79,8 @@ export interface Limits {
   maxBoardBytes: number
   /** One sub-document (role card, preparation, consent); a write past it is refused with 4413. */
   maxSubDocBytes: number
+  /** A socket's own presence state in one awareness frame; larger closes with 4413. */
+  maxAwarenessBytes: number
 }
 
 type Env = Record<string, string | undefined>
@@ -145,6 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
     // fit one message) stays well below this; an attacker's junk stops here.
     maxBoardBytes: readInteger(env, 'MAX_BOARD_BYTES', 128 * 1024 * 1024, 64 * 1024, 4 * 1024 * 1024 * 1024),
     maxSubDocBytes: readInteger(env, 'MAX_SUBDOC_BYTES', 256 * 1024, 4 * 1024, 64 * 1024 * 1024),
+    maxAwarenessBytes: readInteger(env, 'MAX_AWARENESS_BYTES', 64 * 1024, 1024, 256 * 1024 * 1024),
   }
 
   if (readString(env, 'REDIS_URL') !== undefined && readString(env, 'DATABASE_URL') === undefined) {

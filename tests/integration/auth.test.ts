@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { signToken } from '@samenbord/server/auth/tokens'
-import { CloseCode } from '@samenbord/shared'
+import { CloseCode, consentDocName } from '@samenbord/shared'
 import {
   connectClient,
   createBoard,
@@ -91,11 +91,11 @@ describe('refused connections', () => {
     await expectRefused('kort', board.tokens.participant, CloseCode.badMessage, /documentnaam/)
   })
 
-  it('accepts a sub-document of the board (board.kind.id) with the board’s token', async () => {
-    const client = connectClient(server.wsUrl, `${board.id}.card.anouk`, board.tokens.participant)
+  it('accepts a known sub-document of the board (board.kind.id) with the board’s token', async () => {
+    const client = connectClient(server.wsUrl, consentDocName(board.id), board.tokens.participant)
     clients.push(client)
     await waitForSynced(client)
-    const stranger = connectClient(server.wsUrl, `${board.id}.card.anouk`, otherBoard.tokens.participant)
+    const stranger = connectClient(server.wsUrl, consentDocName(board.id), otherBoard.tokens.participant)
     clients.push(stranger)
     expect((await waitForFinalClose(stranger)).code).toBe(CloseCode.forbidden)
   })

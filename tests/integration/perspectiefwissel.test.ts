@@ -213,8 +213,10 @@ describe('perspectiefwissel role cards', () => {
     // A new session replaces the old one: its card sockets close with 4404, its tokens open nothing.
     const owner = connectClient(server.wsUrl, roleCardDocName(board.id, cardA), tokenA)
     await waitForSynced(owner)
+    // Closed before the new session is answered: listen first.
+    const ownerClosed = waitForFinalClose(owner)
     const [newA] = await start(server, board)
-    expect(await waitForFinalClose(owner)).toMatchObject({ code: 4404 })
+    expect(await ownerClosed).toMatchObject({ code: 4404 })
     const stale = connectClient(server.wsUrl, roleCardDocName(board.id, cardA), tokenA)
     expect(await waitForFinalClose(stale)).toMatchObject({ code: 4404 })
     const fresh = await api(server, base, board.tokens.participant)

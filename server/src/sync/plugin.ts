@@ -8,6 +8,8 @@ import { BoardLocks } from './board-locks.ts'
 import { admit, isCurrentDoc, parseDocName, type Admission, type SessionView } from './doc-kinds.ts'
 import { boardLockPolicy, knownContentPolicy, quotaPolicy, type QuotaLimits, type WritePolicy } from './write-policy.ts'
 import type { PerspectiefwisselRecord } from '../storage/document-store.ts'
+import { DEFAULT_AWARENESS_LIMITS } from './policies/awareness.ts'
+import { facilitatorSettingsPolicy } from './policies/facilitator-settings.ts'
 import type { PersistenceOptions } from './persistence.ts'
 import { BoardGoneError, LINK_RENEWED_REASON, RoomRegistry } from './room-registry.ts'
 import { BusMessageKind, type RoomBus } from './bus.ts'
@@ -62,6 +64,8 @@ export interface SyncLimits {
   maxBoardBytes: number
   /** One sub-document: role card, preparation, consent (MAX_SUBDOC_BYTES). */
   maxSubDocBytes: number
+  /** A socket's own presence state per frame (MAX_AWARENESS_BYTES). */
+  maxAwarenessBytes: number
 }
 
 /** RFC 6455 "try again later": not final, the y-websocket client reconnects and resyncs. */
@@ -132,6 +136,7 @@ export const syncPlugin = fp<SyncPluginOptions>(
       roomIdleMs: options.roomIdleMs,
       ...(options.persistence ? { persistence: options.persistence } : {}),
       bus: options.bus ?? null,
+      awarenessLimits: { ...DEFAULT_AWARENESS_LIMITS, maxStateBytes: options.limits.maxAwarenessBytes },
     })
     app.decorate('rooms', registry)
     const boardLocks = new BoardLocks(app.store)
@@ -424,6 +429,8 @@ function sessionView(session: PerspectiefwisselRecord | null): SessionView | nul
 function writePoliciesFor(app: FastifyInstance, registry: RoomRegistry, quota: QuotaLimits, admission: Admission): WritePolicy[] {
   const policies: WritePolicy[] = [knownContentPolicy]
   if (admission.isParticipantOnBoard) policies.push(boardLockPolicy(() => app.boardLocks.get(admission.boardId)))
+  // For every writer, the facilitator too: the example family only goes onto an empty board.
+  if (admission.kind === 'board') policies.push(facilitatorSettingsPolicy)
   policies.push(quotaPolicy(quota, admission.kind !== 'board', (exact) => registry.boardBytes(admission.boardId, exact)))
   return policies
 }

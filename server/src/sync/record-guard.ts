@@ -166,8 +166,9 @@ function placeInDoc(doc: Y.Doc, id: Y.ID): Place {
   if (parent === null || typeof parent !== 'object' || !('_item' in parent)) return UNKNOWN
   if (parent._item !== null) return NESTED
   if (parent === doc.share.get(RECORDS_ARRAY)) return { kind: 'root', name: RECORDS_ARRAY, sub: struct.parentSub }
-  if (parent === doc.share.get(META_MAP)) return { kind: 'root', name: META_MAP, sub: struct.parentSub }
-  return { kind: 'root', name: '', sub: struct.parentSub }
+  // Any other root type by its name (a sub-document's map; on the board, junk stored before these rules).
+  for (const [name, type] of doc.share) if (type === parent) return { kind: 'root', name, sub: struct.parentSub }
+  return UNKNOWN
 }
 
 /** Walks every inserted item of an update with where it lands; the first refusal stops the walk. */

@@ -5,6 +5,7 @@ import { isDocOfBoard, type DocumentStore } from '../storage/document-store.ts'
 import { DEFAULT_PERSISTENCE_OPTIONS, DocPersistence, stateOfUpdates, type PersistenceOptions } from './persistence.ts'
 import { Room, type Connection } from './room.ts'
 import { BusMessageKind, type RoomBus } from './bus.ts'
+import { DEFAULT_AWARENESS_LIMITS, type AwarenessLimits } from './policies/awareness.ts'
 
 /** The board was deleted (or is being deleted): nobody may open its documents. */
 export class BoardGoneError extends Error {
@@ -23,6 +24,7 @@ export interface RoomRegistryOptions {
   persistence?: PersistenceOptions
   /** Fan-out to other relay instances (Redis); null for a single instance. */
   bus?: RoomBus | null
+  awarenessLimits?: AwarenessLimits
 }
 
 /**
@@ -50,7 +52,7 @@ export class RoomRegistry {
   constructor(store: DocumentStore, log: FastifyBaseLogger, options: RoomRegistryOptions) {
     this.store = store
     this.log = log
-    this.options = { persistence: DEFAULT_PERSISTENCE_OPTIONS, bus: null, ...options }
+    this.options = { persistence: DEFAULT_PERSISTENCE_OPTIONS, bus: null, awarenessLimits: DEFAULT_AWARENESS_LIMITS, ...options }
   }
 
   /** The fan-out to other instances, if any. */
@@ -274,6 +276,7 @@ export class RoomRegistry {
       const persistence = new DocPersistence(this.store, docName, this.log, rows.length, this.options.persistence)
       const created: Room = new Room(docName, doc, persistence, {
         fanout: bus ? { publish: (kind, payload) => bus.publish(docName, kind, payload) } : null,
+        awarenessLimits: this.options.awarenessLimits,
         storedUpdates: early.length > 0 ? [...rows, ...early] : rows,
         onBroken: (error) => {
           this.log.error({ err: error, doc: docName }, 'stored document could not be loaded')

@@ -1,8 +1,7 @@
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import type { Role } from '@samenbord/shared'
-import { admitAwareness, RELAY_AWARENESS_LIMITS, roomAwarenessView } from './policies/awareness.ts'
-import { facilitatorSettingsPolicy } from './policies/facilitator-settings.ts'
+import { admitAwareness, DEFAULT_AWARENESS_LIMITS, roomAwarenessView, type AwarenessLimits } from './policies/awareness.ts'
 import {
   assertValidUpdate,
   decodeMessage,
@@ -45,6 +44,8 @@ function isEmptyDeleteSet(decoded: { ds: unknown }): boolean {
 
 export interface RoomOptions {
   fanout?: RoomFanout | null
+  /** Bounds on a socket's presence (MAX_AWARENESS_BYTES; see policies/awareness.ts). */
+  awarenessLimits?: AwarenessLimits
   /**
    * The stored updates, not yet applied to `doc`. When they are one row (a compacted state), a
    * fresh client's first sync is answered with those bytes as they are, and the Y.Doc (decoding
@@ -111,6 +112,7 @@ export class Room {
   private relayedAhead = false
   /** The document's size in bytes: measured (encoded state) now and then, plus what was applied since. */
   private sizeBytes: number
+  private readonly awarenessLimits: AwarenessLimits
   /** Bytes applied since the last measurement. */
   private grownSinceMeasure = 0
   private measuredAt = Number.NEGATIVE_INFINITY
@@ -124,6 +126,7 @@ export class Room {
     this.unbuilt = stored.length > 0 ? stored : null
     this.fullState = stored.length === 1 ? stored[0] : null
     this.onBroken = options.onBroken ?? (() => {})
+    this.awarenessLimits = options.awarenessLimits ?? DEFAULT_AWARENESS_LIMITS
     // The stored rows are the document's size until it is measured (an upper bound: the log may hold repeats).
     this.sizeBytes = stored.reduce((sum, row) => sum + row.byteLength, 0)
     this.awareness = new awarenessProtocol.Awareness(doc)
@@ -253,7 +256,7 @@ export class Room {
       case 'awareness': {
         // Only the sender's own presence, its role stamped from its token (policies/awareness.ts).
         const own = this.connections.get(connection)!
-        const admitted = admitAwareness(message.update, { role: connection.role, ownedClientIds: own }, roomAwarenessView(this.awareness, this.connections, own), RELAY_AWARENESS_LIMITS)
+        const admitted = admitAwareness(message.update, { role: connection.role, ownedClientIds: own }, roomAwarenessView(this.awareness, this.connections, own), this.awarenessLimits)
         if (!admitted.ok) return connection.close(admitted.code, admitted.reason)
         for (const id of admitted.introduced) own.add(id)
         if (admitted.update !== null) awarenessProtocol.applyAwarenessUpdate(this.awareness, admitted.update, connection)
@@ -394,9 +397,6 @@ export class Room {
       docBytes: () => this.measureByteSize(),
     })
     if (!verdict.ok) return connection.close(verdict.code, verdict.reason)
-    // Settings only the facilitator may change (policies/facilitator-settings.ts), 4403; to become a step of the chain above.
-    const settings = facilitatorSettingsPolicy.check({ docName: this.name, decoded, doc: this.ydoc, role: connection.role })
-    if (!settings.ok) return connection.close(settings.code, settings.reason)
     // Only while nothing waits for missing structs: else the update event may carry more than this frame.
     const store = this.ydoc.store
     this.relayedAhead = relayFrame !== null && store.pendingStructs === null && store.pendingDs === null

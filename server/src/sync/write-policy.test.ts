@@ -155,6 +155,21 @@ describe('the write-policy chain under fuzzing', () => {
     expect(refused).toBeGreaterThan(100)
   })
 
+  it('accepts a second answer to the same field of a sub-document (placed next to the first in the room)', () => {
+    const name = `${BOARD}.toestemming.sessie`
+    const server = new Y.Doc()
+    const client = new Y.Doc()
+    for (const answer of ['ja', 'nee', 'ja']) {
+      const before = Y.encodeStateVector(client)
+      client.getMap(CONSENT_MAP).set('sharing', answer)
+      const update = Y.encodeStateAsUpdate(client, before)
+      const verdict = runWritePolicies([knownContentPolicy], { docName: name, role: 'facilitator', update, decoded: decode(update)!, doc: server, docBytes: () => 0 })
+      expect(verdict).toEqual({ ok: true })
+      Y.applyUpdate(server, update)
+    }
+    expect(server.getMap(CONSENT_MAP).get('sharing')).toBe('ja')
+  })
+
   it('keeps a sub-document to its map, keys and plain values', () => {
     const name = `${BOARD}.toestemming.sessie`
     const ref = parseDocName(name)

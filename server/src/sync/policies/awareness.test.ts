@@ -6,7 +6,6 @@ import { CloseCode, type Role } from '@samenbord/shared'
 import {
   admitAwareness,
   DEFAULT_AWARENESS_LIMITS,
-  readAwarenessLimits,
   roomAwarenessView,
   type AwarenessAdmission,
   type AwarenessRoomView,
@@ -244,10 +243,3 @@ describe('roomAwarenessView', () => {
   })
 })
 
-describe('readAwarenessLimits', () => {
-  it('reads MAX_AWARENESS_BYTES, defaults to 64 KiB, and names the variable when it is unusable', () => {
-    expect(readAwarenessLimits({}).maxStateBytes).toBe(65536)
-    expect(readAwarenessLimits({ MAX_AWARENESS_BYTES: '131072' })).toEqual({ maxStateBytes: 131072, maxClientIds: 4 })
-    for (const bad of ['12', 'veel', '1e6', '-5']) expect(() => readAwarenessLimits({ MAX_AWARENESS_BYTES: bad })).toThrow(/MAX_AWARENESS_BYTES/)
-  })
-})

@@ -43,23 +43,6 @@ export const DEFAULT_AWARENESS_LIMITS: AwarenessLimits = {
   maxClientIds: MAX_AWARENESS_CLIENTS_PER_SOCKET,
 }
 
-/**
- * The awareness limits from the environment: `MAX_AWARENESS_BYTES` (1024 to MAX_MESSAGE_BYTES'
- * ceiling). Throws an Error naming the variable when the value is unusable, like loadConfig.
- */
-export function readAwarenessLimits(env: Record<string, string | undefined>): AwarenessLimits {
-  const raw = env.MAX_AWARENESS_BYTES?.trim()
-  if (raw === undefined || raw === '') return DEFAULT_AWARENESS_LIMITS
-  const value = Number(raw)
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1024 || value > 256 * 1024 * 1024) {
-    throw new Error(`MAX_AWARENESS_BYTES must be a whole number of bytes between 1024 and 268435456, got "${raw}"`)
-  }
-  return { ...DEFAULT_AWARENESS_LIMITS, maxStateBytes: value }
-}
-
-/** The relay's limits, read once at start-up (until the relay's configuration carries them). */
-export const RELAY_AWARENESS_LIMITS: AwarenessLimits = readAwarenessLimits(process.env)
-
 /** The sending socket: its role from its token and the client ids it controls now. */
 export interface AwarenessSender {
   role: Role
