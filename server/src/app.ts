@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { authPlugin } from './auth/plugin.ts'
 import type { Config } from './config.ts'
 import { apiPlugin } from './http/api.ts'
+import type { BackupCheckerOptions } from './http/backup-check-worker.ts'
 import { frameworkErrorHandler, installErrorHandler } from './http/errors.ts'
 import { healthPlugin } from './http/health.ts'
 import { rateLimitPlugin } from './http/rate-limits.ts'
@@ -27,6 +28,8 @@ export interface BuildAppOptions {
   now?: () => number
   pingIntervalMs?: number
   persistence?: PersistenceOptions
+  /** The processes that check back-up files (tests: a shorter clock, a smaller heap). */
+  restoreCheck?: Partial<BackupCheckerOptions>
 }
 
 /** Strips the query string, which may hold a capability token, from a logged URL. */
@@ -114,6 +117,13 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     tldrawLicenseKey: config.tldrawLicenseKey,
     maxMessageBytes: config.maxMessageBytes,
     maxBoards: config.limits.maxBoards,
+    restore: {
+      maxBackupBytes: config.maxBackupBytes,
+      maxDocsPerBoard: config.limits.maxDocsPerBoard,
+      maxBoardBytes: config.limits.maxBoardBytes,
+      maxSubDocBytes: config.limits.maxSubDocBytes,
+      ...(opts.restoreCheck ? { check: opts.restoreCheck } : {}),
+    },
   })
   await app.register(retentionPlugin, {
     retentionDays: config.retentionDays,

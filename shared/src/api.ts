@@ -42,6 +42,11 @@ export function phaseReached(phase: PerspectiefwisselPhase, from: Perspectiefwis
   return PERSPECTIEFWISSEL_PHASES.indexOf(phase) >= PERSPECTIEFWISSEL_PHASES.indexOf(from)
 }
 export const MAX_PERSPECTIEFWISSEL_ROLES = 20
+/** A role's name as shown on its card, after control characters are removed and the ends trimmed. */
+export const MAX_ROLE_LABEL_LENGTH = 80
+export const MAX_ROLE_PERSON_ID_LENGTH = 100
+/** The name a player gives when claiming a card (longer names are cut). */
+export const MAX_HOLDER_NAME_LENGTH = 60
 /** Card ids: URL-safe, fit for the `id` part of a document name. */
 export const ROLE_CARD_ID_PATTERN = /^[A-Za-z0-9_-]{1,40}$/
 

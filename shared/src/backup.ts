@@ -3,13 +3,26 @@
  * server-side perspectiefwissel session, as one JSON file the organisation keeps in its own
  * storage. `GET /api/boards/:id/export` writes it; `POST /api/boards/restore` makes a new board of it.
  */
-import { MAX_AGENDA_STEPS, MAX_AGENDA_STEP_LENGTH } from './api.ts'
-import { BOARD_ID_PATTERN, DOC_NAME_PATTERN, MAX_TITLE_LENGTH } from './board-doc.ts'
+import {
+  MAX_AGENDA_STEPS,
+  MAX_AGENDA_STEP_LENGTH,
+  MAX_HOLDER_NAME_LENGTH,
+  MAX_PERSPECTIEFWISSEL_ROLES,
+  MAX_ROLE_LABEL_LENGTH,
+  MAX_ROLE_PERSON_ID_LENGTH,
+  PERSPECTIEFWISSEL_PHASES,
+  ROLE_CARD_ID_PATTERN,
+  type PerspectiefwisselPhase,
+} from './api.ts'
+import { BOARD_ID_PATTERN, MAX_TITLE_LENGTH } from './board-doc.ts'
+import { FACILITATOR_PREP_DOC_KIND, ROLE_CARD_DOC_KIND, ROLE_POSTURE_DOC_KIND } from './protocol.ts'
+import { CONSENT_DOC_ID, CONSENT_DOC_KIND } from './werkvormen/verslag/consent.ts'
 
 export const BACKUP_FORMAT = 'samenbord-backup'
 /** Raise when the file's meaning changes; a server refuses files newer than it knows. */
 export const BACKUP_VERSION = 1
-export const MAX_BACKUP_DOCUMENTS = 500
+/** Documents a back-up may hold unless told otherwise: the relay's default MAX_DOCS_PER_BOARD. */
+export const MAX_BACKUP_DOCUMENTS = 100
 
 export interface BackupRole {
   cardId: string
@@ -31,56 +44,163 @@ export interface BoardBackup {
   agenda?: { steps: string[]; current: number | null }
 }
 
-export type BackupCheck = { ok: true; backup: BoardBackup } | { ok: false; status: 400 | 422; message: string }
+/** A back-up that passed `checkBackup`: texts cleaned as the live API cleans them, only documents worth restoring. */
+export interface CheckedBackup extends BoardBackup {
+  perspectiefwissel: { phase: PerspectiefwisselPhase; roles: BackupRole[] } | null
+}
+
+export type BackupCheck =
+  | {
+      ok: true
+      backup: CheckedBackup
+      /** Role-card documents of cards that are not in the file's session (left by an earlier perspectiefwissel): not restored. */
+      leftOut: string[]
+    }
+  | { ok: false; status: 400 | 422; message: string }
+
+export interface BackupCheckOptions {
+  /** Documents one board may have (the relay's MAX_DOCS_PER_BOARD); a file with more is refused. */
+  maxDocuments?: number
+}
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
-const SUFFIX = /^\.[a-z]+\.[A-Za-z0-9_-]{1,40}$/
+const SUFFIX = /^\.([a-z]+)\.([A-Za-z0-9_-]{1,40})$/
+/** Sub-documents of one per board, by kind: the id they always have. */
+const SINGLE_DOCUMENTS: Record<string, string> = { [FACILITATOR_PREP_DOC_KIND]: 'notities', [CONSENT_DOC_KIND]: CONSENT_DOC_ID }
+const ROLE_DOCUMENT_KINDS = new Set([ROLE_CARD_DOC_KIND, ROLE_POSTURE_DOC_KIND])
 
 const bad = (message: string): BackupCheck => ({ ok: false, status: 422, message })
 
+/** The live API's cleaning of a typed text (perspectiefwissel, agenda): no control characters, no surrounding blanks. */
+export function cleanBackupText(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  return raw.replace(/[\u0000-\u001f\u007f]/g, '').trim()
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
 /**
- * Checks a parsed back-up file before anything is written: the format, the version, and that every
- * part has the right type. Whether the documents' bytes are valid Yjs is checked by whoever decodes them.
+ * Checks a parsed back-up file before anything is written: the format, the version, that every
+ * part has the right type, and the limits the live API and relay keep (documents per board, the
+ * perspectiefwissel's roles, the agenda), cleaning texts as they do. Whether the documents' bytes
+ * are valid Yjs, and what is in them, is checked by whoever decodes them.
  */
-export function checkBackup(value: unknown): BackupCheck {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, status: 400, message: 'Dit is geen back-up van een Samenbord-bord (geen JSON-object).' }
-  const file = value as Record<string, unknown>
+export function checkBackup(value: unknown, options: BackupCheckOptions = {}): BackupCheck {
+  const maxDocuments = options.maxDocuments ?? MAX_BACKUP_DOCUMENTS
+  if (!isRecord(value)) return { ok: false, status: 400, message: 'Dit is geen back-up van een Samenbord-bord (geen JSON-object).' }
+  const file = value
   if (file.format !== BACKUP_FORMAT) return { ok: false, status: 400, message: 'Dit is geen back-up van een Samenbord-bord (het veld "format" ontbreekt of klopt niet).' }
   if (typeof file.version !== 'number' || !Number.isInteger(file.version) || file.version < 1) return bad('De back-up heeft geen geldig versienummer.')
   if (file.version > BACKUP_VERSION) {
     return bad(`Deze back-up is gemaakt met een nieuwere versie van Samenbord (bestandsversie ${file.version}); deze server leest tot versie ${BACKUP_VERSION}. Werk de server bij en probeer het opnieuw.`)
   }
-  const board = file.board as Record<string, unknown> | undefined
-  if (typeof board !== 'object' || board === null) return bad('De back-up mist de gegevens van het bord.')
-  if (typeof board.title !== 'string' || board.title.trim().length === 0 || board.title.length > MAX_TITLE_LENGTH) return bad('De titel van het bord in de back-up ontbreekt of is te lang.')
+  const board = file.board
+  if (!isRecord(board)) return bad('De back-up mist de gegevens van het bord.')
+  if (typeof board.title !== 'string' || board.title.trim().length === 0 || board.title.trim().length > MAX_TITLE_LENGTH) return bad('De titel van het bord in de back-up ontbreekt of is te lang.')
   if (typeof board.id !== 'string' || !BOARD_ID_PATTERN.test(board.id)) return bad('Het bord-id in de back-up is ongeldig.')
-  const documents = file.documents as Record<string, unknown> | undefined
-  if (typeof documents !== 'object' || documents === null || Array.isArray(documents)) return bad('De back-up bevat geen documenten.')
+
+  const documents = file.documents
+  if (!isRecord(documents)) return bad('De back-up bevat geen documenten.')
   const names = Object.keys(documents)
   if (!names.includes('')) return bad('De back-up mist het hoofddocument van het bord.')
-  if (names.length > MAX_BACKUP_DOCUMENTS) return bad(`De back-up bevat meer dan ${MAX_BACKUP_DOCUMENTS} documenten.`)
+  // Counted before anything else about them: a board never has more live, stale role cards included.
+  if (names.length > maxDocuments) return bad(`De back-up bevat ${names.length} documenten; een bord heeft er hoogstens ${maxDocuments}.`)
   for (const name of names) {
-    if (name !== '' && (!SUFFIX.test(name) || !DOC_NAME_PATTERN.test(`${board.id}${name}`))) return bad(`Onbekende documentnaam in de back-up: "${name.slice(0, 60)}".`)
     const data = documents[name]
-    if (typeof data !== 'string' || data.length % 4 !== 0 || !BASE64.test(data)) return bad(`Document "${name || 'bord'}" in de back-up is geen geldige base64-tekst.`)
+    if (typeof data !== 'string' || data.length % 4 !== 0 || !BASE64.test(data)) return bad(`Document "${name.slice(0, 60) || 'bord'}" in de back-up is geen geldige base64-tekst.`)
   }
-  const session = file.perspectiefwissel as Record<string, unknown> | null | undefined
+
+  const session = file.perspectiefwissel
+  let checkedSession: CheckedBackup['perspectiefwissel'] = null
   if (session !== null && session !== undefined) {
-    if (typeof session !== 'object' || typeof session.phase !== 'string' || !Array.isArray(session.roles)) return bad('De perspectiefwissel in de back-up is onleesbaar.')
-    for (const role of session.roles as unknown[]) {
-      const r = role as Record<string, unknown>
-      if (typeof r !== 'object' || r === null || typeof r.cardId !== 'string' || typeof r.personId !== 'string' || typeof r.label !== 'string' || !(r.holderName === null || typeof r.holderName === 'string')) {
-        return bad('Een rol van de perspectiefwissel in de back-up is onleesbaar.')
-      }
+    const checked = checkSession(session)
+    if (typeof checked === 'string') return bad(checked)
+    checkedSession = checked
+  }
+  const cardIds = new Set(checkedSession?.roles.map((role) => role.cardId) ?? [])
+
+  const kept: Record<string, string> = {}
+  const leftOut: string[] = []
+  for (const name of names) {
+    const kind = documentKind(name)
+    if (kind === null) return bad(`Onbekende documentnaam in de back-up: "${name.slice(0, 60)}". Een bord heeft alleen het bord, rolkaarten, de voorbereiding en de toestemming.`)
+    if (kind.role && !cardIds.has(kind.id)) {
+      leftOut.push(name)
+      continue
     }
+    kept[name] = documents[name] as string
   }
-  const agenda = file.agenda as Record<string, unknown> | undefined
-  if (agenda !== undefined) {
-    const steps = agenda?.steps
-    const current = agenda?.current
-    const validSteps = Array.isArray(steps) && steps.length <= MAX_AGENDA_STEPS && steps.every((step) => typeof step === 'string' && step.length <= MAX_AGENDA_STEP_LENGTH)
-    const validCurrent = current === null || (typeof current === 'number' && Number.isInteger(current) && current >= 0 && Array.isArray(steps) && current < steps.length)
-    if (!validSteps || !validCurrent) return bad('De agenda in de back-up is onleesbaar.')
+
+  let agenda: CheckedBackup['agenda']
+  if (file.agenda !== undefined) {
+    const checked = checkAgenda(file.agenda)
+    if (checked === null) return bad('De agenda in de back-up is onleesbaar.')
+    agenda = checked
   }
-  return { ok: true, backup: { ...(file as unknown as BoardBackup), perspectiefwissel: (session ?? null) as BoardBackup['perspectiefwissel'] } }
+
+  const backup: CheckedBackup = {
+    format: BACKUP_FORMAT,
+    version: file.version,
+    board: { id: board.id, title: board.title.trim(), createdAt: typeof board.createdAt === 'string' ? board.createdAt : '' },
+    exportedAt: typeof file.exportedAt === 'string' ? file.exportedAt : '',
+    documents: kept,
+    perspectiefwissel: checkedSession,
+    ...(agenda !== undefined ? { agenda } : {}),
+  }
+  return { ok: true, backup, leftOut }
+}
+
+/** `''` (the board), a role document with its card id, or a one-per-board sub-document; null for anything else. */
+function documentKind(name: string): { role: boolean; id: string } | null {
+  if (name === '') return { role: false, id: '' }
+  const match = SUFFIX.exec(name)
+  if (match === null) return null
+  const [, kind, id] = match
+  if (ROLE_DOCUMENT_KINDS.has(kind)) return { role: true, id }
+  return Object.hasOwn(SINGLE_DOCUMENTS, kind) && SINGLE_DOCUMENTS[kind] === id ? { role: false, id } : null
+}
+
+/** The session with its texts cleaned as `POST …/perspectiefwissel` and `…/claim` clean them, or the Dutch reason it cannot be restored. */
+function checkSession(session: unknown): NonNullable<CheckedBackup['perspectiefwissel']> | string {
+  if (!isRecord(session) || typeof session.phase !== 'string' || !Array.isArray(session.roles)) return 'De perspectiefwissel in de back-up is onleesbaar.'
+  if (!(PERSPECTIEFWISSEL_PHASES as readonly string[]).includes(session.phase)) return 'De fase van de perspectiefwissel in de back-up is onbekend.'
+  if (session.roles.length === 0 || session.roles.length > MAX_PERSPECTIEFWISSEL_ROLES) {
+    return `De perspectiefwissel in de back-up heeft ${session.roles.length} rollen; dat mogen er 1 tot ${MAX_PERSPECTIEFWISSEL_ROLES} zijn.`
+  }
+  const roles: BackupRole[] = []
+  const cards = new Set<string>()
+  const persons = new Set<string>()
+  for (const role of session.roles as unknown[]) {
+    if (!isRecord(role) || typeof role.cardId !== 'string' || typeof role.personId !== 'string' || typeof role.label !== 'string' || !(role.holderName === null || role.holderName === undefined || typeof role.holderName === 'string')) {
+      return 'Een rol van de perspectiefwissel in de back-up is onleesbaar.'
+    }
+    if (!ROLE_CARD_ID_PATTERN.test(role.cardId)) return 'Een rolkaart in de back-up heeft een ongeldig id.'
+    if (cards.has(role.cardId)) return 'Een rolkaart komt twee keer voor in de back-up.'
+    if (role.personId.length === 0 || role.personId.length > MAX_ROLE_PERSON_ID_LENGTH) return 'Een rol in de back-up hoort niet bij een geldige betrokkene.'
+    if (persons.has(role.personId)) return 'Elke betrokkene kan maar één keer een rol zijn; de back-up heeft er een dubbel.'
+    const label = cleanBackupText(role.label)
+    if (label.length === 0) return 'Een rol in de back-up heeft geen naam.'
+    if (label.length > MAX_ROLE_LABEL_LENGTH) return `De naam van een rol in de back-up is langer dan ${MAX_ROLE_LABEL_LENGTH} tekens.`
+    // As a claim does: the name is cut, not refused; nothing left of it means nobody claimed the card.
+    const holderName = typeof role.holderName === 'string' ? cleanBackupText(role.holderName).slice(0, MAX_HOLDER_NAME_LENGTH) : ''
+    cards.add(role.cardId)
+    persons.add(role.personId)
+    roles.push({ cardId: role.cardId, personId: role.personId, label, holderName: holderName.length > 0 ? holderName : null })
+  }
+  return { phase: session.phase as PerspectiefwisselPhase, roles }
+}
+
+/** The agenda cleaned as `POST …/begeleiding` cleans it, or null when it breaks the same rules. */
+function checkAgenda(agenda: unknown): { steps: string[]; current: number | null } | null {
+  if (!isRecord(agenda) || !Array.isArray(agenda.steps) || agenda.steps.length > MAX_AGENDA_STEPS) return null
+  const steps: string[] = []
+  for (const step of agenda.steps as unknown[]) {
+    if (typeof step !== 'string') return null
+    const cleaned = cleanBackupText(step)
+    if (cleaned.length === 0 || cleaned.length > MAX_AGENDA_STEP_LENGTH) return null
+    steps.push(cleaned)
+  }
+  const current = agenda.current
+  if (current !== null && !(typeof current === 'number' && Number.isInteger(current) && current >= 0 && current < steps.length)) return null
+  return { steps, current }
 }

@@ -4,7 +4,7 @@ import { MAX_TITLE_LENGTH, ROLES } from '@samenbord/shared'
 import { boardWithAccess, facilitatorBoard } from './board-access.ts'
 import { sendError } from './errors.ts'
 import { perspectiefwisselRoutes } from './perspectiefwissel.ts'
-import { backupRoutes } from './backup.ts'
+import { backupRoutes, type BackupRoutesOptions } from './backup.ts'
 import { verslagRoutes } from './verslag.ts'
 import { facilitationRoutes } from './facilitation.ts'
 import { rugzakRoutes } from './rugzak.ts'
@@ -14,6 +14,8 @@ export interface ApiPluginOptions {
   tldrawLicenseKey: string | null
   maxMessageBytes: number
   maxBoards: number
+  /** POST /boards/restore: its size cap and the relay's limits a restored board keeps (backup.ts). */
+  restore: Omit<BackupRoutesOptions, 'maxBoards'>
 }
 
 /** 16 random bytes, base64url: 22 characters, matching BOARD_ID_PATTERN. */
@@ -98,7 +100,7 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
   })
 
   // AVG (inzage, overdraagbaarheid): the whole board as a back-up file, and back again.
-  await app.register(backupRoutes, { maxBoards: options.maxBoards })
+  await app.register(backupRoutes, { maxBoards: options.maxBoards, ...options.restore })
   await app.register(verslagRoutes)
   await app.register(perspectiefwisselRoutes)
   await app.register(facilitationRoutes)
