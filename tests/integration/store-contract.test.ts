@@ -202,6 +202,44 @@ function contract(kind: StoreKind) {
     expect(await store.getFacilitation(id)).toBeNull()
   })
 
+  it('restores a board with everything at once, or, when a write fails midway, nothing of it', async () => {
+    const { store } = await kind.open()
+    const card = new Y.Doc()
+    card.getMap('kaart').set('dilemma', 'Als ik zeg wat ik wil, wordt mama verdrietig')
+    const restore = (id: string, documents: { doc: string; state: Uint8Array }[]) =>
+      store.restoreBoard({
+        board: { id, title: 'Teruggezet', createdAt: 500 },
+        documents,
+        perspectiefwissel: { roles: [{ cardId: 'kaartA', personId: 'person:sam', label: 'Sam' }], phase: 'afgerond', createdAt: 500, claims: { kaartA: { holderName: 'Joost', claimedAt: 500 } } },
+        facilitation: '{"agenda":{"steps":["Tijdlijn"],"current":0}}',
+      })
+
+    const whole = 'board-restore-ok'
+    expect(await restore(whole, [{ doc: whole, state: Y.encodeStateAsUpdate(new Y.Doc()) }, { doc: `${whole}.rolkaart.kaartA`, state: Y.encodeStateAsUpdate(card) }])).toEqual({
+      id: whole,
+      title: 'Teruggezet',
+      createdAt: 500,
+      lastActiveAt: 500,
+    })
+    expect(await store.getBoard(whole)).toEqual({ id: whole, title: 'Teruggezet', createdAt: 500, lastActiveAt: 500 })
+    expect((await store.listBoardDocs(whole)).sort()).toEqual([whole, `${whole}.rolkaart.kaartA`])
+    expect(docFrom(await store.loadDocUpdates(`${whole}.rolkaart.kaartA`)).getMap('kaart').toJSON()).toEqual(card.getMap('kaart').toJSON())
+    expect(await store.getPerspectiefwissel(whole)).toMatchObject({ phase: 'afgerond', claims: { kaartA: { holderName: 'Joost', claimedAt: 500 } } })
+    expect(await store.getFacilitation(whole)).toEqual({ state: '{"agenda":{"steps":["Tijdlijn"],"current":0}}', version: 1 })
+
+    // The second document cannot be written (no bytes): the board, its session and first document go too.
+    const broken = 'board-restore-broken'
+    await expect(restore(broken, [{ doc: broken, state: Y.encodeStateAsUpdate(card) }, { doc: `${broken}.rolkaart.kaartA`, state: null as unknown as Uint8Array }])).rejects.toThrow()
+    expect(await store.getBoard(broken)).toBeNull()
+    expect(await store.listBoardDocs(broken)).toEqual([])
+    expect(await store.getPerspectiefwissel(broken)).toBeNull()
+    expect(await store.getFacilitation(broken)).toBeNull()
+    expect(await store.countBoards()).toBe(1)
+    // A board id that exists already: refused whole, the existing board untouched.
+    await expect(restore(whole, [{ doc: whole, state: Y.encodeStateAsUpdate(card) }])).rejects.toThrow()
+    expect(await store.countDocUpdates(whole)).toBe(1)
+  })
+
   it('keeps data across close and reopen; reports health, and unhealthy once closed', async () => {
     const { store, reopen } = await kind.open()
     expect(await store.health()).toMatchObject({ ok: true })
