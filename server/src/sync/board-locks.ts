@@ -12,6 +12,7 @@ import * as Y from 'yjs'
 import { RECORDS_ARRAY } from '@samenbord/shared'
 import type { DocumentStore } from '../storage/document-store.ts'
 import { parseFacilitation } from '../facilitation-state.ts'
+import { deletedRecordEntries, isPlainObject } from './record-entries.ts'
 import type { DecodedUpdate } from './messages.ts'
 
 export interface BoardLockState {
@@ -108,9 +109,6 @@ function isEmptyUpdate(decoded: DecodedUpdate): boolean {
   return decoded.structs.length === 0 && (ds.clients === undefined || ds.clients.size === 0)
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 /**
  * A cheap fingerprint of what the document holds: every insert moves some client's clock. A
@@ -159,31 +157,9 @@ function lockedKeys(doc: Y.Doc, frames: readonly string[]): Set<string> {
   return locked
 }
 
-/** Does the update's delete set remove an entry of `tl_records` whose key is locked? Visits only the deleted ranges. */
+/** Does the update's delete set remove an entry of `tl_records` whose key is locked? */
 function deletesLockedEntry(ds: unknown, doc: Y.Doc, locked: ReadonlySet<string>): boolean {
-  const clients = (ds as { clients?: Map<number, { clock: number; len: number }[]> }).clients
-  if (clients === undefined || clients.size === 0) return false
-  const records = doc.getArray<unknown>(RECORDS_ARRAY)
-  for (const [client, ranges] of clients) {
-    const structs = doc.store.clients.get(client)
-    if (structs === undefined) continue
-    const known = Y.getState(doc.store, client)
-    for (const range of ranges) {
-      if (range.clock >= known) continue
-      const end = Math.min(range.clock + range.len, known)
-      for (let i = Y.findIndexSS(structs, range.clock); i < structs.length && structs[i].id.clock < end; i++) {
-        const item = structs[i]
-        if (!(item instanceof Y.Item) || item.deleted || item.parent !== records || !(item.content instanceof Y.ContentAny)) continue
-        const values = item.content.arr
-        for (let j = 0; j < values.length; j++) {
-          const clock = item.id.clock + j
-          if (clock < range.clock || clock >= end) continue
-          const value = values[j]
-          if (isPlainObject(value) && typeof value.key === 'string' && locked.has(value.key)) return true
-        }
-      }
-    }
-  }
+  for (const entry of deletedRecordEntries(ds, doc)) if (locked.has(entry.key)) return true
   return false
 }
 

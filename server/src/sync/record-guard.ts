@@ -21,6 +21,7 @@
  */
 import * as Y from 'yjs'
 import type { DecodedUpdate } from './messages.ts'
+import { isPlainObject } from './record-entries.ts'
 import { createTLSchema, defaultBindingSchemas, defaultShapeSchemas } from '@tldraw/tlschema'
 import {
   checkRecordWith,
@@ -77,10 +78,6 @@ function refuse(reason: string): GuardResult {
 export function shouldCheckDoc(docName: string): boolean {
   const match = DOC_NAME_PATTERN.exec(docName)
   return match !== null && match[2] === undefined
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function looksLikeEntry(value: unknown): boolean {

@@ -25,6 +25,7 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { CloseCode, type Role } from '@samenbord/shared'
+import { isPlainObject } from '../record-entries.ts'
 
 export interface AwarenessLimits {
   /** Largest JSON state, in bytes, a socket may publish about itself in one frame (all its entries together). */
@@ -77,10 +78,6 @@ const BAD_REASON = 'ongeldig bericht'
 export const FACILITATOR_ONLY_USER_FIELDS = ['leading', 'summon'] as const
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 /** The state as others may see it: role from the token, facilitator-only fields only for the facilitator. */
 export function stampState(state: Record<string, unknown>, role: Role): Record<string, unknown> {

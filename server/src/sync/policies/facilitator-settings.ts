@@ -16,6 +16,7 @@
 import * as Y from 'yjs'
 import { CloseCode, DOC_NAME_PATTERN, RECORDS_ARRAY, demoCase, type Role } from '@samenbord/shared'
 import type { DecodedUpdate } from '../messages.ts'
+import { deletedRecordEntries, isPlainObject } from '../record-entries.ts'
 
 export type SettingsCheck = { ok: true } | { ok: false; reason: string }
 
@@ -59,9 +60,6 @@ export function isBoardDocument(docName: string): boolean {
   return match !== null && match[2] === undefined
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 function settingsOf(documentRecord: unknown): Record<string, unknown> {
   const meta = isPlainObject(documentRecord) && isPlainObject(documentRecord.meta) ? documentRecord.meta : {}
@@ -103,33 +101,9 @@ function viewRecords(doc: Y.Doc): RecordsView {
   return view
 }
 
-/** The live `tl_records` entries of the document record this update deletes (visits only the deleted ranges). */
+/** The live `tl_records` entries of the document record this update deletes. */
 function deletedDocumentEntries(ds: unknown, doc: Y.Doc): unknown[] {
-  const clients = (ds as { clients?: Map<number, { clock: number; len: number }[]> }).clients
-  const found: unknown[] = []
-  if (clients === undefined || clients.size === 0) return found
-  const records = doc.getArray<unknown>(RECORDS_ARRAY)
-  for (const [client, ranges] of clients) {
-    const structs = doc.store.clients.get(client)
-    if (structs === undefined) continue
-    const known = Y.getState(doc.store, client)
-    for (const range of ranges) {
-      if (range.clock >= known) continue
-      const end = Math.min(range.clock + range.len, known)
-      for (let i = Y.findIndexSS(structs, range.clock); i < structs.length && structs[i].id.clock < end; i++) {
-        const item = structs[i]
-        if (!(item instanceof Y.Item) || item.deleted || item.parent !== records || !(item.content instanceof Y.ContentAny)) continue
-        const values = item.content.arr
-        for (let j = 0; j < values.length; j++) {
-          const clock = item.id.clock + j
-          if (clock < range.clock || clock >= end) continue
-          const value = values[j]
-          if (isPlainObject(value) && value.key === DOCUMENT_RECORD_ID) found.push(value)
-        }
-      }
-    }
-  }
-  return found
+  return [...deletedRecordEntries(ds, doc)].filter((entry) => entry.key === DOCUMENT_RECORD_ID)
 }
 
 /**
