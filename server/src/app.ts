@@ -28,8 +28,8 @@ export interface BuildAppOptions {
   now?: () => number
   pingIntervalMs?: number
   persistence?: PersistenceOptions
-  /** The processes that check back-up files (tests: a shorter clock, a smaller heap). */
-  restoreCheck?: Partial<BackupCheckerOptions>
+  /** The processes that check back-up files, and how long a file may take to arrive (tests: shorter, smaller). */
+  restoreCheck?: Partial<BackupCheckerOptions> & { uploadTimeoutMs?: number }
 }
 
 /** Strips the query string, which may hold a capability token, from a logged URL. */
@@ -122,7 +122,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
       maxDocsPerBoard: config.limits.maxDocsPerBoard,
       maxBoardBytes: config.limits.maxBoardBytes,
       maxSubDocBytes: config.limits.maxSubDocBytes,
-      ...(opts.restoreCheck ? { check: opts.restoreCheck } : {}),
+      ...(opts.restoreCheck ? { check: opts.restoreCheck, uploadTimeoutMs: opts.restoreCheck.uploadTimeoutMs } : {}),
     },
   })
   await app.register(retentionPlugin, {

@@ -223,6 +223,21 @@ describe('restore: checked in a process of its own, the boards keep being served
     expect(restored!.status).toBe(201)
   })
 
+  it('a body that keeps the server waiting is refused with 408, and its place comes back', async () => {
+    const server = await startServer({ env: GENEROUS_RATE_LIMITS, build: { restoreCheck: { uploadTimeoutMs: 300, concurrency: 1, queue: 0 } } })
+    const upload = startUpload(server.httpUrl, { 'content-length': '1000' })
+    await upload.write(Buffer.from('{"format":'))
+    const { status, json } = await upload.response
+    expect(status).toBe(408)
+    expect(json).toEqual({ error: 'request-timeout', message: 'De back-up kwam niet binnen 1 seconden binnen; er is niets opgeslagen. Probeer het opnieuw over een snellere verbinding.' })
+    let restored: Awaited<ReturnType<typeof restore>> | null = null
+    await waitFor(async () => {
+      restored = await restore(server, backupFile())
+      return restored.status !== 503
+    }, { message: 'the place did not come back' })
+    expect(restored!.status).toBe(201)
+  })
+
   it('a check that runs past its clock is stopped: 503 with Retry-After, nothing stored', async () => {
     const server = await startServer({ env: GENEROUS_RATE_LIMITS, build: { restoreCheck: { timeoutMs: 1 } } })
     const response = await restore(server, backupFile())

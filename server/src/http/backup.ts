@@ -49,6 +49,8 @@ export interface BackupRoutesOptions {
   maxSubDocBytes: number
   /** The checking processes (tests make them smaller or quicker to give up). */
   check?: Partial<BackupCheckerOptions>
+  /** How long a body may take to arrive (tests: shorter); UPLOAD_TIMEOUT_MS otherwise. */
+  uploadTimeoutMs?: number
 }
 
 /** Two files checked at once, two more waiting: a server restores a board now and then, not hundreds at a time. */
@@ -79,9 +81,9 @@ const UPLOAD_TIMEOUT_MS = 120_000
 
 /**
  * Takes in a request body as the chunks it arrives in, up to `maxBytes` (past it: the
- * BODY_TOO_LARGE error, and the rest is read and dropped), within UPLOAD_TIMEOUT_MS.
+ * BODY_TOO_LARGE error, and the rest is read and dropped), within `timeoutMs`.
  */
-function receiveChunks(payload: NodeJS.ReadableStream, maxBytes: number, done: (error: Error | null, body?: Buffer[]) => void): void {
+function receiveChunks(payload: NodeJS.ReadableStream, maxBytes: number, timeoutMs: number, done: (error: Error | null, body?: Buffer[]) => void): void {
   const chunks: Buffer[] = []
   let received = 0
   let finished = false
@@ -101,7 +103,7 @@ function receiveChunks(payload: NodeJS.ReadableStream, maxBytes: number, done: (
     if (received > maxBytes) return finish(Object.assign(new Error('back-up too large'), { code: BODY_TOO_LARGE, statusCode: 413 }))
     chunks.push(chunk)
   }
-  const timer = setTimeout(() => finish(Object.assign(new Error('back-up upload too slow'), { code: BODY_TOO_SLOW, statusCode: 408 })), UPLOAD_TIMEOUT_MS)
+  const timer = setTimeout(() => finish(Object.assign(new Error('back-up upload too slow'), { code: BODY_TOO_SLOW, statusCode: 408 })), timeoutMs)
   payload.on('data', onData)
   payload.once('end', () => finish(null))
   payload.once('error', (error: Error) => finish(Object.assign(error, { statusCode: 400 })))
@@ -119,6 +121,7 @@ export const backupRoutes: FastifyPluginAsync<BackupRoutesOptions> = async (app,
   })
 
   const maxBytes = options.maxBackupBytes
+  const uploadTimeoutMs = options.uploadTimeoutMs ?? UPLOAD_TIMEOUT_MS
   const tooLarge = `De back-up is groter dan ${formatSize(maxBytes)}, het meeste wat deze server aanneemt; er is niets opgeslagen.`
   const checker = new BackupChecker({ ...CHECK_DEFAULTS, heapMb: checkHeapMb(maxBytes), ...options.check })
   const limits: RestoreLimits = {
@@ -136,7 +139,7 @@ export const backupRoutes: FastifyPluginAsync<BackupRoutesOptions> = async (app,
   // A context of its own: here, and only here, a body is taken as raw bytes, for the checking process.
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('*', (_request, payload, done) => receiveChunks(payload, maxBytes, done))
+    scope.addContentTypeParser('*', (_request, payload, done) => receiveChunks(payload, maxBytes, uploadTimeoutMs, done))
 
     scope.post(
       '/boards/restore',
@@ -161,7 +164,7 @@ export const backupRoutes: FastifyPluginAsync<BackupRoutesOptions> = async (app,
         errorHandler(error, _request, reply) {
           const { code, statusCode } = error as { code?: string; statusCode?: number }
           if (code === BODY_TOO_LARGE) return refuseUnread(reply, 413, 'payload-too-large', tooLarge)
-          if (code === BODY_TOO_SLOW) return refuseUnread(reply, 408, 'request-timeout', `De back-up kwam niet binnen ${UPLOAD_TIMEOUT_MS / 1000} seconden binnen; er is niets opgeslagen. Probeer het opnieuw over een snellere verbinding.`)
+          if (code === BODY_TOO_SLOW) return refuseUnread(reply, 408, 'request-timeout', `De back-up kwam niet binnen ${Math.ceil(uploadTimeoutMs / 1000)} seconden binnen; er is niets opgeslagen. Probeer het opnieuw over een snellere verbinding.`)
           if (statusCode === 400) return sendError(reply, 400, 'bad-request', 'Dit bestand is geen leesbare JSON.')
           throw error
         },
