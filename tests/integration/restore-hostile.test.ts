@@ -229,7 +229,7 @@ describe('restore: checked in a process of its own, the boards keep being served
     await upload.write(Buffer.from('{"format":'))
     const { status, json } = await upload.response
     expect(status).toBe(408)
-    expect(json).toEqual({ error: 'request-timeout', message: 'De back-up kwam niet binnen 1 seconden binnen; er is niets opgeslagen. Probeer het opnieuw over een snellere verbinding.' })
+    expect(json).toEqual({ error: 'request-timeout', message: 'De back-up kwam niet binnen 1 seconde binnen; er is niets opgeslagen. Probeer het opnieuw over een snellere verbinding.' })
     let restored: Awaited<ReturnType<typeof restore>> | null = null
     await waitFor(async () => {
       restored = await restore(server, backupFile())
@@ -242,7 +242,7 @@ describe('restore: checked in a process of its own, the boards keep being served
     const server = await startServer({ env: GENEROUS_RATE_LIMITS, build: { restoreCheck: { timeoutMs: 1 } } })
     const response = await restore(server, backupFile())
     expect(response.status).toBe(503)
-    expect(response.json.message).toMatch(/^Het controleren van de back-up duurde langer dan 1 seconden en is gestopt; er is niets opgeslagen/)
+    expect(response.json.message).toMatch(/^Het controleren van de back-up duurde langer dan 1 seconde en is gestopt; er is niets opgeslagen/)
     expect(response.headers.get('retry-after')).toBe('1')
     expect(await server.app.store.countBoards()).toBe(0)
   })

@@ -127,7 +127,7 @@ export class BackupChecker {
           finish({
             ok: false,
             status: 503,
-            message: `Het controleren van de back-up duurde langer dan ${this.retryAfterSeconds} seconden en is gestopt; er is niets opgeslagen. Probeer het later opnieuw; lukt het dan weer niet, dan is het bestand te groot of te ingewikkeld voor deze server.`,
+            message: `Het controleren van de back-up duurde langer dan ${this.retryAfterSeconds === 1 ? '1 seconde' : `${this.retryAfterSeconds} seconden`} en is gestopt; er is niets opgeslagen. Probeer het later opnieuw; lukt het dan weer niet, dan is het bestand te groot of te ingewikkeld voor deze server.`,
             retryAfterSeconds: this.retryAfterSeconds,
           }),
         this.options.timeoutMs,

@@ -13,6 +13,7 @@ import { formatSize, type RestoreLimits } from './backup-check.ts'
 import { BackupChecker, type BackupCheckerOptions } from './backup-check-worker.ts'
 import { facilitatorBoard } from './board-access.ts'
 import { sendError } from './errors.ts'
+import { dutchWait } from './rate-limits.ts'
 import { readFacilitation } from './facilitation.ts'
 import type { BoardRecord } from '../storage/document-store.ts'
 
@@ -155,7 +156,7 @@ export const backupRoutes: FastifyPluginAsync<BackupRoutesOptions> = async (app,
           if (release === null) {
             request.log.warn('refusing restore: checks busy')
             reply.header('retry-after', String(checker.retryAfterSeconds))
-            return refuseUnread(reply, 503, 'busy', `De server controleert al andere back-ups. Probeer het over ${checker.retryAfterSeconds} seconden opnieuw.`)
+            return refuseUnread(reply, 503, 'busy', `De server controleert al andere back-ups. Probeer het over ${dutchWait(checker.retryAfterSeconds * 1000)} opnieuw.`)
           }
           // Answered, or the connection gone: either way the place is free again.
           reply.raw.once('close', release)
@@ -164,7 +165,7 @@ export const backupRoutes: FastifyPluginAsync<BackupRoutesOptions> = async (app,
         errorHandler(error, _request, reply) {
           const { code, statusCode } = error as { code?: string; statusCode?: number }
           if (code === BODY_TOO_LARGE) return refuseUnread(reply, 413, 'payload-too-large', tooLarge)
-          if (code === BODY_TOO_SLOW) return refuseUnread(reply, 408, 'request-timeout', `De back-up kwam niet binnen ${Math.ceil(uploadTimeoutMs / 1000)} seconden binnen; er is niets opgeslagen. Probeer het opnieuw over een snellere verbinding.`)
+          if (code === BODY_TOO_SLOW) return refuseUnread(reply, 408, 'request-timeout', `De back-up kwam niet binnen ${dutchWait(uploadTimeoutMs)} binnen; er is niets opgeslagen. Probeer het opnieuw over een snellere verbinding.`)
           if (statusCode === 400) return sendError(reply, 400, 'bad-request', 'Dit bestand is geen leesbare JSON.')
           throw error
         },
