@@ -14,7 +14,7 @@ import { BackupChecker, type BackupCheckerOptions } from './backup-check-worker.
 import { facilitatorBoard } from './board-access.ts'
 import { sendError } from './errors.ts'
 import { dutchWait } from './rate-limits.ts'
-import { readFacilitation } from './facilitation.ts'
+import { parseFacilitation, readFacilitation } from '../facilitation-state.ts'
 import type { BoardRecord } from '../storage/document-store.ts'
 
 const boardParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const
@@ -108,6 +108,8 @@ function receiveChunks(payload: NodeJS.ReadableStream, maxBytes: number, timeout
   payload.on('data', onData)
   payload.once('end', () => finish(null))
   payload.once('error', (error: Error) => finish(Object.assign(error, { statusCode: 400 })))
+  // The sender gone halfway: what came so far is let go now, not when the clock runs out.
+  payload.once('close', () => finish(Object.assign(new Error('back-up upload broken off'), { statusCode: 400 })))
 }
 
 export const backupRoutes: FastifyPluginAsync<BackupRoutesOptions> = async (app, options) => {
@@ -200,8 +202,8 @@ export const backupRoutes: FastifyPluginAsync<BackupRoutesOptions> = async (app,
                   // Who played which role stays readable; their personal card links do not come back.
                   claims: Object.fromEntries(session.roles.flatMap((role) => (role.holderName === null ? [] : [[role.cardId, { holderName: role.holderName, claimedAt: now }]]))),
                 },
-          // The facilitation module fills in everything not given (no lock, no marks).
-          facilitation: outcome.agenda !== null && outcome.agenda.steps.length > 0 ? JSON.stringify({ agenda: outcome.agenda }) : null,
+          // A fresh state (no lock, no marks) with the file's agenda.
+          facilitation: outcome.agenda !== null && outcome.agenda.steps.length > 0 ? JSON.stringify({ ...parseFacilitation(null), agenda: outcome.agenda }) : null,
         })
         const { links, tokens } = app.issueBoardLinks(board.id)
         await app.store.appendAudit({ boardId: board.id, event: 'restore', role: 'facilitator', name: null, at: board.createdAt })
