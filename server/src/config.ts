@@ -45,6 +45,40 @@ export interface Config {
    */
   trustProxy: boolean | string[]
   rateLimits: RateLimits
+  /** Who may create and restore boards: organisation sign-in (OIDC) or the embedded local beheerder. */
+  auth: AuthConfig
+}
+
+/**
+ * Sign-in for facilitators. With OIDC_ISSUER: OpenID Connect against the organisation's provider.
+ * Without it: the local beheerder (a one-time set-up link printed on start) and their invitees.
+ */
+export interface AuthConfig {
+  oidc: OidcConfig | null
+  /** A session ends this many hours after sign-in (SESSION_TTL_HOURS). */
+  sessionTtlHours: number
+  /** A local invite link works this many hours (INVITE_TTL_HOURS). */
+  inviteTtlHours: number
+  /**
+   * RESET_BEHEERDER=true: print a set-up link on start even though a beheerder exists; it signs
+   * that browser in as the existing beheerder and ends the beheerder's other sessions.
+   */
+  resetBeheerder: boolean
+}
+
+export interface OidcConfig {
+  /** The issuer identifier; discovery reads `<issuer>/.well-known/openid-configuration`. */
+  issuer: string
+  clientId: string
+  clientSecret: string
+  /** Lower-case e-mail domains that may sign in; empty: any. */
+  allowedDomains: string[]
+  /** Values of `groupsClaim` of which the user needs at least one; empty: any. */
+  allowedGroups: string[]
+  /** The ID token (or userinfo) claim holding groups or roles (OIDC_GROUPS_CLAIM). */
+  groupsClaim: string
+  /** Shown on the sign-in button, e.g. "Gemeente-account" (OIDC_PROVIDER_NAME); null: the client's own words. */
+  providerName: string | null
 }
 
 /**
@@ -96,8 +130,9 @@ const DEFAULT_MAX_MESSAGE_BYTES = 2 * 1024 * 1024
  * MAX_MESSAGE_BYTES (2 MiB; a phone photo lands at 1.5–2 MiB). A year of heavy use, a session a
  * fortnight with a photo or two, is some 25–30 photos: 40–50 MiB on the board, 55–65 MiB as a
  * back-up; text, shapes and role cards are a few hundred KiB besides. 64 MiB keeps that
- * restorable, so the cap is not lowered; the check in a worker (http/backup-check-worker.ts)
- * is what keeps a file of that size from hurting the server.
+ * restorable, so the cap is not lowered; checking the file in a child process with its own heap
+ * limit and clock (http/backup-check-worker.ts) is what keeps a file of that size from hurting
+ * the server.
  */
 const DEFAULT_MAX_BACKUP_BYTES = 64 * 1024 * 1024
 
@@ -175,7 +210,73 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: readTrustProxy(env),
     retentionSweepMs: readInteger(env, 'RETENTION_SWEEP_MS', 60 * 60 * 1000, 1000, 7 * 24 * 60 * 60 * 1000),
     rateLimits: readRateLimits(env),
+    auth: readAuth(env),
   }
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+function readAuth(env: Env): AuthConfig {
+  return {
+    oidc: readOidc(env),
+    sessionTtlHours: readInteger(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 31),
+    inviteTtlHours: readInteger(env, 'INVITE_TTL_HOURS', 7 * 24, 1, 24 * 31),
+    resetBeheerder: readBoolean(env, 'RESET_BEHEERDER'),
+  }
+}
+
+function readOidc(env: Env): OidcConfig | null {
+  const issuerRaw = readString(env, 'OIDC_ISSUER')
+  const others = ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ALLOWED_DOMAINS', 'OIDC_ALLOWED_GROUPS', 'OIDC_GROUPS_CLAIM', 'OIDC_PROVIDER_NAME']
+  if (issuerRaw === undefined) {
+    // A half-done set-up must not quietly fall back to the local beheerder.
+    const stray = others.filter((name) => readString(env, name) !== undefined)
+    if (stray.length > 0) throw new Error(`${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but OIDC_ISSUER is not`)
+    return null
+  }
+  let issuer: URL
+  try {
+    issuer = new URL(issuerRaw)
+  } catch {
+    throw new Error(`OIDC_ISSUER must be an absolute https URL, got "${issuerRaw}"`)
+  }
+  // Plain http only to this machine (a provider in a test, a Keycloak on a laptop): tokens must not cross a network unencrypted.
+  if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && LOOPBACK_HOSTS.has(issuer.hostname))) {
+    throw new Error(`OIDC_ISSUER must start with https:// (http:// only for localhost), got "${issuerRaw}"`)
+  }
+  if (issuer.search || issuer.hash) throw new Error(`OIDC_ISSUER must not contain a query or fragment, got "${issuerRaw}"`)
+  const clientId = readString(env, 'OIDC_CLIENT_ID')
+  if (clientId === undefined) throw new Error('OIDC_CLIENT_ID is required with OIDC_ISSUER')
+  const clientSecret = readString(env, 'OIDC_CLIENT_SECRET')
+  if (clientSecret === undefined) throw new Error('OIDC_CLIENT_SECRET is required with OIDC_ISSUER')
+  const allowedDomains = readList(env, 'OIDC_ALLOWED_DOMAINS').map((domain) => domain.toLowerCase().replace(/^@/, ''))
+  for (const domain of allowedDomains) {
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) throw new Error(`OIDC_ALLOWED_DOMAINS: "${domain}" is not an e-mail domain such as gemeente.nl`)
+  }
+  const groupsClaim = readString(env, 'OIDC_GROUPS_CLAIM') ?? 'groups'
+  if (!/^[A-Za-z0-9_:.\/-]{1,100}$/.test(groupsClaim)) throw new Error(`OIDC_GROUPS_CLAIM must be a claim name, got "${groupsClaim}"`)
+  return {
+    // As the provider spells it: the ID token's iss must equal it exactly (a trailing slash counts).
+    issuer: issuerRaw,
+    clientId,
+    clientSecret,
+    allowedDomains,
+    allowedGroups: readList(env, 'OIDC_ALLOWED_GROUPS'),
+    groupsClaim,
+    providerName: readString(env, 'OIDC_PROVIDER_NAME') ?? null,
+  }
+}
+
+/** A comma-separated list, entries trimmed, empty ones dropped. */
+function readList(env: Env, name: string): string[] {
+  return (readString(env, name) ?? '').split(',').map((part) => part.trim()).filter(Boolean)
+}
+
+function readBoolean(env: Env, name: string): boolean {
+  const raw = readString(env, name)
+  if (raw === undefined || raw === 'false' || raw === '0') return false
+  if (raw === 'true' || raw === '1') return true
+  throw new Error(`${name} must be true or false, got "${raw}"`)
 }
 
 function readRateLimits(env: Env): RateLimits {
