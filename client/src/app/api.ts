@@ -7,6 +7,7 @@ import type {
   CreateBoardResponse,
   PerspectiefwisselPhaseRequest,
   PerspectiefwisselStateResponse,
+  RenewedLinksResponse,
   StartPerspectiefwisselRequest,
   StartPerspectiefwisselResponse,
   VerslagDataResponse,
@@ -21,9 +22,12 @@ export class ApiError extends Error {
   }
 }
 
-/** The response of an API call, or an ApiError with the server's Dutch message. */
-async function fetchOk(path: string, init?: RequestInit): Promise<Response> {
-  const response = await fetch(path, { ...init, credentials: 'omit' })
+/**
+ * The response of an API call, or an ApiError with the server's Dutch message. Board calls send
+ * no cookie (the link's token is their only key); `withSession` calls send the sign-in cookie.
+ */
+async function fetchOk(path: string, init?: RequestInit, withSession = false): Promise<Response> {
+  const response = await fetch(path, { ...init, credentials: withSession ? 'same-origin' : 'omit' })
   if (!response.ok) {
     let message = response.statusText
     try {
@@ -36,8 +40,17 @@ async function fetchOk(path: string, init?: RequestInit): Promise<Response> {
   return response
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  return (await (await fetchOk(path, init)).json()) as T
+async function request<T>(path: string, init?: RequestInit, withSession = false): Promise<T> {
+  return (await (await fetchOk(path, init, withSession)).json()) as T
+}
+
+/** A call as the signed-in facilitator (the session cookie), with an optional JSON body. */
+function sessionRequest<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
+  return request(
+    path,
+    { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) },
+    true,
+  )
 }
 
 /** A call with a board, card or rugzak token: GET without a body, POST with a JSON one (or as `method` says). */
@@ -49,12 +62,9 @@ export function tokenRequest<T>(path: string, token: string, body?: unknown, met
   })
 }
 
+/** Needs a signed-in facilitator: the board belongs to that account. */
 export function createBoard(title: string): Promise<CreateBoardResponse> {
-  return request('/api/boards', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title }),
-  })
+  return sessionRequest('/api/boards', 'POST', { title })
 }
 
 export function getBoardInfo(boardId: string, token: string): Promise<BoardInfoResponse> {
@@ -94,6 +104,90 @@ export async function downloadBackup(boardId: string, token: string): Promise<Bl
   return (await fetchOk(`/api/boards/${encodeURIComponent(boardId)}/export`, { headers: { authorization: `Bearer ${token}` } })).blob()
 }
 
+/** Needs a signed-in facilitator: the restored board belongs to that account. */
 export function restoreBackup(fileText: string): Promise<CreateBoardResponse> {
-  return request('/api/boards/restore', { method: 'POST', headers: { 'content-type': 'application/json' }, body: fileText })
+  return request('/api/boards/restore', { method: 'POST', headers: { 'content-type': 'application/json' }, body: fileText }, true)
+}
+
+// Sign-in and "Mijn borden" (see the sign-in contract): the session cookie is the key here.
+
+/** `GET /api/config` → `auth`: how facilitators sign in on this server. */
+export interface AuthConfig {
+  mode: 'oidc' | 'local'
+  /** The organisation's sign-in, e.g. "Entra ID"; null when the server names none. */
+  providerName: string | null
+}
+
+export interface Me {
+  subject: string
+  name: string
+  email: string | null
+  kind: 'oidc' | 'local'
+  /** The local beheerder (set-up link): may invite facilitators. */
+  beheerder: boolean
+}
+
+export interface MyBoard {
+  id: string
+  title: string
+  /** ISO 8601 */
+  createdAt: string
+  lastActiveAt: string
+  connectedNow: number
+  /** When retention deletes it unless someone opens it before then. */
+  deleteAfter: string
+}
+
+export interface Invite {
+  link: string
+  expiresAt: string
+}
+
+/** The signed-in account, or null when nobody is signed in on this browser. */
+export async function getMe(): Promise<Me | null> {
+  try {
+    return await sessionRequest<Me>('/api/me')
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return null
+    throw e
+  }
+}
+
+export async function signOut(): Promise<void> {
+  await fetchOk('/auth/logout', { method: 'POST' }, true)
+}
+
+export async function listMyBoards(): Promise<MyBoard[]> {
+  return (await sessionRequest<{ boards: MyBoard[] }>('/api/my-boards')).boards
+}
+
+/** Fresh links (and their tokens) for one of the account's own boards. */
+export function myBoardLinks(boardId: string): Promise<Pick<CreateBoardResponse, 'links' | 'tokens'>> {
+  return sessionRequest(`/api/my-boards/${encodeURIComponent(boardId)}/links`, 'POST')
+}
+
+export function renameBoard(boardId: string, facilitatorToken: string, title: string): Promise<{ id: string; title: string }> {
+  return tokenRequest(`/api/boards/${encodeURIComponent(boardId)}`, facilitatorToken, { title }, 'PATCH')
+}
+
+export function renewBoardLinks(boardId: string, facilitatorToken: string): Promise<RenewedLinksResponse> {
+  return tokenRequest(`/api/boards/${encodeURIComponent(boardId)}/links/renew`, facilitatorToken, undefined, 'POST')
+}
+
+export async function deleteBoard(boardId: string, facilitatorToken: string): Promise<void> {
+  await fetchOk(`/api/boards/${encodeURIComponent(boardId)}`, { method: 'DELETE', headers: { authorization: `Bearer ${facilitatorToken}` } })
+}
+
+/** Beheerder (local mode): a one-time link that gives a new facilitator an account. */
+export function createInvite(name: string): Promise<Invite> {
+  return sessionRequest('/api/invites', 'POST', { name })
+}
+
+/** The one-time code of the set-up link printed by the server: this browser becomes the beheerder. */
+export async function redeemSetupCode(code: string): Promise<void> {
+  await fetchOk('/auth/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) }, true)
+}
+
+export async function redeemInvite(code: string, name: string): Promise<void> {
+  await fetchOk('/auth/invite', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, name }) }, true)
 }

@@ -1,104 +1,108 @@
-import { useState, type FormEvent } from 'react'
-import { MAX_TITLE_LENGTH } from '@samenbord/shared/board-doc'
-import { ROLES } from '@samenbord/shared/roles'
-import type { CreateBoardResponse } from '@samenbord/shared/api'
-import { createBoard, restoreBackup } from '../app/api.ts'
+import { useCallback, useEffect, useState } from 'react'
+import { signOut, type Me } from '../app/api.ts'
 import { LanguageSwitch, useLocale } from '../i18n/locale.tsx'
-import { LinkRow } from '../app/LinkRow.tsx'
 import { ErrorMessage } from '../app/ErrorMessage.tsx'
+import { CreateBoard } from './CreateBoard.tsx'
+import { InviteFacilitator } from './InviteFacilitator.tsx'
+import { MyBoards } from './MyBoards.tsx'
+import { SignIn, readRefusal } from './SignIn.tsx'
+import { useSession } from './useSession.ts'
+import './start.css'
 
-/** Create a board, then hand out the three capability links. */
+/**
+ * The start page. Signed out: how facilitators sign in (families never need to). Signed in: create
+ * or restore a board, hand out its links, and "Mijn borden".
+ */
 export function StartPage() {
   const { t } = useLocale()
-  const [title, setTitle] = useState('')
+  const { session, refresh, signedOut } = useSession()
+  const [refusal] = useState(readRefusal)
+  const [notice, setNotice] = useState<string | null>(null)
+  const [boardsVersion, setBoardsVersion] = useState(0)
+
+  // The refusal is shown once; a reload or a new sign-in starts from a clean address.
+  useEffect(() => {
+    if (refusal !== null) history.replaceState(history.state, '', location.pathname)
+  }, [refusal])
+
+  const sessionEnded = useCallback(
+    (message?: string) => {
+      setNotice(message ?? t.account.signedOutNotice)
+      signedOut()
+    },
+    [signedOut, t],
+  )
+  const boardsSessionEnded = useCallback(() => sessionEnded(), [sessionEnded])
+
+  const signedIn = session.status === 'signed-in'
+  return (
+    <div className={signedIn ? 'sb-start sb-start--signed-in' : 'sb-start'}>
+      <header className="sb-start__header">
+        <h1>
+          <img src="/favicon.svg" alt="" width={36} height={36} /> {t.appName}
+        </h1>
+        <div className="sb-start__header-tools">
+          {signedIn && <Account me={session.me} onSignedOut={() => (setNotice(null), signedOut())} />}
+          <LanguageSwitch />
+        </div>
+      </header>
+      <main>
+        <p className="sb-start__tagline">{t.tagline}</p>
+        {session.status === 'loading' && (
+          <p role="status" className="sb-start__checking">
+            {t.account.checking}
+          </p>
+        )}
+        {session.status === 'error' && (
+          <div className="sb-card">
+            <ErrorMessage>{`${t.account.meFailed}: ${session.message}`}</ErrorMessage>
+            <button type="button" className="sb-secondary" onClick={refresh}>
+              {t.account.retry}
+            </button>
+          </div>
+        )}
+        {session.status === 'signed-out' && <SignIn auth={session.auth} refusal={refusal} notice={notice} />}
+        {signedIn && (
+          <>
+            <CreateBoard onCreated={() => setBoardsVersion((n) => n + 1)} onUnauthenticated={sessionEnded} />
+            <MyBoards version={boardsVersion} onUnauthenticated={boardsSessionEnded} />
+            {session.me.beheerder && session.auth.mode === 'local' && <InviteFacilitator />}
+          </>
+        )}
+        <p className="sb-start__privacy">{t.privacyNote}</p>
+      </main>
+    </div>
+  )
+}
+
+/** Who is signed in, and the way out. */
+function Account({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
+  const { t } = useLocale()
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const [created, setCreated] = useState<CreateBoardResponse | null>(null)
-  const [restoreError, setRestoreError] = useState<string | null>(null)
 
-  async function onRestore(file: File | undefined) {
-    if (!file) return
-    setBusy(true)
-    setRestoreError(null)
-    try {
-      setCreated(await restoreBackup(await file.text()))
-    } catch (e) {
-      setRestoreError(`${t.restoreFailed}: ${(e as Error).message}`)
-    } finally {
-      setBusy(false)
-    }
-  }
-
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault()
+  async function onSignOut() {
     setBusy(true)
     setError(null)
     try {
-      setCreated(await createBoard(title.trim()))
+      await signOut()
+      onSignedOut()
     } catch (e) {
-      setError(`${t.createFailed}: ${(e as Error).message}`)
-    } finally {
+      setError(`${t.account.signOutFailed}: ${(e as Error).message}`)
       setBusy(false)
     }
   }
 
   return (
-    <div className="sb-start">
-      <header className="sb-start__header">
-        <h1>
-          <img src="/favicon.svg" alt="" width={36} height={36} /> {t.appName}
-        </h1>
-        <LanguageSwitch />
-      </header>
-      <main>
-        <p className="sb-start__tagline">{t.tagline}</p>
-        {!created ? (
-          <form className="sb-card" onSubmit={onSubmit} aria-labelledby="create-heading">
-            <h2 id="create-heading">{t.createHeading}</h2>
-            <label htmlFor="board-title">{t.titleLabel}</label>
-            <input
-              id="board-title"
-              name="title"
-              required
-              maxLength={MAX_TITLE_LENGTH}
-              value={title}
-              placeholder={t.titlePlaceholder}
-              onChange={(e) => setTitle(e.target.value)}
-              autoFocus
-            />
-            <button type="submit" disabled={busy || !title.trim()}>
-              {busy ? t.creating : t.createButton}
-            </button>
-            <ErrorMessage>{error}</ErrorMessage>
-          </form>
-        ) : null}
-        {!created ? (
-          <section className="sb-card sb-start__restore" aria-labelledby="restore-heading">
-            <h2 id="restore-heading">{t.restoreHeading}</h2>
-            <p>{t.restoreIntro}</p>
-            <label htmlFor="restore-file">{t.restoreLabel}</label>
-            <input id="restore-file" type="file" accept="application/json,.json" disabled={busy} onChange={(e) => void onRestore(e.target.files?.[0])} />
-            {busy && <p role="status">{t.restoring}</p>}
-            <ErrorMessage>{restoreError}</ErrorMessage>
-          </section>
-        ) : (
-          <section className="sb-card" aria-labelledby="links-heading">
-            <h2 id="links-heading">
-              {t.linksHeading}: {created.title}
-            </h2>
-            <p>{t.linksIntro}</p>
-            <ul className="sb-links">
-              {ROLES.map((role) => (
-                <LinkRow key={role} role={role} link={created.links[role]} />
-              ))}
-            </ul>
-            <a className="sb-button" href={created.links.facilitator}>
-              {t.openBoard}
-            </a>
-          </section>
-        )}
-        <p className="sb-start__privacy">{t.privacyNote}</p>
-      </main>
+    <div className="sb-account">
+      <span className="sb-account__name">
+        {t.account.signedInAs(me.name)}
+        {me.beheerder && <span className="sb-account__badge">{t.account.beheerder}</span>}
+      </span>
+      <button type="button" className="sb-secondary" disabled={busy} onClick={() => void onSignOut()}>
+        {t.account.signOut}
+      </button>
+      <ErrorMessage>{error}</ErrorMessage>
     </div>
   )
 }
