@@ -92,7 +92,7 @@ describe('loadConfig', () => {
       maxBoards: 100_000,
       maxDocsPerBoard: 100,
       maxBufferedBytes: 16 * 1024 * 1024,
-      maxBoardBytes: 128 * 1024 * 1024,
+      maxBoardBytes: 64 * 1024 * 1024,
       maxSubDocBytes: 256 * 1024,
       maxAwarenessBytes: 64 * 1024,
     })
@@ -140,8 +140,8 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: tempDir(), MAX_MESSAGES_PER_SECOND: '1000' }).limits.messageBurst).toBe(2000)
   })
 
-  it('caps back-up files at 64 MiB unless MAX_BACKUP_BYTES says otherwise, within 64 KiB and 512 MiB', () => {
-    expect(loadConfig({ DATA_DIR: tempDir() }).maxBackupBytes).toBe(64 * 1024 * 1024)
+  it('caps back-up files at 96 MiB (a full 64 MiB board as base64) unless MAX_BACKUP_BYTES says otherwise, within 64 KiB and 512 MiB', () => {
+    expect(loadConfig({ DATA_DIR: tempDir() }).maxBackupBytes).toBe(96 * 1024 * 1024)
     expect(loadConfig({ DATA_DIR: tempDir(), MAX_BACKUP_BYTES: '1048576' }).maxBackupBytes).toBe(1024 * 1024)
     for (const value of ['65535', String(512 * 1024 * 1024 + 1), '64MB']) {
       expect(() => loadConfig({ DATA_DIR: tempDir(), MAX_BACKUP_BYTES: value }), value).toThrow(/MAX_BACKUP_BYTES/)
@@ -149,19 +149,63 @@ describe('loadConfig', () => {
   })
 
   it('has HTTP rate limits per address with generous defaults, and reads them', () => {
-    expect(loadConfig({ DATA_DIR: tempDir() }).rateLimits).toEqual({ perMinute: 10_000, createPerHour: 100, restorePerHour: 20, exportPerMinute: 20 })
+    expect(loadConfig({ DATA_DIR: tempDir() }).rateLimits).toEqual({ perMinute: 10_000, createPerHour: 100, restorePerHour: 20, exportPerMinute: 20, signInPerMinute: 60 })
     const set = loadConfig({
       DATA_DIR: tempDir(),
       RATE_LIMIT_PER_MINUTE: '600',
       CREATE_LIMIT_PER_HOUR: '5',
       RESTORE_LIMIT_PER_HOUR: '2',
       EXPORT_LIMIT_PER_MINUTE: '3',
+      SIGN_IN_LIMIT_PER_MINUTE: '4',
     })
-    expect(set.rateLimits).toEqual({ perMinute: 600, createPerHour: 5, restorePerHour: 2, exportPerMinute: 3 })
-    for (const name of ['RATE_LIMIT_PER_MINUTE', 'CREATE_LIMIT_PER_HOUR', 'RESTORE_LIMIT_PER_HOUR', 'EXPORT_LIMIT_PER_MINUTE']) {
+    expect(set.rateLimits).toEqual({ perMinute: 600, createPerHour: 5, restorePerHour: 2, exportPerMinute: 3, signInPerMinute: 4 })
+    for (const name of ['RATE_LIMIT_PER_MINUTE', 'CREATE_LIMIT_PER_HOUR', 'RESTORE_LIMIT_PER_HOUR', 'EXPORT_LIMIT_PER_MINUTE', 'SIGN_IN_LIMIT_PER_MINUTE']) {
       expect(() => loadConfig({ DATA_DIR: tempDir(), [name]: '0' })).toThrow(name)
       expect(() => loadConfig({ DATA_DIR: tempDir(), [name]: 'veel' })).toThrow(name)
     }
+  })
+
+  it('signs in with the local beheerder unless OIDC_ISSUER is set; sessions last 12 hours, invites a week', () => {
+    expect(loadConfig({ DATA_DIR: tempDir() }).auth).toEqual({ oidc: null, sessionTtlHours: 12, inviteTtlHours: 168, resetBeheerder: false })
+    const set = loadConfig({ DATA_DIR: tempDir(), SESSION_TTL_HOURS: '8', INVITE_TTL_HOURS: '24', RESET_BEHEERDER: 'true' }).auth
+    expect(set).toEqual({ oidc: null, sessionTtlHours: 8, inviteTtlHours: 24, resetBeheerder: true })
+  })
+
+  it('reads the OpenID Connect settings: issuer, client, and who may sign in', () => {
+    const minimal = { DATA_DIR: tempDir(), OIDC_ISSUER: 'https://login.microsoftonline.com/tenant-id/v2.0', OIDC_CLIENT_ID: 'samenbord', OIDC_CLIENT_SECRET: 'geheim' }
+    expect(loadConfig(minimal).auth.oidc).toEqual({
+      issuer: 'https://login.microsoftonline.com/tenant-id/v2.0',
+      clientId: 'samenbord',
+      clientSecret: 'geheim',
+      allowedDomains: [],
+      allowedGroups: [],
+      groupsClaim: 'groups',
+      providerName: null,
+    })
+    const full = loadConfig({
+      ...minimal,
+      OIDC_ALLOWED_DOMAINS: ' Gemeente.nl, @jeugdhulp.example ',
+      OIDC_ALLOWED_GROUPS: 'samenbord-begeleiders, 5f1c…-groep',
+      OIDC_GROUPS_CLAIM: 'roles',
+      OIDC_PROVIDER_NAME: 'Gemeente-account',
+    }).auth.oidc
+    expect(full).toMatchObject({
+      allowedDomains: ['gemeente.nl', 'jeugdhulp.example'],
+      allowedGroups: ['samenbord-begeleiders', '5f1c…-groep'],
+      groupsClaim: 'roles',
+      providerName: 'Gemeente-account',
+    })
+    // Plain http only to this machine.
+    expect(loadConfig({ ...minimal, OIDC_ISSUER: 'http://127.0.0.1:9000/realms/test' }).auth.oidc?.issuer).toBe('http://127.0.0.1:9000/realms/test')
+    expect(() => loadConfig({ ...minimal, OIDC_ISSUER: 'http://keycloak.gemeente.nl/realms/x' })).toThrow(/OIDC_ISSUER must start with https/)
+    expect(() => loadConfig({ ...minimal, OIDC_ISSUER: 'niet-een-url' })).toThrow(/OIDC_ISSUER/)
+    expect(() => loadConfig({ ...minimal, OIDC_CLIENT_ID: '' })).toThrow(/OIDC_CLIENT_ID is required/)
+    expect(() => loadConfig({ ...minimal, OIDC_CLIENT_SECRET: '' })).toThrow(/OIDC_CLIENT_SECRET is required/)
+    expect(() => loadConfig({ ...minimal, OIDC_ALLOWED_DOMAINS: 'gemeente' })).toThrow(/OIDC_ALLOWED_DOMAINS/)
+    // A half-done set-up never falls back to the local beheerder.
+    expect(() => loadConfig({ DATA_DIR: tempDir(), OIDC_CLIENT_ID: 'samenbord' })).toThrow(/OIDC_CLIENT_ID is set but OIDC_ISSUER is not/)
+    expect(() => loadConfig({ DATA_DIR: tempDir(), RESET_BEHEERDER: 'ja' })).toThrow(/RESET_BEHEERDER/)
+    expect(() => loadConfig({ DATA_DIR: tempDir(), SESSION_TTL_HOURS: '0' })).toThrow(/SESSION_TTL_HOURS/)
   })
 
   it('keeps DATA_DIR and the secret private to the server user (0700, 0600), also when they existed', () => {

@@ -94,6 +94,8 @@ export interface RateLimits {
   restorePerHour: number
   /** Downloads a minute from each export route (back-up, verslag data). */
   exportPerMinute: number
+  /** Sign-in attempts a minute (set-up code, invite, OIDC login and callback): a code cannot be guessed by the thousand. */
+  signInPerMinute: number
 }
 
 /** Abuse and capacity limits; every one is an environment variable (see README). */
@@ -134,7 +136,8 @@ const DEFAULT_MAX_MESSAGE_BYTES = 2 * 1024 * 1024
  * limit and clock (http/backup-check-worker.ts) is what keeps a file of that size from hurting
  * the server.
  */
-const DEFAULT_MAX_BACKUP_BYTES = 64 * 1024 * 1024
+// A back-up carries the board as base64 in JSON (4/3 of its size): room for a full MAX_BOARD_BYTES board and a little.
+const DEFAULT_MAX_BACKUP_BYTES = 96 * 1024 * 1024
 
 /**
  * Reads the configuration from environment variables. Throws an Error naming the variable
@@ -179,8 +182,9 @@ export function loadConfig(env: Env = process.env): Config {
     maxDocsPerBoard: readInteger(env, 'MAX_DOCS_PER_BOARD', 100, 1, 1_000_000),
     maxBufferedBytes: readInteger(env, 'MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
     // A year of weekly sessions with a handful of pictures each (the client shrinks a picture to
-    // fit one message) stays well below this; an attacker's junk stops here.
-    maxBoardBytes: readInteger(env, 'MAX_BOARD_BYTES', 128 * 1024 * 1024, 64 * 1024, 4 * 1024 * 1024 * 1024),
+    // fit one message, most photos land at 1-2 MB) stays below this; an attacker's junk stops here.
+    // A full board still fits in a back-up of the default MAX_BACKUP_BYTES.
+    maxBoardBytes: readInteger(env, 'MAX_BOARD_BYTES', 64 * 1024 * 1024, 64 * 1024, 4 * 1024 * 1024 * 1024),
     maxSubDocBytes: readInteger(env, 'MAX_SUBDOC_BYTES', 256 * 1024, 4 * 1024, 64 * 1024 * 1024),
     maxAwarenessBytes: readInteger(env, 'MAX_AWARENESS_BYTES', 64 * 1024, 1024, 256 * 1024 * 1024),
   }
@@ -287,6 +291,8 @@ function readRateLimits(env: Env): RateLimits {
     createPerHour: readInteger(env, 'CREATE_LIMIT_PER_HOUR', 100, 1, 100_000_000),
     restorePerHour: readInteger(env, 'RESTORE_LIMIT_PER_HOUR', 20, 1, 100_000_000),
     exportPerMinute: readInteger(env, 'EXPORT_LIMIT_PER_MINUTE', 20, 1, 100_000_000),
+    // A team signing in at nine from one office address: each sign-in costs two (login, callback).
+    signInPerMinute: readInteger(env, 'SIGN_IN_LIMIT_PER_MINUTE', 60, 1, 100_000_000),
   }
 }
 

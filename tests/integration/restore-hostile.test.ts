@@ -125,13 +125,13 @@ async function storedBoards(dataDir: string): Promise<number> {
 }
 
 describe('restore: refused by size and count before the body is read', () => {
-  it('a Content-Length over MAX_BACKUP_BYTES (64 MB by default) gets 413 without the body being sent', async () => {
+  it('a Content-Length over MAX_BACKUP_BYTES (96 MB by default) gets 413 without the body being sent', async () => {
     const server = await startServer({ env: GENEROUS_RATE_LIMITS })
     const upload = startUpload(server.httpUrl, { 'content-length': String(200 * MB) })
     await upload.write(Buffer.from('{"format":"samenbord-backup",'))
     const { status, json } = await upload.response
     expect(status).toBe(413)
-    expect(json).toEqual({ error: 'payload-too-large', message: expect.stringMatching(/^De back-up is groter dan 64 MB.*niets opgeslagen/) })
+    expect(json).toEqual({ error: 'payload-too-large', message: expect.stringMatching(/^De back-up is groter dan 96 MB.*niets opgeslagen/) })
     expect(await server.app.store.countBoards()).toBe(0)
     expect((await restore(server, backupFile())).status).toBe(201)
   })

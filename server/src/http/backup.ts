@@ -76,7 +76,7 @@ const BODY_TOO_LARGE = 'FST_ERR_CTP_BODY_TOO_LARGE'
 const BODY_TOO_SLOW = 'SAMENBORD_BODY_TOO_SLOW'
 /**
  * A body still arriving after this long is refused (408): otherwise four never-ending uploads
- * would hold every place (`admit`) for good. 64 MB in this time is 4.5 Mbit/s.
+ * would hold every place (`admit`) for good. 96 MB in this time is 6.7 Mbit/s.
  */
 const UPLOAD_TIMEOUT_MS = 120_000
 
@@ -149,6 +149,8 @@ export const backupRoutes: FastifyPluginAsync<BackupRoutesOptions> = async (app,
       {
         // Everything that can be decided without the body is, before a byte of it is read.
         async onRequest(request, reply) {
+          // Who may restore: a signed-in facilitator, whose board it becomes.
+          if ((await app.sessions.current(request)) === null) return refuseUnread(reply, 401, 'unauthenticated', 'Meld je aan om een back-up terug te zetten.')
           const declared = Number(request.headers['content-length'])
           if (declared > maxBytes) return refuseUnread(reply, 413, 'payload-too-large', tooLarge)
           if ((await app.store.countBoards()) >= options.maxBoards) {
@@ -189,8 +191,9 @@ export const backupRoutes: FastifyPluginAsync<BackupRoutesOptions> = async (app,
 
         const now = Date.now()
         const session = outcome.perspectiefwissel
+        const owner = (await app.sessions.current(request))!.subject
         const board = await app.store.restoreBoard({
-          board: { id: boardId, title: outcome.title, createdAt: now },
+          board: { id: boardId, title: outcome.title, createdAt: now, owner },
           documents: outcome.documents.map(({ suffix, state }) => ({ doc: `${boardId}${suffix}`, state })),
           perspectiefwissel:
             session === null
@@ -206,7 +209,7 @@ export const backupRoutes: FastifyPluginAsync<BackupRoutesOptions> = async (app,
           facilitation: outcome.agenda !== null && outcome.agenda.steps.length > 0 ? JSON.stringify({ ...parseFacilitation(null), agenda: outcome.agenda }) : null,
         })
         const { links, tokens } = app.issueBoardLinks(board.id)
-        await app.store.appendAudit({ boardId: board.id, event: 'restore', role: 'facilitator', name: null, at: board.createdAt })
+        await app.store.appendAudit({ boardId: board.id, event: 'restore', role: 'facilitator', name: null, at: board.createdAt, subject: owner })
         request.log.info({ board: board.id, documents: outcome.documents.length, leftOut: outcome.leftOut.length }, 'board restored from back-up')
         return reply.code(201).send({ id: board.id, title: board.title, createdAt: new Date(board.createdAt).toISOString(), links, tokens })
       },

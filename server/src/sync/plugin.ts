@@ -125,7 +125,8 @@ const CLOSE_INTERNAL_ERROR = 1011
 const MAX_QUEUED_FRAMES = 256
 
 /**
- * The relay: `GET /sync/:docName?token=…` upgrades to a y-websocket connection.
+ * The relay: `GET /sync/:docName?ticket=…` (a single-use ticket from `POST /api/sync-ticket`,
+ * never a link token) upgrades to a y-websocket connection.
  * Refusals accept the upgrade and then close with a 44xx code, which the stock
  * y-websocket client treats as final (it stops reconnecting).
  */
