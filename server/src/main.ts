@@ -4,6 +4,8 @@ import { loadConfig, type Config } from './config.ts'
 
 /** Integration tests parse this line to learn the port (PORT=0 picks a free one). */
 export const LISTENING_LINE = 'Samenbord luistert op'
+/** Followed by the one-time set-up link while there is no beheerder (or with RESET_BEHEERDER). */
+export const SETUP_LINE = 'Beheerder instellen:'
 
 let config: Config
 try {
@@ -53,4 +55,18 @@ try {
   process.exit(1)
 }
 const { port } = app.server.address() as AddressInfo
+// Before the listening line, so whoever waits for that line has this one too.
+printSignIn(config, app.beheerderSetupLink())
 console.log(`${LISTENING_LINE} http://${config.host}:${port}`)
+
+/** How facilitators sign in on this start; in local mode the one-time beheerder link (its code in the fragment). */
+function printSignIn(config: Config, setupLink: string | null): void {
+  if (config.auth.oidc !== null) {
+    console.log(`Aanmelden via OpenID Connect: ${config.auth.oidc.issuer}`)
+  } else if (setupLink !== null) {
+    console.log(`${SETUP_LINE} ${setupLink}`)
+    console.log('  (eenmalige link: wie hem opent, wordt beheerder van deze Samenbord en kan begeleiders uitnodigen)')
+  } else {
+    console.log('Er is al een beheerder. Ben jij dat en ben je niet meer aangemeld? Start dan met RESET_BEHEERDER=true voor een nieuwe link.')
+  }
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { MAX_TITLE_LENGTH, ROLES } from '@samenbord/shared'
 import { boardWithAccess, facilitatorBoard } from './board-access.ts'
 import { sendError } from './errors.ts'
@@ -16,11 +16,29 @@ export interface ApiPluginOptions {
   maxBoards: number
   /** POST /boards/restore: its size cap and the relay's limits a restored board keeps (backup.ts). */
   restore: Omit<BackupRoutesOptions, 'maxBoards'>
+  /** How facilitators sign in, for the start page (GET /config). */
+  auth: { mode: 'oidc' | 'local'; providerName: string | null }
 }
 
 /** 16 random bytes, base64url: 22 characters, matching BOARD_ID_PATTERN. */
 export function newBoardId(): string {
   return randomBytes(16).toString('base64url')
+}
+
+const renameBoardSchema = {
+  body: {
+    type: 'object',
+    required: ['title'],
+    properties: { title: { type: 'string', minLength: 1, maxLength: MAX_TITLE_LENGTH * 4 } },
+  },
+} as const
+
+/** The trimmed title, or a Dutch reason why it cannot be one. */
+function checkTitle(raw: string): { title: string } | { refusal: string } {
+  const title = raw.trim()
+  if (title.length === 0) return { refusal: 'De titel mag niet leeg zijn.' }
+  if (title.length > MAX_TITLE_LENGTH) return { refusal: `De titel mag hoogstens ${MAX_TITLE_LENGTH} tekens lang zijn.` }
+  return { title }
 }
 
 const createBoardSchema = {
@@ -42,19 +60,23 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
     return payload
   })
 
-  app.post<{ Body: { title: string } }>('/boards', { schema: createBoardSchema }, async (request, reply) => {
-    const title = request.body.title.trim()
-    if (title.length === 0) return sendError(reply, 400, 'bad-request', 'De titel mag niet leeg zijn.')
-    if (title.length > MAX_TITLE_LENGTH) {
-      return sendError(reply, 400, 'bad-request', `De titel mag hoogstens ${MAX_TITLE_LENGTH} tekens lang zijn.`)
-    }
+  // Who may make a board: a signed-in facilitator, asked before the body is read.
+  const signedIn = async (request: FastifyRequest, reply: FastifyReply) => {
+    if ((await app.requireAccount(request, reply, 'Meld je aan om een bord te maken.')) === null) return reply
+  }
+
+  app.post<{ Body: { title: string } }>('/boards', { schema: createBoardSchema, onRequest: signedIn }, async (request, reply) => {
+    const account = (await app.sessions.current(request))!
+    const checked = checkTitle(request.body.title)
+    if ('refusal' in checked) return sendError(reply, 400, 'bad-request', checked.refusal)
+    const { title } = checked
     if ((await app.store.countBoards()) >= options.maxBoards) {
       request.log.warn('refusing new board: MAX_BOARDS reached')
       return sendError(reply, 507, 'insufficient-storage', 'Deze server heeft het maximale aantal borden bereikt.')
     }
-    const board = await app.store.createBoard({ id: newBoardId(), title })
+    const board = await app.store.createBoard({ id: newBoardId(), title, owner: account.subject })
     const { links, tokens } = app.issueBoardLinks(board.id)
-    await app.store.appendAudit({ boardId: board.id, event: 'create', role: 'facilitator', name: null, at: board.createdAt })
+    await app.store.appendAudit({ boardId: board.id, event: 'create', role: 'facilitator', name: null, at: board.createdAt, subject: account.subject })
     request.log.info({ board: board.id }, 'board created')
     return reply.code(201).send({
       id: board.id,
@@ -78,13 +100,26 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
     }
   })
 
+  app.patch<{ Params: { id: string }; Body: { title: string } }>('/boards/:id', { schema: renameBoardSchema }, async (request, reply) => {
+    const board = await facilitatorBoard(app, request, reply, 'Alleen de begeleider (facilitator) mag het bord een andere naam geven.')
+    if (board === null) return reply
+    const checked = checkTitle(request.body.title)
+    if ('refusal' in checked) return sendError(reply, 400, 'bad-request', checked.refusal)
+    if (!(await app.store.renameBoard(board.id, checked.title))) return sendError(reply, 404, 'not-found', 'Dit bord bestaat niet (meer).')
+    const subject = (await app.sessions.current(request))?.subject
+    await app.store.appendAudit({ boardId: board.id, event: 'rename', role: 'facilitator', name: null, at: Date.now(), ...(subject ? { subject } : {}) })
+    return { id: board.id, title: checked.title }
+  })
+
   // AVG: the facilitator can erase a board with everything on it, at once.
   app.delete<{ Params: { id: string } }>('/boards/:id', async (request, reply) => {
     const board = await facilitatorBoard(app, request, reply, 'Alleen de begeleider (facilitator) mag dit.')
     if (board === null) return reply
+    // Who deleted it, when signed in on this browser (the token only says: a facilitator).
+    const subject = (await app.sessions.current(request))?.subject
     await app.deleteBoard(board.id)
     // What remains is the fact of the deletion: no title, no content, no names.
-    await app.store.appendAudit({ boardId: board.id, event: 'delete', role: 'facilitator', name: null, at: Date.now() })
+    await app.store.appendAudit({ boardId: board.id, event: 'delete', role: 'facilitator', name: null, at: Date.now(), ...(subject ? { subject } : {}) })
     request.log.info({ board: board.id }, 'board deleted')
     return reply.code(204).send()
   })
@@ -95,7 +130,13 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
     const entries = await app.store.listAudit(board.id)
     return {
       boardId: board.id,
-      entries: entries.map((entry) => ({ event: entry.event, role: entry.role, name: entry.name, at: new Date(entry.at).toISOString() })),
+      entries: entries.map((entry) => ({
+        event: entry.event,
+        role: entry.role,
+        name: entry.name,
+        at: new Date(entry.at).toISOString(),
+        ...(entry.subject !== undefined ? { subject: entry.subject } : {}),
+      })),
     }
   })
 
@@ -111,5 +152,6 @@ export const apiPlugin: FastifyPluginAsync<ApiPluginOptions> = async (app, optio
   app.get('/config', async () => ({
     tldrawLicenseKey: options.tldrawLicenseKey,
     maxMessageBytes: options.maxMessageBytes,
+    auth: options.auth,
   }))
 }

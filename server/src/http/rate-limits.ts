@@ -21,10 +21,14 @@ const ADDRESSES_KEPT = 50_000
  * - `files`: the client's files, counted apart so that a room loading the page at once does not
  *   eat into its polling.
  * - `create`, `restore`, `export`: the expensive or board-making routes, each its own count.
+ * - `sign-in`: the routes that take a one-time code or start and finish an OpenID sign-in; a code
+ *   of 256 random bits cannot be guessed anyway, this keeps a flood from filling the store.
  * - `none`: the websocket, which has its own limits per socket and per address (sync/plugin.ts);
  *   counting its upgrades here too would refuse a room reconnecting at once after a restart.
  */
-export type RateLimitPolicy = 'api' | 'files' | 'create' | 'restore' | 'export' | 'none'
+export type RateLimitPolicy = 'api' | 'files' | 'create' | 'restore' | 'export' | 'sign-in' | 'none'
+
+const SIGN_IN_ROUTES = new Set(['POST /auth/setup', 'POST /auth/invite', 'GET /auth/login', 'GET /auth/callback'])
 
 export function rateLimitPolicy(method: string, url: string): RateLimitPolicy {
   if (url === SYNC_PATH || url.startsWith(`${SYNC_PATH}/`)) return 'none'
@@ -32,7 +36,8 @@ export function rateLimitPolicy(method: string, url: string): RateLimitPolicy {
   if (method === 'POST' && url === '/api/boards/restore') return 'restore'
   // The back-up and the verslag data, and any later download beside them.
   if ((method === 'GET' || method === 'HEAD') && /^\/api\/boards\/:id\/(export|verslag)\b/.test(url)) return 'export'
-  if (url === '/api' || url.startsWith('/api/') || url === '/healthz') return 'api'
+  if (SIGN_IN_ROUTES.has(`${method === 'HEAD' ? 'GET' : method} ${url}`)) return 'sign-in'
+  if (url === '/api' || url.startsWith('/api/') || url === '/healthz' || url.startsWith('/auth/')) return 'api'
   return 'files'
 }
 
@@ -50,6 +55,7 @@ const MESSAGES: Record<Exclude<RateLimitPolicy, 'none'>, (wait: string) => strin
   create: (wait) => `Vanaf dit adres zijn te veel borden aangemaakt. Probeer het over ${wait} opnieuw.`,
   restore: (wait) => `Vanaf dit adres zijn te veel back-ups teruggezet. Probeer het over ${wait} opnieuw.`,
   export: (wait) => `Te veel downloads vanaf dit adres. Probeer het over ${wait} opnieuw.`,
+  'sign-in': (wait) => `Te veel aanmeldpogingen vanaf dit adres. Probeer het over ${wait} opnieuw.`,
 }
 
 interface Limit {
@@ -82,6 +88,7 @@ export const rateLimitPlugin = fp<RateLimits>(
       create: limit('create', limits.createPerHour, HOUR_MS),
       restore: limit('restore', limits.restorePerHour, HOUR_MS),
       export: limit('export', limits.exportPerMinute, MINUTE_MS),
+      'sign-in': limit('sign-in', limits.signInPerMinute, MINUTE_MS),
     }
 
     // Runs before the rate-limit plugin's own onRoute hook (added below), which reads the config.
