@@ -12,6 +12,7 @@ import { staticPlugin } from './http/static.ts'
 import type { DocumentStore } from './storage/document-store.ts'
 import { PostgresDocumentStore } from './storage/postgres-store.ts'
 import { storagePlugin } from './storage/plugin.ts'
+import { SchemaVersionError } from './storage/schema-migrator.ts'
 import type { PersistenceOptions } from './sync/persistence.ts'
 import { syncPlugin } from './sync/plugin.ts'
 import { RedisBus } from './sync/bus.ts'
@@ -86,7 +87,8 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     opts.store ??
     (config.databaseUrl
       ? await PostgresDocumentStore.open(config.databaseUrl, { schema: config.databaseSchema }).catch((error: Error) => {
-          throw new Error(`PostgreSQL (DATABASE_URL) niet bereikbaar: ${error.message}`)
+          // Reached, but written by a newer Samenbord: its own message says so.
+          throw error instanceof SchemaVersionError ? error : new Error(`PostgreSQL (DATABASE_URL) niet bereikbaar: ${error.message}`)
         })
       : undefined)
   const bus = config.redisUrl

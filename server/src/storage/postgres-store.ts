@@ -1,6 +1,7 @@
 import pg from 'pg'
 import * as Y from 'yjs'
 import { stateOfUpdates } from '../sync/persistence.ts'
+import { migratePostgres, type SchemaMigrationResult } from './schema-migrator.ts'
 import type {
   AuditEntry,
   AuditEvent,
@@ -24,53 +25,6 @@ export interface PostgresStoreOptions {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 
-function tables(schema: string): string {
-  return `
-    CREATE SCHEMA IF NOT EXISTS ${schema};
-    CREATE TABLE IF NOT EXISTS ${schema}.boards (
-      id TEXT PRIMARY KEY,
-      title TEXT NOT NULL,
-      created_at BIGINT NOT NULL,
-      last_active_at BIGINT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS boards_by_activity ON ${schema}.boards (last_active_at);
-    CREATE TABLE IF NOT EXISTS ${schema}.doc_updates (
-      seq BIGSERIAL PRIMARY KEY,
-      doc TEXT NOT NULL,
-      "update" BYTEA NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON ${schema}.doc_updates (doc, seq);
-    CREATE TABLE IF NOT EXISTS ${schema}.audit_log (
-      seq BIGSERIAL PRIMARY KEY,
-      board_id TEXT NOT NULL,
-      event TEXT NOT NULL,
-      role TEXT,
-      name TEXT,
-      at BIGINT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS audit_by_board ON ${schema}.audit_log (board_id, seq);
-    CREATE INDEX IF NOT EXISTS audit_by_time ON ${schema}.audit_log (at);
-    CREATE TABLE IF NOT EXISTS ${schema}.perspectiefwissel (
-      board_id TEXT PRIMARY KEY,
-      roles TEXT NOT NULL,
-      phase TEXT NOT NULL,
-      created_at BIGINT NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS ${schema}.role_card_claims (
-      board_id TEXT NOT NULL,
-      card_id TEXT NOT NULL,
-      holder_name TEXT NOT NULL,
-      claimed_at BIGINT NOT NULL,
-      PRIMARY KEY (board_id, card_id)
-    );
-    CREATE TABLE IF NOT EXISTS ${schema}.facilitation (
-      board_id TEXT PRIMARY KEY,
-      state TEXT NOT NULL,
-      version BIGINT NOT NULL
-    );
-  `
-}
-
 function toBytes(buffer: Buffer): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
 }
@@ -83,28 +37,32 @@ function toBytes(buffer: Buffer): Uint8Array {
  */
 export class PostgresDocumentStore implements DocumentStore {
   readonly schema: string
+  /** The schema version the database had when opened, and the one it has now. */
+  readonly schemaMigration: SchemaMigrationResult
   private readonly pool: pg.Pool
   private closed = false
 
-  private constructor(pool: pg.Pool, schema: string) {
+  private constructor(pool: pg.Pool, schema: string, schemaMigration: SchemaMigrationResult) {
     this.pool = pool
     this.schema = schema
+    this.schemaMigration = schemaMigration
   }
 
-  /** Connects, creates the schema and tables if needed, and checks the connection. */
+  /** Connects, creates the schema and brings its tables to the latest version (schema-migrations.ts). */
   static async open(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresDocumentStore> {
     const schema = options.schema ?? 'public'
     if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}"`)
     const pool = new pg.Pool({ connectionString, max: options.max ?? 8, connectionTimeoutMillis: 5000 })
     // An idle client that loses its connection must not crash the process.
     pool.on('error', () => {})
+    let schemaMigration: SchemaMigrationResult
     try {
-      await pool.query(tables(schema))
+      schemaMigration = await migratePostgres(pool, schema)
     } catch (error) {
       await pool.end().catch(() => {})
       throw error
     }
-    return new PostgresDocumentStore(pool, schema)
+    return new PostgresDocumentStore(pool, schema, schemaMigration)
   }
 
   private t(name: string): string {

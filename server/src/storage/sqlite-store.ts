@@ -3,6 +3,7 @@ import { chmodSync, closeSync, existsSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import * as Y from 'yjs'
 import { configureConnection, DocWriter, truncateWal } from './sqlite-doc-writer.ts'
+import { migrateSqlite, type SchemaMigrationResult } from './schema-migrator.ts'
 import type {
   AuditEntry,
   AuditEvent,
@@ -36,51 +37,6 @@ function restrictDatabaseFiles(path: string): void {
     }
   }
 }
-
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS boards (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    last_active_at INTEGER NOT NULL
-  );
-  -- "update" is an SQL keyword, hence the quotes.
-  CREATE TABLE IF NOT EXISTS doc_updates (
-    doc TEXT NOT NULL,
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    "update" BLOB NOT NULL
-  );
-  CREATE INDEX IF NOT EXISTS doc_updates_by_doc ON doc_updates (doc, seq);
-  CREATE INDEX IF NOT EXISTS boards_by_activity ON boards (last_active_at);
-  CREATE TABLE IF NOT EXISTS audit_log (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    board_id TEXT NOT NULL,
-    event TEXT NOT NULL,
-    role TEXT,
-    name TEXT,
-    at INTEGER NOT NULL
-  );
-  CREATE INDEX IF NOT EXISTS audit_by_board ON audit_log (board_id, seq);
-  CREATE INDEX IF NOT EXISTS audit_by_time ON audit_log (at);
-  CREATE TABLE IF NOT EXISTS perspectiefwissel (
-    board_id TEXT PRIMARY KEY,
-    roles TEXT NOT NULL,
-    phase TEXT NOT NULL,
-    created_at INTEGER NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS role_card_claims (
-    board_id TEXT NOT NULL,
-    card_id TEXT NOT NULL,
-    holder_name TEXT NOT NULL,
-    claimed_at INTEGER NOT NULL,
-    PRIMARY KEY (board_id, card_id)
-  );
-  CREATE TABLE IF NOT EXISTS facilitation (
-    board_id TEXT PRIMARY KEY,
-    state TEXT NOT NULL,
-    version INTEGER NOT NULL
-  );
-`
 
 interface BoardRow {
   id: string
@@ -125,6 +81,8 @@ export class SqliteDocumentStore implements DocumentStore {
     updateFacilitation: StatementSync
     deleteFacilitation: StatementSync
   }
+  /** The schema version this database had when opened, and the one it has now. */
+  readonly schemaMigration: SchemaMigrationResult
   private closed = false
   /** Document writes (append, compaction) in a thread of their own; null for ':memory:'. */
   private readonly writer: DocWriter | null
@@ -140,7 +98,13 @@ export class SqliteDocumentStore implements DocumentStore {
     // WAL: readers never block the writer; synchronous=NORMAL is still safe against a process
     // crash (kill -9), only an OS crash can lose the last commits.
     configureConnection(this.db)
-    this.db.exec(SCHEMA)
+    try {
+      // Tables by numbered steps (schema-migrations.ts), before the writer thread opens its connection.
+      this.schemaMigration = migrateSqlite(this.db, `SQLite-database ${this.path}`)
+    } catch (error) {
+      this.db.close()
+      throw error
+    }
     const threaded = location !== ':memory:' && options.writerThread !== false
     // Checkpoints (and their fsyncs) are left to the writer thread, off the event loop.
     if (threaded) this.db.exec('PRAGMA wal_autocheckpoint = 0')
