@@ -1,10 +1,14 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { authPlugin } from './auth/plugin.ts'
+import { localBeheerderPlugin } from './auth/local-beheerder.ts'
+import { oidcPlugin } from './auth/oidc.ts'
+import { sessionPlugin, sessionRoutes } from './auth/session.ts'
 import type { Config } from './config.ts'
 import { apiPlugin } from './http/api.ts'
 import type { BackupCheckerOptions } from './http/backup-check-worker.ts'
 import { frameworkErrorHandler, installErrorHandler } from './http/errors.ts'
 import { healthPlugin } from './http/health.ts'
+import { myBoardsRoutes } from './http/my-boards.ts'
 import { rateLimitPlugin } from './http/rate-limits.ts'
 import { retentionPlugin } from './retention.ts'
 import { securityPlugin } from './http/security.ts'
@@ -106,6 +110,22 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     linkTtlDays: config.linkTtlDays,
     ...(opts.now ? { now: opts.now } : {}),
   })
+  // Facilitators' sign-in: sessions in the store, then OIDC or the embedded local beheerder.
+  const publicUrlNow = typeof publicUrl === 'function' ? publicUrl : () => publicUrl
+  const secureCookie = config.publicUrl.startsWith('https:')
+  await app.register(sessionPlugin, { ttlHours: config.auth.sessionTtlHours, secureCookie, ...(opts.now ? { now: opts.now } : {}) })
+  await app.register(sessionRoutes)
+  if (config.auth.oidc !== null) {
+    await app.register(oidcPlugin, { ...config.auth.oidc, publicUrl: publicUrlNow, secureCookie, ...(opts.now ? { now: opts.now } : {}) })
+    app.decorate('beheerderSetupLink', () => null)
+  } else {
+    await app.register(localBeheerderPlugin, {
+      publicUrl: publicUrlNow,
+      inviteTtlHours: config.auth.inviteTtlHours,
+      resetBeheerder: config.auth.resetBeheerder,
+      ...(opts.now ? { now: opts.now } : {}),
+    })
+  }
   await app.register(syncPlugin, {
     maxMessageBytes: config.maxMessageBytes,
     limits: config.limits,
@@ -119,6 +139,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
     tldrawLicenseKey: config.tldrawLicenseKey,
     maxMessageBytes: config.maxMessageBytes,
     maxBoards: config.limits.maxBoards,
+    auth: { mode: config.auth.oidc !== null ? 'oidc' : 'local', providerName: config.auth.oidc?.providerName ?? null },
     restore: {
       maxBackupBytes: config.maxBackupBytes,
       maxDocsPerBoard: config.limits.maxDocsPerBoard,
@@ -127,6 +148,7 @@ export async function buildApp(config: Config, opts: BuildAppOptions = {}): Prom
       ...(opts.restoreCheck ? { check: opts.restoreCheck, uploadTimeoutMs: opts.restoreCheck.uploadTimeoutMs } : {}),
     },
   })
+  await app.register(myBoardsRoutes, { prefix: '/api', retentionDays: config.retentionDays })
   await app.register(retentionPlugin, {
     retentionDays: config.retentionDays,
     sweepIntervalMs: config.retentionSweepMs,

@@ -32,6 +32,9 @@ export type AuditEvent =
   | 'facilitation'
   | 'co-facilitator-link'
   | 'links-renewed'
+  /** The signed-in owner fetched fresh links from "Mijn borden". */
+  | 'owner-links'
+  | 'rename'
 
 export type PerspectiefwisselPhase = 'stilte' | 'houdingen' | 'antwoorden' | 'afgerond'
 
@@ -79,11 +82,68 @@ export interface AuditEntry {
   name: string | null
   /** Milliseconds since the Unix epoch. */
   at: number
+  /** The signed-in account that did it (its subject id, never a token); absent when nobody was signed in. */
+  subject?: string
 }
+
+export type AccountKind = 'oidc' | 'local'
+
+/**
+ * A signed-in browser. The cookie holds the session id; the store keeps only its SHA-256, so a
+ * copy of the database opens no session.
+ */
+export interface AuthSessionRecord {
+  idHash: string
+  /** `oidc:<sub>` or `local:<id>`: owner of the boards made in this session. */
+  subject: string
+  kind: AccountKind
+  name: string
+  email: string | null
+  /** The local beheerder, who may invite facilitators. */
+  beheerder: boolean
+  /** Milliseconds since the Unix epoch. */
+  createdAt: number
+  expiresAt: number
+}
+
+/** An OpenID Connect sign-in under way, between the redirect to the provider and its callback. */
+export interface LoginAttemptRecord {
+  /** SHA-256 of the random value in the browser's `sb_login` cookie. */
+  idHash: string
+  state: string
+  nonce: string
+  codeVerifier: string
+  /** A same-origin path to go to afterwards. */
+  returnTo: string
+  expiresAt: number
+}
+
+/** An account of the embedded default (no OIDC_ISSUER): the beheerder or an invited facilitator. */
+export interface LocalAccountRecord {
+  subject: string
+  name: string
+  beheerder: boolean
+  createdAt: number
+}
+
+/** A one-time invite link for a local facilitator; the store keeps only the code's SHA-256. */
+export interface InviteRecord {
+  codeHash: string
+  /** The name the beheerder gave (the invitee may choose another). */
+  name: string
+  /** Subject of the beheerder who made it. */
+  createdBy: string
+  createdAt: number
+  expiresAt: number
+}
+
+/** What spending an invite did: the new account, or why not. */
+export type InviteRedemption = { status: 'ok'; account: LocalAccountRecord } | { status: 'used' | 'expired' | 'unknown' }
 
 /** Everything a restored back-up becomes, written by `restoreBoard` at once. */
 export interface BoardRestore {
-  board: { id: string; title: string; createdAt: number }
+  /** `owner`: the subject of the account that restored it. */
+  board: { id: string; title: string; createdAt: number; owner?: string | null }
   /** Full document names (`boardId`, `boardId.kind.id`) with each one's state update. */
   documents: { doc: string; state: Uint8Array }[]
   /** The perspectiefwissel session and its claims (card id → claim), or null when none was started. */
@@ -98,8 +158,15 @@ export function isDocOfBoard(doc: string, boardId: string): boolean {
 }
 
 export interface DocumentStore {
-  createBoard(board: { id: string; title: string; createdAt?: number }): Promise<BoardRecord>
+  /** `owner`: the subject of the signed-in account that made it (null or absent: nobody's). */
+  createBoard(board: { id: string; title: string; createdAt?: number; owner?: string | null }): Promise<BoardRecord>
   getBoard(id: string): Promise<BoardRecord | null>
+  /** The subject owning the board; null for an unknown board or one without owner. */
+  boardOwner(id: string): Promise<string | null>
+  /** The boards of one owner, newest first. */
+  listBoardsOfOwner(owner: string): Promise<BoardRecord[]>
+  /** False when there is no such board. */
+  renameBoard(id: string, title: string): Promise<boolean>
   touchBoard(id: string, at?: number): Promise<void>
   countBoards(): Promise<number>
   /** Deletes the board, every update of every one of its documents, its perspectiefwissel, facilitation state and audit log. */
@@ -148,6 +215,30 @@ export interface DocumentStore {
    * transaction: when any write fails, nothing of it is stored (no board without its content).
    */
   restoreBoard(restore: BoardRestore): Promise<BoardRecord>
+
+  // Sign-in (server/src/auth/). Expired rows are treated as absent and removed by deleteExpiredAuth.
+
+  createAuthSession(session: AuthSessionRecord): Promise<void>
+  /** The session, or null when unknown or expired at `now`. */
+  getAuthSession(idHash: string, now: number): Promise<AuthSessionRecord | null>
+  deleteAuthSession(idHash: string): Promise<void>
+  /** Ends every session of an account. Returns how many. */
+  deleteAuthSessionsOf(subject: string): Promise<number>
+  putLoginAttempt(attempt: LoginAttemptRecord): Promise<void>
+  /** Removes and returns the attempt (expired or not): a state is good for one callback only. */
+  takeLoginAttempt(idHash: string): Promise<LoginAttemptRecord | null>
+  /** Creates the beheerder account unless one exists (atomically: two set-up codes never make two). */
+  createBeheerder(account: LocalAccountRecord): Promise<boolean>
+  getBeheerder(): Promise<LocalAccountRecord | null>
+  createInvite(invite: InviteRecord): Promise<void>
+  /**
+   * Spends an invite and creates the facilitator's account (named `account.name`, or the invite's
+   * name when null), at once: 'ok' only for the first use of a known invite before its expiry. A
+   * used invite stays 'used' until it expires.
+   */
+  redeemInvite(codeHash: string, now: number, account: { subject: string; name: string | null; createdAt: number }): Promise<InviteRedemption>
+  /** Removes sessions, sign-ins under way and invites that expired before `now`. */
+  deleteExpiredAuth(now: number): Promise<void>
 
   health(): Promise<StorageHealth>
   close(): Promise<void>

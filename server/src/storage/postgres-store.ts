@@ -3,12 +3,18 @@ import * as Y from 'yjs'
 import { stateOfUpdates } from '../sync/persistence.ts'
 import { migratePostgres, type SchemaMigrationResult } from './schema-migrator.ts'
 import type {
+  AccountKind,
   AuditEntry,
   AuditEvent,
+  AuthSessionRecord,
   BoardRecord,
   BoardRestore,
   DocumentStore,
   FacilitationRecord,
+  InviteRecord,
+  InviteRedemption,
+  LocalAccountRecord,
+  LoginAttemptRecord,
   PerspectiefwisselPhase,
   PerspectiefwisselRecord,
   RoleCardClaim,
@@ -69,12 +75,13 @@ export class PostgresDocumentStore implements DocumentStore {
     return `${this.schema}.${name}`
   }
 
-  async createBoard(board: { id: string; title: string; createdAt?: number }): Promise<BoardRecord> {
+  async createBoard(board: { id: string; title: string; createdAt?: number; owner?: string | null }): Promise<BoardRecord> {
     const createdAt = board.createdAt ?? Date.now()
-    await this.pool.query(`INSERT INTO ${this.t('boards')} (id, title, created_at, last_active_at) VALUES ($1, $2, $3, $3)`, [
+    await this.pool.query(`INSERT INTO ${this.t('boards')} (id, title, created_at, last_active_at, owner) VALUES ($1, $2, $3, $3, $4)`, [
       board.id,
       board.title,
       createdAt,
+      board.owner ?? null,
     ])
     return { id: board.id, title: board.title, createdAt, lastActiveAt: createdAt }
   }
@@ -84,6 +91,24 @@ export class PostgresDocumentStore implements DocumentStore {
     if (rows.length === 0) return null
     const row = rows[0]
     return { id: row.id, title: row.title, createdAt: Number(row.created_at), lastActiveAt: Number(row.last_active_at) }
+  }
+
+  async boardOwner(id: string): Promise<string | null> {
+    const { rows } = await this.pool.query(`SELECT owner FROM ${this.t('boards')} WHERE id = $1`, [id])
+    return rows.length === 0 ? null : ((rows[0].owner as string | null) ?? null)
+  }
+
+  async listBoardsOfOwner(owner: string): Promise<BoardRecord[]> {
+    const { rows } = await this.pool.query(
+      `SELECT id, title, created_at, last_active_at FROM ${this.t('boards')} WHERE owner = $1 ORDER BY created_at DESC, id`,
+      [owner],
+    )
+    return rows.map((row) => ({ id: row.id, title: row.title, createdAt: Number(row.created_at), lastActiveAt: Number(row.last_active_at) }))
+  }
+
+  async renameBoard(id: string, title: string): Promise<boolean> {
+    const result = await this.pool.query(`UPDATE ${this.t('boards')} SET title = $1 WHERE id = $2`, [title, id])
+    return (result.rowCount ?? 0) > 0
   }
 
   async touchBoard(id: string, at: number = Date.now()): Promise<void> {
@@ -126,18 +151,19 @@ export class PostgresDocumentStore implements DocumentStore {
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    await this.pool.query(`INSERT INTO ${this.t('audit_log')} (board_id, event, role, name, at) VALUES ($1, $2, $3, $4, $5)`, [
+    await this.pool.query(`INSERT INTO ${this.t('audit_log')} (board_id, event, role, name, at, subject) VALUES ($1, $2, $3, $4, $5, $6)`, [
       entry.boardId,
       entry.event,
       entry.role,
       entry.name,
       entry.at,
+      entry.subject ?? null,
     ])
   }
 
   async listAudit(boardId: string): Promise<AuditEntry[]> {
     const { rows } = await this.pool.query(
-      `SELECT board_id, event, role, name, at FROM ${this.t('audit_log')} WHERE board_id = $1 ORDER BY seq`,
+      `SELECT board_id, event, role, name, at, subject FROM ${this.t('audit_log')} WHERE board_id = $1 ORDER BY seq`,
       [boardId],
     )
     return rows.map((row) => ({
@@ -146,6 +172,7 @@ export class PostgresDocumentStore implements DocumentStore {
       role: row.role as string | null,
       name: row.name as string | null,
       at: Number(row.at),
+      ...(row.subject !== null ? { subject: row.subject as string } : {}),
     }))
   }
 
@@ -255,7 +282,12 @@ export class PostgresDocumentStore implements DocumentStore {
   async restoreBoard(restore: BoardRestore): Promise<BoardRecord> {
     const { board, perspectiefwissel: session } = restore
     await this.transaction(async (client) => {
-      await client.query(`INSERT INTO ${this.t('boards')} (id, title, created_at, last_active_at) VALUES ($1, $2, $3, $3)`, [board.id, board.title, board.createdAt])
+      await client.query(`INSERT INTO ${this.t('boards')} (id, title, created_at, last_active_at, owner) VALUES ($1, $2, $3, $3, $4)`, [
+        board.id,
+        board.title,
+        board.createdAt,
+        board.owner ?? null,
+      ])
       if (session !== null) {
         await client.query(`INSERT INTO ${this.t('perspectiefwissel')} (board_id, roles, phase, created_at) VALUES ($1, $2, $3, $4)`, [
           board.id,
@@ -280,6 +312,110 @@ export class PostgresDocumentStore implements DocumentStore {
       }
     })
     return { id: board.id, title: board.title, createdAt: board.createdAt, lastActiveAt: board.createdAt }
+  }
+
+  async createAuthSession(session: AuthSessionRecord): Promise<void> {
+    const { idHash, subject, kind, name, email, beheerder, createdAt, expiresAt } = session
+    await this.pool.query(
+      `INSERT INTO ${this.t('auth_sessions')} (id_hash, subject, kind, name, email, beheerder, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [idHash, subject, kind, name, email, beheerder, createdAt, expiresAt],
+    )
+  }
+
+  async getAuthSession(idHash: string, now: number): Promise<AuthSessionRecord | null> {
+    const { rows } = await this.pool.query(
+      `SELECT id_hash, subject, kind, name, email, beheerder, created_at, expires_at FROM ${this.t('auth_sessions')} WHERE id_hash = $1 AND expires_at > $2`,
+      [idHash, now],
+    )
+    if (rows.length === 0) return null
+    const row = rows[0]
+    return {
+      idHash: row.id_hash as string,
+      subject: row.subject as string,
+      kind: row.kind as AccountKind,
+      name: row.name as string,
+      email: (row.email as string | null) ?? null,
+      beheerder: row.beheerder === true,
+      createdAt: Number(row.created_at),
+      expiresAt: Number(row.expires_at),
+    }
+  }
+
+  async deleteAuthSession(idHash: string): Promise<void> {
+    await this.pool.query(`DELETE FROM ${this.t('auth_sessions')} WHERE id_hash = $1`, [idHash])
+  }
+
+  async deleteAuthSessionsOf(subject: string): Promise<number> {
+    const result = await this.pool.query(`DELETE FROM ${this.t('auth_sessions')} WHERE subject = $1`, [subject])
+    return result.rowCount ?? 0
+  }
+
+  async putLoginAttempt(attempt: LoginAttemptRecord): Promise<void> {
+    const { idHash, state, nonce, codeVerifier, returnTo, expiresAt } = attempt
+    await this.pool.query(
+      `INSERT INTO ${this.t('login_attempts')} (id_hash, state, nonce, code_verifier, return_to, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [idHash, state, nonce, codeVerifier, returnTo, expiresAt],
+    )
+  }
+
+  async takeLoginAttempt(idHash: string): Promise<LoginAttemptRecord | null> {
+    // One statement: of two instances taking the same attempt at once, one gets it.
+    const { rows } = await this.pool.query(
+      `DELETE FROM ${this.t('login_attempts')} WHERE id_hash = $1 RETURNING id_hash, state, nonce, code_verifier, return_to, expires_at`,
+      [idHash],
+    )
+    if (rows.length === 0) return null
+    const row = rows[0]
+    return { idHash: row.id_hash, state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to, expiresAt: Number(row.expires_at) }
+  }
+
+  async createBeheerder(account: LocalAccountRecord): Promise<boolean> {
+    // The unique index on beheerder makes a second beheerder a conflict, and so nothing.
+    const result = await this.pool.query(
+      `INSERT INTO ${this.t('local_accounts')} (subject, name, beheerder, created_at) VALUES ($1, $2, TRUE, $3) ON CONFLICT DO NOTHING`,
+      [account.subject, account.name, account.createdAt],
+    )
+    return (result.rowCount ?? 0) > 0
+  }
+
+  async getBeheerder(): Promise<LocalAccountRecord | null> {
+    const { rows } = await this.pool.query(`SELECT subject, name, created_at FROM ${this.t('local_accounts')} WHERE beheerder`)
+    return rows.length === 0 ? null : { subject: rows[0].subject, name: rows[0].name, beheerder: true, createdAt: Number(rows[0].created_at) }
+  }
+
+  async createInvite(invite: InviteRecord): Promise<void> {
+    await this.pool.query(`INSERT INTO ${this.t('invites')} (code_hash, name, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
+      invite.codeHash,
+      invite.name,
+      invite.createdBy,
+      invite.createdAt,
+      invite.expiresAt,
+    ])
+  }
+
+  async redeemInvite(codeHash: string, now: number, account: { subject: string; name: string | null; createdAt: number }): Promise<InviteRedemption> {
+    return this.transaction(async (client): Promise<InviteRedemption> => {
+      // The row lock makes a second redemption wait, then see it used.
+      const { rows } = await client.query(`SELECT name, expires_at, used_at FROM ${this.t('invites')} WHERE code_hash = $1 FOR UPDATE`, [codeHash])
+      if (rows.length === 0) return { status: 'unknown' }
+      const invite = rows[0]
+      if (invite.used_at !== null) return { status: 'used' }
+      if (Number(invite.expires_at) <= now) return { status: 'expired' }
+      await client.query(`UPDATE ${this.t('invites')} SET used_at = $1 WHERE code_hash = $2`, [now, codeHash])
+      const name = account.name ?? (invite.name as string)
+      await client.query(`INSERT INTO ${this.t('local_accounts')} (subject, name, beheerder, created_at) VALUES ($1, $2, FALSE, $3)`, [
+        account.subject,
+        name,
+        account.createdAt,
+      ])
+      return { status: 'ok', account: { subject: account.subject, name, beheerder: false, createdAt: account.createdAt } }
+    })
+  }
+
+  async deleteExpiredAuth(now: number): Promise<void> {
+    await this.transaction(async (client) => {
+      for (const table of ['auth_sessions', 'login_attempts', 'invites']) await client.query(`DELETE FROM ${this.t(table)} WHERE expires_at <= $1`, [now])
+    })
   }
 
   async health(): Promise<StorageHealth> {

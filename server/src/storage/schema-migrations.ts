@@ -92,6 +92,52 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   ALTER TABLE boards ADD COLUMN owner TEXT;
   CREATE INDEX boards_by_owner ON boards (owner, created_at);
 `,
+  },  {
+    version: 3,
+    description: 'sign-in (issue 12): sessions, OpenID sign-ins under way, local accounts with one beheerder, invites; audit_log.subject',
+    // Session ids, invite codes and sign-in cookies are kept as SHA-256 only: a copy of the
+    // database opens nothing. The partial unique index allows one beheerder, however many set-up
+    // codes (instances) race for it.
+    sql: `
+  CREATE TABLE auth_sessions (
+    id_hash TEXT PRIMARY KEY,
+    subject TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    email TEXT,
+    beheerder INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX auth_sessions_by_subject ON auth_sessions (subject);
+  CREATE INDEX auth_sessions_by_expiry ON auth_sessions (expires_at);
+  CREATE TABLE login_attempts (
+    id_hash TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    code_verifier TEXT NOT NULL,
+    return_to TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX login_attempts_by_expiry ON login_attempts (expires_at);
+  CREATE TABLE local_accounts (
+    subject TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    beheerder INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX local_accounts_one_beheerder ON local_accounts (beheerder) WHERE beheerder = 1;
+  CREATE TABLE invites (
+    code_hash TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+  );
+  CREATE INDEX invites_by_expiry ON invites (expires_at);
+  ALTER TABLE audit_log ADD COLUMN subject TEXT;
+`,
   },
 ]
 
@@ -150,6 +196,49 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     sql: (schema) => `
     ALTER TABLE ${schema}.boards ADD COLUMN owner TEXT;
     CREATE INDEX boards_by_owner ON ${schema}.boards (owner, created_at);
+  `,
+  },  {
+    version: 3,
+    description: 'sign-in (issue 12): sessions, OpenID sign-ins under way, local accounts with one beheerder, invites; audit_log.subject',
+    sql: (schema) => `
+    CREATE TABLE ${schema}.auth_sessions (
+      id_hash TEXT PRIMARY KEY,
+      subject TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      name TEXT NOT NULL,
+      email TEXT,
+      beheerder BOOLEAN NOT NULL DEFAULT FALSE,
+      created_at BIGINT NOT NULL,
+      expires_at BIGINT NOT NULL
+    );
+    CREATE INDEX auth_sessions_by_subject ON ${schema}.auth_sessions (subject);
+    CREATE INDEX auth_sessions_by_expiry ON ${schema}.auth_sessions (expires_at);
+    CREATE TABLE ${schema}.login_attempts (
+      id_hash TEXT PRIMARY KEY,
+      state TEXT NOT NULL,
+      nonce TEXT NOT NULL,
+      code_verifier TEXT NOT NULL,
+      return_to TEXT NOT NULL,
+      expires_at BIGINT NOT NULL
+    );
+    CREATE INDEX login_attempts_by_expiry ON ${schema}.login_attempts (expires_at);
+    CREATE TABLE ${schema}.local_accounts (
+      subject TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      beheerder BOOLEAN NOT NULL DEFAULT FALSE,
+      created_at BIGINT NOT NULL
+    );
+    CREATE UNIQUE INDEX local_accounts_one_beheerder ON ${schema}.local_accounts (beheerder) WHERE beheerder;
+    CREATE TABLE ${schema}.invites (
+      code_hash TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      created_by TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      expires_at BIGINT NOT NULL,
+      used_at BIGINT
+    );
+    CREATE INDEX invites_by_expiry ON ${schema}.invites (expires_at);
+    ALTER TABLE ${schema}.audit_log ADD COLUMN subject TEXT;
   `,
   },
 ]

@@ -5,12 +5,18 @@ import * as Y from 'yjs'
 import { configureConnection, DocWriter, truncateWal } from './sqlite-doc-writer.ts'
 import { migrateSqlite, type SchemaMigrationResult } from './schema-migrator.ts'
 import type {
+  AccountKind,
   AuditEntry,
   AuditEvent,
+  AuthSessionRecord,
   BoardRecord,
   BoardRestore,
   DocumentStore,
   FacilitationRecord,
+  InviteRecord,
+  InviteRedemption,
+  LocalAccountRecord,
+  LoginAttemptRecord,
   PerspectiefwisselPhase,
   PerspectiefwisselRecord,
   RoleCardClaim,
@@ -80,6 +86,24 @@ export class SqliteDocumentStore implements DocumentStore {
     insertFacilitation: StatementSync
     updateFacilitation: StatementSync
     deleteFacilitation: StatementSync
+    boardOwner: StatementSync
+    boardsOfOwner: StatementSync
+    renameBoard: StatementSync
+    insertAuthSession: StatementSync
+    selectAuthSession: StatementSync
+    deleteAuthSession: StatementSync
+    deleteAuthSessionsOf: StatementSync
+    insertLoginAttempt: StatementSync
+    takeLoginAttempt: StatementSync
+    insertBeheerder: StatementSync
+    selectBeheerder: StatementSync
+    insertInvite: StatementSync
+    selectInvite: StatementSync
+    spendInvite: StatementSync
+    insertLocalAccount: StatementSync
+    deleteExpiredSessions: StatementSync
+    deleteExpiredAttempts: StatementSync
+    deleteExpiredInvites: StatementSync
   }
   /** The schema version this database had when opened, and the one it has now. */
   readonly schemaMigration: SchemaMigrationResult
@@ -111,7 +135,7 @@ export class SqliteDocumentStore implements DocumentStore {
     this.writer = threaded ? new DocWriter(this.path) : null
     this.statements = {
       insertBoard: this.db.prepare(
-        'INSERT INTO boards (id, title, created_at, last_active_at) VALUES (?, ?, ?, ?)',
+        'INSERT INTO boards (id, title, created_at, last_active_at, owner) VALUES (?, ?, ?, ?, ?)',
       ),
       selectBoard: this.db.prepare('SELECT id, title, created_at, last_active_at FROM boards WHERE id = ?'),
       touchBoard: this.db.prepare('UPDATE boards SET last_active_at = ? WHERE id = ?'),
@@ -126,8 +150,8 @@ export class SqliteDocumentStore implements DocumentStore {
       deleteBoardAudit: this.db.prepare('DELETE FROM audit_log WHERE board_id = ?'),
       idleBoards: this.db.prepare('SELECT id FROM boards WHERE last_active_at < ? ORDER BY last_active_at'),
       boardDocs: this.db.prepare('SELECT DISTINCT doc FROM doc_updates WHERE doc = ? OR (doc >= ? AND doc < ?)'),
-      insertAudit: this.db.prepare('INSERT INTO audit_log (board_id, event, role, name, at) VALUES (?, ?, ?, ?, ?)'),
-      selectAudit: this.db.prepare('SELECT board_id, event, role, name, at FROM audit_log WHERE board_id = ? ORDER BY seq'),
+      insertAudit: this.db.prepare('INSERT INTO audit_log (board_id, event, role, name, at, subject) VALUES (?, ?, ?, ?, ?, ?)'),
+      selectAudit: this.db.prepare('SELECT board_id, event, role, name, at, subject FROM audit_log WHERE board_id = ? ORDER BY seq'),
       deleteAuditBefore: this.db.prepare('DELETE FROM audit_log WHERE at < ?'),
       selectSession: this.db.prepare('SELECT roles, phase, created_at FROM perspectiefwissel WHERE board_id = ?'),
       selectClaims: this.db.prepare('SELECT card_id, holder_name, claimed_at FROM role_card_claims WHERE board_id = ?'),
@@ -145,12 +169,39 @@ export class SqliteDocumentStore implements DocumentStore {
       insertFacilitation: this.db.prepare('INSERT INTO facilitation (board_id, state, version) VALUES (?, ?, 1) ON CONFLICT DO NOTHING'),
       updateFacilitation: this.db.prepare('UPDATE facilitation SET state = ?, version = version + 1 WHERE board_id = ? AND version = ?'),
       deleteFacilitation: this.db.prepare('DELETE FROM facilitation WHERE board_id = ?'),
+      boardOwner: this.db.prepare('SELECT owner FROM boards WHERE id = ?'),
+      boardsOfOwner: this.db.prepare('SELECT id, title, created_at, last_active_at FROM boards WHERE owner = ? ORDER BY created_at DESC, id'),
+      renameBoard: this.db.prepare('UPDATE boards SET title = ? WHERE id = ?'),
+      insertAuthSession: this.db.prepare(
+        'INSERT INTO auth_sessions (id_hash, subject, kind, name, email, beheerder, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      selectAuthSession: this.db.prepare(
+        'SELECT id_hash, subject, kind, name, email, beheerder, created_at, expires_at FROM auth_sessions WHERE id_hash = ? AND expires_at > ?',
+      ),
+      deleteAuthSession: this.db.prepare('DELETE FROM auth_sessions WHERE id_hash = ?'),
+      deleteAuthSessionsOf: this.db.prepare('DELETE FROM auth_sessions WHERE subject = ?'),
+      insertLoginAttempt: this.db.prepare(
+        'INSERT INTO login_attempts (id_hash, state, nonce, code_verifier, return_to, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      takeLoginAttempt: this.db.prepare(
+        'DELETE FROM login_attempts WHERE id_hash = ? RETURNING id_hash, state, nonce, code_verifier, return_to, expires_at',
+      ),
+      // The unique index on beheerder = 1 makes a second beheerder a conflict, and so nothing.
+      insertBeheerder: this.db.prepare('INSERT INTO local_accounts (subject, name, beheerder, created_at) VALUES (?, ?, 1, ?) ON CONFLICT DO NOTHING'),
+      selectBeheerder: this.db.prepare('SELECT subject, name, created_at FROM local_accounts WHERE beheerder = 1'),
+      insertInvite: this.db.prepare('INSERT INTO invites (code_hash, name, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+      selectInvite: this.db.prepare('SELECT name, expires_at, used_at FROM invites WHERE code_hash = ?'),
+      spendInvite: this.db.prepare('UPDATE invites SET used_at = ? WHERE code_hash = ? AND used_at IS NULL'),
+      insertLocalAccount: this.db.prepare('INSERT INTO local_accounts (subject, name, beheerder, created_at) VALUES (?, ?, 0, ?)'),
+      deleteExpiredSessions: this.db.prepare('DELETE FROM auth_sessions WHERE expires_at <= ?'),
+      deleteExpiredAttempts: this.db.prepare('DELETE FROM login_attempts WHERE expires_at <= ?'),
+      deleteExpiredInvites: this.db.prepare('DELETE FROM invites WHERE expires_at <= ?'),
     }
   }
 
-  async createBoard(board: { id: string; title: string; createdAt?: number }): Promise<BoardRecord> {
+  async createBoard(board: { id: string; title: string; createdAt?: number; owner?: string | null }): Promise<BoardRecord> {
     const createdAt = board.createdAt ?? Date.now()
-    this.statements.insertBoard.run(board.id, board.title, createdAt, createdAt)
+    this.statements.insertBoard.run(board.id, board.title, createdAt, createdAt, board.owner ?? null)
     return { id: board.id, title: board.title, createdAt, lastActiveAt: createdAt }
   }
 
@@ -158,6 +209,24 @@ export class SqliteDocumentStore implements DocumentStore {
     const row = this.statements.selectBoard.get(id) as BoardRow | undefined
     if (!row) return null
     return { id: row.id, title: row.title, createdAt: Number(row.created_at), lastActiveAt: Number(row.last_active_at) }
+  }
+
+  async boardOwner(id: string): Promise<string | null> {
+    const row = this.statements.boardOwner.get(id) as { owner: string | null } | undefined
+    return row?.owner ?? null
+  }
+
+  async listBoardsOfOwner(owner: string): Promise<BoardRecord[]> {
+    return (this.statements.boardsOfOwner.all(owner) as unknown as BoardRow[]).map((row) => ({
+      id: row.id,
+      title: row.title,
+      createdAt: Number(row.created_at),
+      lastActiveAt: Number(row.last_active_at),
+    }))
+  }
+
+  async renameBoard(id: string, title: string): Promise<boolean> {
+    return Number(this.statements.renameBoard.run(title, id).changes) > 0
   }
 
   async touchBoard(id: string, at: number = Date.now()): Promise<void> {
@@ -206,7 +275,7 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    this.statements.insertAudit.run(entry.boardId, entry.event, entry.role, entry.name, entry.at)
+    this.statements.insertAudit.run(entry.boardId, entry.event, entry.role, entry.name, entry.at, entry.subject ?? null)
   }
 
   async listAudit(boardId: string): Promise<AuditEntry[]> {
@@ -216,8 +285,16 @@ export class SqliteDocumentStore implements DocumentStore {
       role: string | null
       name: string | null
       at: number
+      subject: string | null
     }[]
-    return rows.map((row) => ({ boardId: row.board_id, event: row.event, role: row.role, name: row.name, at: Number(row.at) }))
+    return rows.map((row) => ({
+      boardId: row.board_id,
+      event: row.event,
+      role: row.role,
+      name: row.name,
+      at: Number(row.at),
+      ...(row.subject !== null ? { subject: row.subject } : {}),
+    }))
   }
 
   async deleteAuditBefore(before: number): Promise<number> {
@@ -309,7 +386,7 @@ export class SqliteDocumentStore implements DocumentStore {
     // The thread's writes on their way go first, so BEGIN IMMEDIATE seldom waits for its lock.
     await this.writer?.settled()
     this.transaction(() => {
-      this.statements.insertBoard.run(board.id, board.title, board.createdAt, board.createdAt)
+      this.statements.insertBoard.run(board.id, board.title, board.createdAt, board.createdAt, board.owner ?? null)
       if (session !== null) {
         this.statements.upsertSession.run(board.id, JSON.stringify(session.roles), session.phase, session.createdAt)
         for (const [cardId, claim] of Object.entries(session.claims)) this.statements.insertClaim.run(board.id, cardId, claim.holderName, claim.claimedAt)
@@ -318,6 +395,90 @@ export class SqliteDocumentStore implements DocumentStore {
       for (const { doc, state } of restore.documents) this.statements.insertUpdate.run(doc, state)
     })
     return { id: board.id, title: board.title, createdAt: board.createdAt, lastActiveAt: board.createdAt }
+  }
+
+  async createAuthSession(session: AuthSessionRecord): Promise<void> {
+    const { idHash, subject, kind, name, email, beheerder, createdAt, expiresAt } = session
+    this.statements.insertAuthSession.run(idHash, subject, kind, name, email, beheerder ? 1 : 0, createdAt, expiresAt)
+  }
+
+  async getAuthSession(idHash: string, now: number): Promise<AuthSessionRecord | null> {
+    const row = this.statements.selectAuthSession.get(idHash, now) as
+      | { id_hash: string; subject: string; kind: AccountKind; name: string; email: string | null; beheerder: number; created_at: number; expires_at: number }
+      | undefined
+    if (!row) return null
+    return {
+      idHash: row.id_hash,
+      subject: row.subject,
+      kind: row.kind,
+      name: row.name,
+      email: row.email,
+      beheerder: Number(row.beheerder) === 1,
+      createdAt: Number(row.created_at),
+      expiresAt: Number(row.expires_at),
+    }
+  }
+
+  async deleteAuthSession(idHash: string): Promise<void> {
+    this.statements.deleteAuthSession.run(idHash)
+  }
+
+  async deleteAuthSessionsOf(subject: string): Promise<number> {
+    return Number(this.statements.deleteAuthSessionsOf.run(subject).changes)
+  }
+
+  async putLoginAttempt(attempt: LoginAttemptRecord): Promise<void> {
+    const { idHash, state, nonce, codeVerifier, returnTo, expiresAt } = attempt
+    this.statements.insertLoginAttempt.run(idHash, state, nonce, codeVerifier, returnTo, expiresAt)
+  }
+
+  async takeLoginAttempt(idHash: string): Promise<LoginAttemptRecord | null> {
+    const row = this.statements.takeLoginAttempt.get(idHash) as
+      | { id_hash: string; state: string; nonce: string; code_verifier: string; return_to: string; expires_at: number }
+      | undefined
+    if (!row) return null
+    return { idHash: row.id_hash, state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to, expiresAt: Number(row.expires_at) }
+  }
+
+  async createBeheerder(account: LocalAccountRecord): Promise<boolean> {
+    return Number(this.statements.insertBeheerder.run(account.subject, account.name, account.createdAt).changes) > 0
+  }
+
+  async getBeheerder(): Promise<LocalAccountRecord | null> {
+    const row = this.statements.selectBeheerder.get() as { subject: string; name: string; created_at: number } | undefined
+    return row ? { subject: row.subject, name: row.name, beheerder: true, createdAt: Number(row.created_at) } : null
+  }
+
+  async createInvite(invite: InviteRecord): Promise<void> {
+    this.statements.insertInvite.run(invite.codeHash, invite.name, invite.createdBy, invite.createdAt, invite.expiresAt)
+  }
+
+  async redeemInvite(codeHash: string, now: number, account: { subject: string; name: string | null; createdAt: number }): Promise<InviteRedemption> {
+    let outcome: InviteRedemption = { status: 'unknown' }
+    this.transaction(() => {
+      const invite = this.statements.selectInvite.get(codeHash) as { name: string; expires_at: number; used_at: number | null } | undefined
+      if (!invite) return
+      if (invite.used_at !== null) outcome = { status: 'used' }
+      else if (Number(invite.expires_at) <= now) outcome = { status: 'expired' }
+      else if (Number(this.statements.spendInvite.run(now, codeHash).changes) === 0) outcome = { status: 'used' }
+      else {
+        const name = account.name ?? invite.name
+        this.statements.insertLocalAccount.run(account.subject, name, account.createdAt)
+        outcome = { status: 'ok', account: { subject: account.subject, name, beheerder: false, createdAt: account.createdAt } }
+      }
+    })
+    return outcome
+  }
+
+  async deleteExpiredAuth(now: number): Promise<void> {
+    let removed = 0
+    this.transaction(() => {
+      removed += Number(this.statements.deleteExpiredSessions.run(now).changes)
+      removed += Number(this.statements.deleteExpiredAttempts.run(now).changes)
+      removed += Number(this.statements.deleteExpiredInvites.run(now).changes)
+    })
+    // Sessions carry names and e-mail addresses: gone from the WAL too.
+    if (removed > 0) await this.truncateWal()
   }
 
   async health(): Promise<StorageHealth> {
