@@ -1,117 +1,54 @@
 /**
- * Samenbord's additions to tldraw's schema, as plain data that the client (ShapeUtils, custom
- * records) and the relay (server-side record validation) both build from. Only
- * `@tldraw/validate` here: Node loads this file with type stripping, without DOM or React.
+ * Samenbord's additions to tldraw's schema: the plain list of werkvormen, each with its own
+ * `werkvormen/<werkvorm>/schema.ts` (type ids, validators, Dutch labels, migration sequences).
+ * The client (ShapeUtils, custom records) and the relay (record guard) both build from it. Only
+ * `@tldraw/validate` and `@tldraw/tlschema` here: Node loads this file with type stripping,
+ * without DOM or React.
  *
- * A new werkvorm shape or record is added here once; its validators live in `werkvormen/`.
+ * A new werkvorm is a new folder with a `schema.ts`, added to `werkvormSchemas` below.
  */
 import { T } from '@tldraw/validate'
-import { EVENT_FIELD_LABELS, GAP_FIELD_LABELS, TIMELINE_FIELD_LABELS, timelineEventProps, timelineGapProps, timelineProps } from './werkvormen/tijdlijn/events.ts'
 import { type Check, OK, checkWith, fail } from './werkvormen/check.ts'
-import { PERSON_FIELD_LABELS, personPropsValidator, type Person } from './werkvormen/personen/person.ts'
-import { RELATION_FIELD_LABELS, personSymbolProps, relationProps } from './werkvormen/genogram/relations.ts'
-import { clusterFrameProps } from './werkvormen/themaclusters/clusters.ts'
-import {
-  ACTION_ALTERNATIVE_FIELD_LABELS,
-  ACTION_ALTERNATIVE_RECORD_TYPE,
-  actionAlternativeRecordValidator,
-} from './werkvormen/perspectiefwissel/alternatives.ts'
+import type { WerkvormPropsType, WerkvormRecordType, WerkvormSchema } from './werkvormen/werkvorm-schema.ts'
+import { tijdlijnSchema } from './werkvormen/tijdlijn/schema.ts'
+import { genogramSchema } from './werkvormen/genogram/schema.ts'
+import { personenSchema } from './werkvormen/personen/schema.ts'
+import { themaclustersSchema } from './werkvormen/themaclusters/schema.ts'
+import { perspectiefwisselSchema } from './werkvormen/perspectiefwissel/schema.ts'
 
-export const TIJDLIJN_SHAPE_TYPE = 'tijdlijn'
-export const TIJDLIJN_KAART_SHAPE_TYPE = 'tijdlijn-kaart'
-export const TIJDLIJN_GAT_SHAPE_TYPE = 'tijdlijn-gat'
-export const PERSON_RECORD_TYPE = 'person'
-export const GENOGRAM_PERSOON_SHAPE_TYPE = 'genogram-persoon'
-export const GENOGRAM_RELATIE_SHAPE_TYPE = 'genogram-relatie'
-export const GENOGRAM_LEGENDA_SHAPE_TYPE = 'genogram-legenda'
-export const GENOGRAM_ANKER_BINDING_TYPE = 'genogram-anker'
-export const THEMACLUSTER_SHAPE_TYPE = 'themacluster'
-export const VOTE_RECORD_TYPE = 'stem'
+/** Every werkvorm on the board. */
+export const werkvormSchemas: readonly WerkvormSchema[] = [tijdlijnSchema, genogramSchema, personenSchema, themaclustersSchema, perspectiefwisselSchema]
 
-/** The legend only needs a size; what it shows is derived from the board. */
-export const genogramLegendProps = { w: T.positiveNumber, h: T.positiveNumber }
-
-/** Which end of a relation line a genogram anchor binding holds. */
-export const genogramAnchorProps = { terminal: T.literalEnum('start', 'end') }
-
-/**
- * Custom shape schemas, in the form tldraw's `createTLSchema({ shapes })` takes
- * (`{ props, migrations? }`); the ShapeUtils use the same validators as `static props`.
- */
-export const werkvormShapeSchemas = {
-  [TIJDLIJN_SHAPE_TYPE]: { props: timelineProps },
-  [TIJDLIJN_KAART_SHAPE_TYPE]: { props: timelineEventProps },
-  [TIJDLIJN_GAT_SHAPE_TYPE]: { props: timelineGapProps },
-  [GENOGRAM_PERSOON_SHAPE_TYPE]: { props: personSymbolProps },
-  [GENOGRAM_RELATIE_SHAPE_TYPE]: { props: relationProps },
-  [GENOGRAM_LEGENDA_SHAPE_TYPE]: { props: genogramLegendProps },
-  [THEMACLUSTER_SHAPE_TYPE]: { props: clusterFrameProps },
+function collect<V, R>(pick: (schema: WerkvormSchema) => Record<string, V> | undefined, map: (value: V) => R): Record<string, R> {
+  const out: Record<string, R> = {}
+  for (const schema of werkvormSchemas) {
+    for (const [type, value] of Object.entries(pick(schema) ?? {})) {
+      if (Object.hasOwn(out, type)) throw new Error(`werkvorm type ${type} is defined twice`)
+      out[type] = map(value)
+    }
+  }
+  return out
 }
+
+const propsSchema = ({ props, migrations }: WerkvormPropsType) => ({ props, migrations })
+
+/** Custom shape schemas, in the form tldraw's `createTLSchema({ shapes })` takes (`{ props, migrations }`). */
+export const werkvormShapeSchemas = collect((s) => s.shapes, propsSchema)
 
 /** Custom binding schemas, for `createTLSchema({ bindings })`. */
-export const werkvormBindingSchemas = {
-  [GENOGRAM_ANKER_BINDING_TYPE]: { props: genogramAnchorProps },
-}
+export const werkvormBindingSchemas = collect((s) => s.bindings, propsSchema)
 
-/** Most dots one voter may put on one note (the per-board budget is usually far lower). */
-export const MAX_DOTS_PER_NOTE = 50
-
-/**
- * One voter's dots (`stem:<voter>` → { note id: dots }); each voter writes only their own record,
- * so simultaneous votes never overwrite each other.
- */
-export const voteRecordValidator = T.object({
-  id: T.string,
-  typeName: T.literal(VOTE_RECORD_TYPE),
-  voterName: T.string,
-  dots: T.dict(
-    T.string,
-    T.number.check((n) => {
-      if (!Number.isInteger(n) || n < 0 || n > MAX_DOTS_PER_NOTE) throw new T.ValidationError('Ongeldig aantal stippen')
-    })
-  ),
-})
-
-/** A person as stored on the board: the registry entry plus tldraw's `typeName`. */
-export type PersonRecord = Person & { typeName: typeof PERSON_RECORD_TYPE }
-
-/**
- * Whole-record validator of the `person` custom record: `typeName` must be 'person', every other
- * field is checked by the shared person validator (which refuses unknown fields).
- */
-export const personRecordValidator = {
-  validate(value: unknown): PersonRecord {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new T.ValidationError('Expected object')
-    }
-    const { typeName, ...person } = value as Record<string, unknown>
-    if (typeName !== PERSON_RECORD_TYPE) throw new T.ValidationError('Geen persoon', ['typeName'])
-    personPropsValidator.validate(person)
-    return value as PersonRecord
-  },
-}
-
-/** Custom records, in the form `createTLSchema({ records })` takes (`{ scope, validator }`). */
-export const werkvormRecordValidators = {
-  [PERSON_RECORD_TYPE]: { scope: 'document' as const, validator: personRecordValidator },
-  [VOTE_RECORD_TYPE]: { scope: 'document' as const, validator: voteRecordValidator },
-  [ACTION_ALTERNATIVE_RECORD_TYPE]: { scope: 'document' as const, validator: actionAlternativeRecordValidator },
-}
+/** Custom records, in the form `createTLSchema({ records })` takes (`{ scope, validator, migrations }`). */
+export const werkvormRecordSchemas = collect((s) => s.records, ({ scope, validator, migrations }: WerkvormRecordType) => ({ scope, validator, migrations }))
 
 /**
  * Dutch names of fields, per shape type or record typeName, for messages that name a field.
  * `default` covers the base record and tldraw's common shape props.
  */
 export const boardFieldLabels: Record<string, Record<string, string>> = {
-  [TIJDLIJN_SHAPE_TYPE]: TIMELINE_FIELD_LABELS,
-  [TIJDLIJN_KAART_SHAPE_TYPE]: EVENT_FIELD_LABELS,
-  [TIJDLIJN_GAT_SHAPE_TYPE]: GAP_FIELD_LABELS,
-  [PERSON_RECORD_TYPE]: PERSON_FIELD_LABELS,
-  [GENOGRAM_RELATIE_SHAPE_TYPE]: RELATION_FIELD_LABELS,
-  [GENOGRAM_PERSOON_SHAPE_TYPE]: { personId: 'persoon', isIndex: 'aangemelde persoon', variant: 'symbool' },
-  [THEMACLUSTER_SHAPE_TYPE]: { feeling: 'gevoel', need: 'behoefte' },
-  [VOTE_RECORD_TYPE]: { dots: 'stippen', voterName: 'naam' },
-  [ACTION_ALTERNATIVE_RECORD_TYPE]: ACTION_ALTERNATIVE_FIELD_LABELS,
+  ...collect((s) => s.shapes, (type: WerkvormPropsType) => type.labels),
+  ...collect((s) => s.bindings, (type: WerkvormPropsType) => type.labels),
+  ...collect((s) => s.records, (type: WerkvormRecordType) => type.labels),
   default: {
     w: 'breedte',
     h: 'hoogte',

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
-import { atom, createTLStore, react, defaultBindingUtils, defaultShapeUtils, type TLAssetStore, type TLStore } from 'tldraw'
+import { atom, react, type TLAssetStore, type TLStore } from 'tldraw'
 import { SYNC_PATH } from '@samenbord/shared/protocol'
 import { canWrite, isRole, type Role } from '@samenbord/shared/roles'
 import { bindStoreToYDoc } from '../sync/yjs-store-binding.ts'
 import { bindPresenceToAwareness } from '../sync/awareness-presence.ts'
 import { ticketSocketClass } from '../sync/ticket-socket.ts'
-import { werkvormBindingUtils, werkvormRecords, werkvormShapeUtils } from '../werkvormen/index.ts'
+import { createBoardStore } from '../werkvormen/index.ts'
 import type { BoardIdentity } from './identity.ts'
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline'
@@ -106,10 +106,7 @@ export function useBoardSession(boardId: string, token: string, role: Role, iden
     const awareness = provider.awareness
     const $status = atom<'online' | 'offline'>('connection', 'offline')
     const $mode = atom<'readonly' | 'readwrite'>('mode', canWrite(role) ? 'readwrite' : 'readonly')
-    const store = createTLStore({
-      shapeUtils: [...defaultShapeUtils, ...werkvormShapeUtils],
-      bindingUtils: [...defaultBindingUtils, ...werkvormBindingUtils],
-      records: werkvormRecords,
+    const store = createBoardStore({
       ...(options.assets ? { assets: options.assets } : {}),
       users: identity.userStore,
       collaboration: { status: $status, mode: $mode },

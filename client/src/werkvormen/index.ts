@@ -1,6 +1,6 @@
-import type { Editor, TLShape } from 'tldraw'
+import { createTLStore, defaultBindingUtils, defaultShapeUtils, type Editor, type TLShape, type TLStore } from 'tldraw'
 import { ThemaclusterShapeUtil } from './themaclusters/ThemaclusterShapeUtil.tsx'
-import { werkvormRecordValidators } from '@samenbord/shared/board-schema'
+import { werkvormRecordSchemas } from '@samenbord/shared/board-schema'
 import { registerTimelineLayout } from './tijdlijn/timeline-layout.ts'
 import { registerKeepContested } from './tijdlijn/keep-contested.ts'
 import { TijdlijnKaartShapeUtil } from './tijdlijn/TijdlijnKaartShapeUtil.tsx'
@@ -22,8 +22,23 @@ export const werkvormShapeUtils = [
   ThemaclusterShapeUtil,
 ]
 export const werkvormBindingUtils = [GenogramAnkerBindingUtil]
-/** Custom records (person registry, votes), validated by the same rules the relay applies. */
-export const werkvormRecords = werkvormRecordValidators
+/** Custom records (person registry, votes, handelingsalternatieven): validated and migrated as the relay does. */
+export const werkvormRecords = werkvormRecordSchemas
+
+type BoardStoreOptions = Pick<NonNullable<Parameters<typeof createTLStore>[0]>, 'assets' | 'users' | 'collaboration'>
+
+/**
+ * A store with the board's schema: tldraw's shapes and bindings plus the werkvormen, with the
+ * same validators and migrations the relay's record guard uses (shared/src/board-schema.ts).
+ */
+export function createBoardStore(options: BoardStoreOptions = {}): TLStore {
+  return createTLStore({
+    shapeUtils: [...defaultShapeUtils, ...werkvormShapeUtils],
+    bindingUtils: [...defaultBindingUtils, ...werkvormBindingUtils],
+    records: werkvormRecords,
+    ...options,
+  })
+}
 
 export function registerWerkvormBehaviour(editor: Editor): () => void {
   const disposers = [registerTimelineLayout(editor), registerKeepContested(editor)]

@@ -1,5 +1,5 @@
 import { BindingUtil, type BindingOnShapeChangeOptions, type BindingOnShapeDeleteOptions, type Editor, type TLShapeId } from 'tldraw'
-import { genogramAnchorProps } from '@samenbord/shared/board-schema'
+import { genogramSchema } from '@samenbord/shared/werkvormen/genogram/schema'
 import {
   GENOGRAM_ANKER_TYPE,
   GENOGRAM_PERSOON_TYPE,
@@ -16,7 +16,8 @@ import {
  */
 export class GenogramAnkerBindingUtil extends BindingUtil<GenogramAnkerBinding> {
   static override type = GENOGRAM_ANKER_TYPE
-  static override props = genogramAnchorProps
+  static override props = genogramSchema.bindings[GENOGRAM_ANKER_TYPE].props
+  static override migrations = genogramSchema.bindings[GENOGRAM_ANKER_TYPE].migrations
 
   getDefaultProps(): GenogramAnchorProps {
     return { terminal: 'start' }

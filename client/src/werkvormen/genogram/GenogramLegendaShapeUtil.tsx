@@ -1,12 +1,12 @@
 import { HTMLContainer, Rectangle2d, ShapeUtil, useEditor, useValue, type TLShape } from 'tldraw'
-import { genogramLegendProps } from '@samenbord/shared/board-schema'
+import { GENOGRAM_LEGENDA_TYPE, genogramSchema } from '@samenbord/shared/werkvormen/genogram/schema'
 import { legendFor } from '@samenbord/shared/werkvormen/genogram/layout'
 import { relationKindInfo, type RelationType } from '@samenbord/shared/werkvormen/genogram/notation'
 import { registryPersons } from '../personen/person-record.ts'
 import { genogramRelations, genogramSymbols } from './genogram-actions.ts'
 import { dashArray, relationPaths } from './relation-path.ts'
 
-export const GENOGRAM_LEGENDA_TYPE = 'genogram-legenda'
+export { GENOGRAM_LEGENDA_TYPE }
 
 declare module 'tldraw' {
   interface TLGlobalShapePropsMap {
@@ -19,7 +19,8 @@ type LegendShape = TLShape<typeof GENOGRAM_LEGENDA_TYPE>
 /** Explains only the symbols and lines this board uses, and updates itself as people draw. */
 export class GenogramLegendaShapeUtil extends ShapeUtil<LegendShape> {
   static override type = GENOGRAM_LEGENDA_TYPE
-  static override props = genogramLegendProps
+  static override props = genogramSchema.shapes[GENOGRAM_LEGENDA_TYPE].props
+  static override migrations = genogramSchema.shapes[GENOGRAM_LEGENDA_TYPE].migrations
 
   getDefaultProps() {
     return { w: 260, h: 200 }

@@ -1,14 +1,16 @@
 import { HTMLContainer, Rectangle2d, ShapeUtil, useEditor, useValue } from 'tldraw'
 import { ageOf, findPerson } from '@samenbord/shared/werkvormen/personen/person'
 import { symbolFor, type PersonSymbol } from '@samenbord/shared/werkvormen/genogram/notation'
-import { personSymbolProps, type PersonSymbolProps } from '@samenbord/shared/werkvormen/genogram/relations'
+import type { PersonSymbolProps } from '@samenbord/shared/werkvormen/genogram/relations'
+import { genogramSchema } from '@samenbord/shared/werkvormen/genogram/schema'
 import { registryPersons } from '../personen/person-record.ts'
 import { GENOGRAM_PERSOON_TYPE, NAME_HEIGHT, type GenogramPersoonShape } from './genogram-shapes.ts'
 
 /** A person in the geno-sociogram, drawn after the McGoldrick conventions from the registry entry. */
 export class GenogramPersoonShapeUtil extends ShapeUtil<GenogramPersoonShape> {
   static override type = GENOGRAM_PERSOON_TYPE
-  static override props = personSymbolProps
+  static override props = genogramSchema.shapes[GENOGRAM_PERSOON_TYPE].props
+  static override migrations = genogramSchema.shapes[GENOGRAM_PERSOON_TYPE].migrations
 
   getDefaultProps(): PersonSymbolProps {
     return { personId: 'person:onbekend', w: 64, h: 64, isIndex: false, variant: 'persoon' }

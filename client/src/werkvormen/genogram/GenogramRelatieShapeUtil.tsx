@@ -1,6 +1,7 @@
 import { Edge2d, SVGContainer, ShapeUtil, Vec } from 'tldraw'
 import { relationKindInfo } from '@samenbord/shared/werkvormen/genogram/notation'
-import { relationProps, type RelationProps } from '@samenbord/shared/werkvormen/genogram/relations'
+import type { RelationProps } from '@samenbord/shared/werkvormen/genogram/relations'
+import { genogramSchema } from '@samenbord/shared/werkvormen/genogram/schema'
 import { GENOGRAM_RELATIE_TYPE, relationEnd, type GenogramRelatieShape } from './genogram-shapes.ts'
 import { dashArray, relationPaths } from './relation-path.ts'
 import { paletteColor } from '../ui/colors.ts'
@@ -14,7 +15,8 @@ const SYMBOL_TRIM = 34
  */
 export class GenogramRelatieShapeUtil extends ShapeUtil<GenogramRelatieShape> {
   static override type = GENOGRAM_RELATIE_TYPE
-  static override props = relationProps
+  static override props = genogramSchema.shapes[GENOGRAM_RELATIE_TYPE].props
+  static override migrations = genogramSchema.shapes[GENOGRAM_RELATIE_TYPE].migrations
 
   getDefaultProps(): RelationProps {
     return { relationType: 'koppel', kind: 'gehuwd', from: 'person:a', to: 'person:b', twin: false, label: '' }

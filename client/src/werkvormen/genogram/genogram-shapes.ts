@@ -1,9 +1,9 @@
 import type { TLBinding, TLShape } from 'tldraw'
 import type { PersonSymbolProps, RelationProps } from '@samenbord/shared/werkvormen/genogram/relations'
+import { GENOGRAM_ANKER_TYPE, GENOGRAM_PERSOON_TYPE, GENOGRAM_RELATIE_TYPE } from '@samenbord/shared/werkvormen/genogram/schema'
 
-export const GENOGRAM_PERSOON_TYPE = 'genogram-persoon'
-export const GENOGRAM_RELATIE_TYPE = 'genogram-relatie'
-export const GENOGRAM_ANKER_TYPE = 'genogram-anker'
+// The type ids are the board schema's own (shared/src/werkvormen/genogram/schema.ts).
+export { GENOGRAM_ANKER_TYPE, GENOGRAM_PERSOON_TYPE, GENOGRAM_RELATIE_TYPE }
 
 export interface GenogramAnchorProps {
   /** Which end of the relation line is tied to the shape. */

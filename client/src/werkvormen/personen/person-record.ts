@@ -1,20 +1,21 @@
 import { createCustomRecordId, type BaseRecord, type Editor, type RecordId } from 'tldraw'
 import type { Person } from '@samenbord/shared/werkvormen/personen/person'
+import { PERSON_RECORD_TYPE } from '@samenbord/shared/werkvormen/personen/schema'
 
 /**
  * The board's person registry as a tldraw custom record: it syncs, validates and undoes like any
  * shape, and every werkvorm refers to a person by id, so a rename shows up everywhere at once.
  */
-export interface TLPerson extends BaseRecord<'person', RecordId<TLPerson>>, Omit<Person, 'id'> {}
+export interface TLPerson extends BaseRecord<typeof PERSON_RECORD_TYPE, RecordId<TLPerson>>, Omit<Person, 'id'> {}
 
 declare module 'tldraw' {
   interface TLGlobalRecordPropsMap {
-    person: TLPerson
+    [PERSON_RECORD_TYPE]: TLPerson
   }
 }
 
 export function newPersonId(): TLPerson['id'] {
-  return createCustomRecordId('person') as TLPerson['id']
+  return createCustomRecordId(PERSON_RECORD_TYPE) as TLPerson['id']
 }
 
 export function toPerson(record: TLPerson): Person {
@@ -23,7 +24,7 @@ export function toPerson(record: TLPerson): Person {
 }
 
 export function getPersons(editor: Editor): TLPerson[] {
-  return editor.store.query.records('person').get() as TLPerson[]
+  return editor.store.query.records(PERSON_RECORD_TYPE).get() as TLPerson[]
 }
 
 /** The registry as plain persons, what the shared domain logic takes. */
@@ -33,6 +34,6 @@ export function registryPersons(editor: Editor): Person[] {
 
 export function putPerson(editor: Editor, person: Omit<Person, 'id'> & { id?: string }): TLPerson['id'] {
   const id = (person.id ?? newPersonId()) as TLPerson['id']
-  editor.store.put([{ ...person, id, typeName: 'person' } as TLPerson])
+  editor.store.put([{ ...person, id, typeName: PERSON_RECORD_TYPE } as TLPerson])
   return id
 }

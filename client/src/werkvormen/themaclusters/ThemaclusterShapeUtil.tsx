@@ -1,5 +1,6 @@
 import { BaseFrameLikeShapeUtil, Group2d, HTMLContainer, Rectangle2d, useEditor, useValue } from 'tldraw'
-import { clusterFrameProps, clusterTitle, type ClusterFrameProps } from '@samenbord/shared/werkvormen/themaclusters/clusters'
+import { clusterTitle, type ClusterFrameProps } from '@samenbord/shared/werkvormen/themaclusters/clusters'
+import { themaclustersSchema } from '@samenbord/shared/werkvormen/themaclusters/schema'
 import { THEMACLUSTER_TYPE, type ThemaclusterShape } from './cluster-shapes.ts'
 import { totalsByNote } from './votes.ts'
 
@@ -8,7 +9,8 @@ const HEADER_HEIGHT = 56
 /** A belevingsthema ("gevoel > behoefte"): sticky notes dragged in belong to it, and it counts them. */
 export class ThemaclusterShapeUtil extends BaseFrameLikeShapeUtil<ThemaclusterShape> {
   static override type = THEMACLUSTER_TYPE
-  static override props = clusterFrameProps
+  static override props = themaclustersSchema.shapes[THEMACLUSTER_TYPE].props
+  static override migrations = themaclustersSchema.shapes[THEMACLUSTER_TYPE].migrations
 
   override getDefaultProps(): ClusterFrameProps {
     return { w: 720, h: 560, feeling: 'onzekerheid', need: 'duidelijkheid' }

@@ -30,13 +30,14 @@ interface Draft {
   personId: string
   side: SourceSide
   origin: SourceOrigin
+  sourceDetail: string
   lane: Lane | 'auto'
   text: string
 }
 
 function draftOf(card: TijdlijnKaartShape | null): Draft {
   if (!card) {
-    return { dateText: '', agePersonId: '', category: 'gezinsgebeurtenis', tag: 'feit', personId: '', side: 'gezin', origin: 'live', lane: 'auto', text: '' }
+    return { dateText: '', agePersonId: '', category: 'gezinsgebeurtenis', tag: 'feit', personId: '', side: 'gezin', origin: 'live', sourceDetail: '', lane: 'auto', text: '' }
   }
   const { props } = card
   return {
@@ -47,6 +48,7 @@ function draftOf(card: TijdlijnKaartShape | null): Draft {
     personId: props.source.personId ?? '',
     side: props.source.side,
     origin: props.source.origin,
+    sourceDetail: props.sourceDetail,
     lane: props.lane,
     text: props.text,
   }
@@ -77,7 +79,7 @@ export function EventForm({ timeline, card, userName }: { timeline: TijdlijnShap
     if (!parsed.ok) return setError(parsed.message)
     const source = { personId: draft.personId || null, side: draft.side, origin: draft.origin }
     const lane = draft.lane === 'auto' ? defaultLaneFor(lanePreset, source, draft.category, lanesSwapped) : draft.lane
-    const fields = { date: parsed.spec, category: draft.category, tag: draft.tag, source, text: draft.text.trim(), lane }
+    const fields = { date: parsed.spec, category: draft.category, tag: draft.tag, source, sourceDetail: draft.sourceDetail.trim(), text: draft.text.trim(), lane }
     const props = card ? { ...card.props, ...fields } : newEventProps(fields)
     const check = validateEventProps(props, persons)
     if (!check.ok) return setError(check.message)
@@ -186,6 +188,8 @@ export function EventForm({ timeline, card, userName }: { timeline: TijdlijnShap
           />
         </div>
       </div>
+      <label htmlFor={`${formId}-source-detail`}>Bron: toelichting (bijv. gespreksverslag 12-03)</label>
+      <input id={`${formId}-source-detail`} value={draft.sourceDetail} onChange={(e) => set('sourceDetail', e.target.value)} />
       <label htmlFor={`${formId}-lane`}>Plek</label>
       <select id={`${formId}-lane`} value={draft.lane} onChange={(e) => set('lane', e.target.value as Lane | 'auto')}>
         {!card && <option value="auto">Automatisch</option>}

@@ -1,9 +1,10 @@
 import { HTMLContainer, Rectangle2d, ShapeUtil, useEditor, useValue, type TLShape } from 'tldraw'
 import { resolveDate } from '@samenbord/shared/werkvormen/tijdlijn/dates'
-import { timelineGapProps, type TimelineGapProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
+import type { TimelineGapProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
+import { TIJDLIJN_GAT_TYPE, tijdlijnSchema } from '@samenbord/shared/werkvormen/tijdlijn/schema'
 import { registryPersons } from '../personen/person-record.ts'
 
-export const TIJDLIJN_GAT_TYPE = 'tijdlijn-gat'
+export { TIJDLIJN_GAT_TYPE }
 
 declare module 'tldraw' {
   interface TLGlobalShapePropsMap {
@@ -19,7 +20,8 @@ export type TijdlijnGatShape = TLShape<typeof TIJDLIJN_GAT_TYPE>
  */
 export class TijdlijnGatShapeUtil extends ShapeUtil<TijdlijnGatShape> {
   static override type = TIJDLIJN_GAT_TYPE
-  static override props = timelineGapProps
+  static override props = tijdlijnSchema.shapes[TIJDLIJN_GAT_TYPE].props
+  static override migrations = tijdlijnSchema.shapes[TIJDLIJN_GAT_TYPE].migrations
 
   getDefaultProps(): TimelineGapProps {
     const year = new Date().getFullYear()

@@ -1,7 +1,8 @@
 import { HTMLContainer, Rectangle2d, ShapeUtil, useEditor, useValue } from 'tldraw'
 import { EPISTEMIC_TAG_LABELS, EVENT_CATEGORY_INFO, SOURCE_ORIGIN_LABELS, SOURCE_SIDE_LABELS } from '@samenbord/shared/werkvormen/tijdlijn/categories'
 import { resolveDate } from '@samenbord/shared/werkvormen/tijdlijn/dates'
-import { newEventProps, timelineEventProps, type TimelineEventProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
+import { newEventProps, type TimelineEventProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
+import { tijdlijnSchema } from '@samenbord/shared/werkvormen/tijdlijn/schema'
 import { findPerson } from '@samenbord/shared/werkvormen/personen/person'
 import { registryPersons } from '../personen/person-record.ts'
 import { categoryColor } from './colors.ts'
@@ -10,7 +11,8 @@ import { TIJDLIJN_KAART_TYPE, type TijdlijnKaartShape } from './tijdlijn-shapes.
 /** One moment on the timeline. Its position is derived from date and lane; edit it in the side panel. */
 export class TijdlijnKaartShapeUtil extends ShapeUtil<TijdlijnKaartShape> {
   static override type = TIJDLIJN_KAART_TYPE
-  static override props = timelineEventProps
+  static override props = tijdlijnSchema.shapes[TIJDLIJN_KAART_TYPE].props
+  static override migrations = tijdlijnSchema.shapes[TIJDLIJN_KAART_TYPE].migrations
 
   getDefaultProps(): TimelineEventProps {
     return newEventProps({
@@ -67,6 +69,7 @@ function EventCard({ shape }: { shape: TijdlijnKaartShape }) {
       <p className="sb-kaart__text">{props.text || <em>(nog geen tekst)</em>}</p>
       <div className="sb-kaart__source">
         {source ? source.name : SOURCE_SIDE_LABELS[props.source.side]} · {SOURCE_ORIGIN_LABELS[props.source.origin]}
+        {props.sourceDetail && ` · ${props.sourceDetail}`}
       </div>
       <div className="sb-kaart__flags">
         {props.cruciaal && <span title={`Cruciaal moment, benoemd door ${props.cruciaal.namedBy}`}>★ cruciaal ({props.cruciaal.namedBy})</span>}

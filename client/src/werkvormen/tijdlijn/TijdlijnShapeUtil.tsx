@@ -1,7 +1,8 @@
 import { HTMLContainer, Rectangle2d, ShapeUtil, type TLResizeInfo, resizeBox } from 'tldraw'
 import { axisTicks, axisWidth } from '@samenbord/shared/werkvormen/tijdlijn/axis'
 import { EVENT_CATEGORY_INFO, EVENT_CATEGORIES } from '@samenbord/shared/werkvormen/tijdlijn/categories'
-import { timelineProps, type TimelineProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
+import type { TimelineProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
+import { tijdlijnSchema } from '@samenbord/shared/werkvormen/tijdlijn/schema'
 import { laneLabel } from '@samenbord/shared/werkvormen/tijdlijn/lanes'
 import { axisLineY, TIJDLIJN_TYPE, type TijdlijnShape } from './tijdlijn-shapes.ts'
 import { categoryColor } from './colors.ts'
@@ -12,7 +13,8 @@ import { categoryColor } from './colors.ts'
  */
 export class TijdlijnShapeUtil extends ShapeUtil<TijdlijnShape> {
   static override type = TIJDLIJN_TYPE
-  static override props = timelineProps
+  static override props = tijdlijnSchema.shapes[TIJDLIJN_TYPE].props
+  static override migrations = tijdlijnSchema.shapes[TIJDLIJN_TYPE].migrations
 
   getDefaultProps(): TimelineProps {
     const year = new Date().getFullYear()

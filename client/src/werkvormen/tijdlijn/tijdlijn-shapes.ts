@@ -1,8 +1,9 @@
 import type { TLShape } from 'tldraw'
 import type { TimelineEventProps, TimelineProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
+import { TIJDLIJN_KAART_TYPE, TIJDLIJN_TYPE } from '@samenbord/shared/werkvormen/tijdlijn/schema'
 
-export const TIJDLIJN_TYPE = 'tijdlijn'
-export const TIJDLIJN_KAART_TYPE = 'tijdlijn-kaart'
+// The type ids are the board schema's own (shared/src/werkvormen/tijdlijn/schema.ts).
+export { TIJDLIJN_KAART_TYPE, TIJDLIJN_TYPE }
 
 declare module 'tldraw' {
   interface TLGlobalShapePropsMap {

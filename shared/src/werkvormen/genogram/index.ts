@@ -1,3 +1,4 @@
 export * from './notation.ts'
 export * from './relations.ts'
 export * from './layout.ts'
+export * from './schema.ts'

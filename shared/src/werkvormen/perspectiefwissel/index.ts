@@ -1,1 +1,2 @@
 export * from './alternatives.ts'
+export * from './schema.ts'

@@ -1,2 +1,3 @@
 export * from './clusters.ts'
 export * from './votes.ts'
+export * from './schema.ts'

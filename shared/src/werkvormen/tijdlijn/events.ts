@@ -39,6 +39,8 @@ export interface TimelineEventProps {
   category: EventCategory
   tag: EpistemicTag
   source: EventSource
+  /** Where exactly it comes from ("gespreksverslag 12-03", "brief van de GI"); empty when not said. Added in tijdlijn-kaart version 1. */
+  sourceDetail: string
   text: string
   lane: Lane
   cruciaal: EventFlag | null
@@ -50,6 +52,7 @@ export interface TimelineEventProps {
 
 export const MAX_EVENT_TEXT = 2000
 export const MAX_NAME_TEXT = 80
+export const MAX_SOURCE_DETAIL = 200
 
 export const eventFlagValidator = T.object<EventFlag>({
   namedBy: boundedText('Wie het moment benoemde', 1, MAX_NAME_TEXT),
@@ -77,6 +80,7 @@ export const timelineEventProps = {
   category: T.literalEnum(...EVENT_CATEGORIES),
   tag: T.literalEnum(...EPISTEMIC_TAGS),
   source: eventSourceValidator,
+  sourceDetail: boundedText('De toelichting bij de bron', 0, MAX_SOURCE_DETAIL),
   text: boundedText('De tekst van de kaart', 0, MAX_EVENT_TEXT),
   lane: T.literalEnum(...LANES),
   cruciaal: eventFlagValidator.nullable(),
@@ -94,6 +98,7 @@ export const EVENT_FIELD_LABELS: Record<keyof TimelineEventProps, string> = {
   category: 'soort gebeurtenis',
   tag: 'soort informatie',
   source: 'bron',
+  sourceDetail: 'toelichting bij de bron',
   text: 'tekst',
   lane: 'plek boven of onder de lijn',
   cruciaal: 'cruciaal moment',
@@ -123,6 +128,7 @@ export const DEFAULT_EVENT_SIZE = { w: 220, h: 140 }
 export function newEventProps(fields: Pick<TimelineEventProps, 'date' | 'category' | 'tag' | 'source' | 'text' | 'lane'> & Partial<TimelineEventProps>): TimelineEventProps {
   return {
     ...DEFAULT_EVENT_SIZE,
+    sourceDetail: '',
     cruciaal: null,
     omslagpunt: null,
     contested: null,

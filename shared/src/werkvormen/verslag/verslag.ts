@@ -90,7 +90,9 @@ function timelineBlocks(timeline: TimelineContent, persons: readonly Person[], n
     })
     .sort((a, b) => a.start - b.start || Number(a.props.counterOf !== null) - Number(b.props.counterOf !== null) || collator.compare(a.props.text, b.props.text))
     .map(({ props, date }) => {
-      const source = [personLabel(persons, props.source.personId, nameOf) || SOURCE_SIDE_LABELS[props.source.side], SOURCE_ORIGIN_LABELS[props.source.origin].toLowerCase()].join('; ')
+      const source = [personLabel(persons, props.source.personId, nameOf) || SOURCE_SIDE_LABELS[props.source.side], SOURCE_ORIGIN_LABELS[props.source.origin].toLowerCase(), props.sourceDetail]
+        .filter((part) => part)
+        .join('; ')
       const marks = [
         props.cruciaal ? `Cruciaal moment (genoemd door ${props.cruciaal.namedBy})` : null,
         props.omslagpunt ? `Omslagpunt (genoemd door ${props.omslagpunt.namedBy})` : null,
