@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode, META_MAP, META_SCHEMA_KEY, RECORDS_ARRAY } from '@samenbord/shared'
 import { newEventProps } from '@samenbord/shared/werkvormen/tijdlijn/events'
-import { boardSchema, checkBoardUpdate, MAX_REASON_BYTES, shouldCheckDoc, truncateUtf8 } from './record-guard.ts'
+import { boardSchema, checkBoardUpdate, checkRecordEntry, MAX_REASON_BYTES, recordSchemaPlan, shouldCheckDoc, storedSchemaOf, truncateUtf8 } from './record-guard.ts'
 
 type Rec = { id: string; typeName: string; [field: string]: unknown }
 
@@ -265,6 +265,114 @@ describe('checkBoardUpdate', () => {
   it('refuses bytes that are not a Yjs update', () => {
     expect(refusal(new Uint8Array([1, 2, 3, 255, 255, 255]))).toBe('Ongeldige Yjs-update')
     expect(refusal(new Uint8Array([255]))).toBe('Ongeldige Yjs-update')
+  })
+})
+
+/** The schema of the version before tijdlijn-kaart's first migration (sourceDetail). */
+function schemaBeforeSourceDetail() {
+  const schema = boardSchema.serialize()
+  return { ...schema, sequences: { ...schema.sequences, 'com.tldraw.shape.tijdlijn-kaart': 0 } }
+}
+
+/** A tijdlijn-kaart as that version wrote it. */
+function oldKaart(props: Record<string, unknown> = {}): Rec {
+  const { sourceDetail: _dropped, ...rest } = kaart.props as Record<string, unknown>
+  return { ...kaart, props: { ...rest, ...props } }
+}
+
+/** A room whose board was written by the older version: its records and its schema. */
+function olderRoom(): Y.Doc {
+  const room = new Y.Doc()
+  Y.applyUpdate(
+    room,
+    updateOf(new Y.Doc(), (d) =>
+      d.transact(() => {
+        for (const record of [documentRecord, page, tijdlijn, oldKaart()]) setRecord(d, record)
+        d.getMap(META_MAP).set(META_SCHEMA_KEY, schemaBeforeSourceDetail())
+      }),
+    ),
+  )
+  return room
+}
+
+describe('records of an older schema', () => {
+  it('accepts a record as the board says it was written, migrated first; refuses it as a current one', () => {
+    const room = olderRoom()
+    expect(recordSchemaPlan(storedSchemaOf(room)).kind).toBe('migrate')
+    const client = new Y.Doc()
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(room))
+    // An older browser edits its card: fine on this board.
+    const edit = updateOf(client, (d) => setRecord(d, oldKaart({ text: 'Verhuizing naar Amersfoort' })))
+    expect(checkBoardUpdate(edit, room)).toEqual({ ok: true })
+    // Migrated, it must still be valid: the older props are not a way around the validators.
+    expect(refusal(updateOf(client, (d) => setRecord(d, oldKaart({ category: 'onzin' }))), room)).toBe('tijdlijn-kaart geweigerd: Soort gebeurtenis: kies een van de toegestane waarden')
+    // Without that schema, the same record is judged as a current one and lacks the new prop.
+    expect(refusal(edit)).toBe('tijdlijn-kaart geweigerd: Toelichting bij de bron: verwacht tekst')
+    expect(checkRecordEntry({ key: kaart.id, val: oldKaart() })).toMatchObject({ ok: false })
+    expect(checkRecordEntry({ key: kaart.id, val: oldKaart() }, recordSchemaPlan(schemaBeforeSourceDetail()))).toEqual({ ok: true })
+  })
+
+  it('a whole board with its older schema (a restore) passes; so does the first writer upgrading it, records and schema in one update', () => {
+    const room = olderRoom()
+    expect(checkBoardUpdate(Y.encodeStateAsUpdate(room))).toEqual({ ok: true })
+    const client = new Y.Doc()
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(room))
+    const upgrade = updateOf(client, (d) =>
+      d.transact(() => {
+        setRecord(d, kaart)
+        d.getMap(META_MAP).set(META_SCHEMA_KEY, boardSchema.serialize())
+      }),
+    )
+    expect(checkBoardUpdate(upgrade, room)).toEqual({ ok: true })
+    Y.applyUpdate(room, upgrade)
+    expect(recordSchemaPlan(storedSchemaOf(room))).toEqual({ kind: 'current' })
+    // Now the board is current: a late write from the older version is refused (that browser must reload).
+    expect(refusal(updateOf(client, (d) => setRecord(d, oldKaart({ text: 'te laat' }))), room)).toBe('tijdlijn-kaart geweigerd: Toelichting bij de bron: verwacht tekst')
+  })
+
+  it('an upgrade that writes a current schema over records of the old shape is judged by the new schema', () => {
+    const room = olderRoom()
+    const client = new Y.Doc()
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(room))
+    const careless = updateOf(client, (d) =>
+      d.transact(() => {
+        setRecord(d, oldKaart({ text: 'nog oud' }))
+        d.getMap(META_MAP).set(META_SCHEMA_KEY, boardSchema.serialize())
+      }),
+    )
+    expect(refusal(careless, room)).toBe('tijdlijn-kaart geweigerd: Toelichting bij de bron: verwacht tekst')
+  })
+
+  it('migrates nothing when the board is current, and only records of older boards otherwise', () => {
+    const spy = vi.spyOn(boardSchema, 'migratePersistedRecord')
+    try {
+      const current = new Y.Doc()
+      Y.applyUpdate(current, updateOf(new Y.Doc(), (d) => d.transact(() => {
+        for (const record of [documentRecord, page, tijdlijn, kaart]) setRecord(d, record)
+        d.getMap(META_MAP).set(META_SCHEMA_KEY, boardSchema.serialize())
+      })))
+      const client = new Y.Doc()
+      Y.applyUpdate(client, Y.encodeStateAsUpdate(current))
+      for (let i = 0; i < 20; i++) expect(checkBoardUpdate(updateOf(client, (d) => setRecord(d, { ...geo, x: i })), current)).toEqual({ ok: true })
+      expect(spy).not.toHaveBeenCalled()
+      const older = olderRoom()
+      const olderClient = new Y.Doc()
+      Y.applyUpdate(olderClient, Y.encodeStateAsUpdate(older))
+      expect(checkBoardUpdate(updateOf(olderClient, (d) => setRecord(d, oldKaart({ text: 'x' }))), older)).toEqual({ ok: true })
+      expect(spy).toHaveBeenCalledTimes(1)
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
+  it('tijdlijn-kaart migrates up with the default and back down without it', () => {
+    const up = boardSchema.migratePersistedRecord(oldKaart() as never, schemaBeforeSourceDetail() as never, 'up')
+    expect(up).toMatchObject({ type: 'success', value: { props: { sourceDetail: '' } } })
+    const kept = boardSchema.migratePersistedRecord(oldKaart({ sourceDetail: 'verslag 12-03' }) as never, schemaBeforeSourceDetail() as never, 'up')
+    expect(kept).toMatchObject({ type: 'success', value: { props: { sourceDetail: 'verslag 12-03' } } })
+    const down = boardSchema.migratePersistedRecord({ ...kaart, props: { ...(kaart.props as object), sourceDetail: 'x' } } as never, schemaBeforeSourceDetail() as never, 'down')
+    expect(down.type).toBe('success')
+    expect((down as { value: { props: object } }).value.props).toEqual(oldKaart().props)
   })
 })
 

@@ -13,6 +13,11 @@
  * - anything else inserted directly into `tl_records` is refused;
  * - the `schema` value of the `meta` map must be a tldraw serialized schema this server can
  *   migrate from (not newer than ours).
+ * - Records are checked as every client will read them: migrated up from the schema they were
+ *   written under (the `meta.schema` this update sets, else the document's, else ours) to ours,
+ *   then validated. A board written by an older client version, or restored from an old
+ *   back-up, holds records of older props; they pass once migrated. When that schema is ours
+ *   (the usual case) no migration runs at all.
  * - nothing else: another root type (`doc.getMap('junk')`, a hidden `Y.Text`), another key of
  *   `meta`, or a nested type is refused, so the board holds only what the schema describes.
  * Deletions pass. An item inserted next to an existing one
@@ -30,7 +35,7 @@ import {
   META_SCHEMA_KEY,
   RECORDS_ARRAY,
   werkvormBindingSchemas,
-  werkvormRecordValidators,
+  werkvormRecordSchemas,
   werkvormShapeSchemas,
 } from '@samenbord/shared'
 
@@ -42,8 +47,49 @@ const shapeTypes = { ...defaultShapeSchemas, ...werkvormShapeSchemas }
 export const boardSchema = createTLSchema({
   shapes: shapeTypes,
   bindings: { ...defaultBindingSchemas, ...werkvormBindingSchemas },
-  records: werkvormRecordValidators,
+  records: werkvormRecordSchemas,
 })
+
+type SerializedSchema = Parameters<typeof boardSchema.getMigrationsSince>[0]
+
+/**
+ * How to read records written under some serialized schema: as they are (it is ours, or needs
+ * no migration), migrated up from it, or not at all (newer than ours, or not a schema).
+ */
+export type RecordSchemaPlan = { kind: 'current' } | { kind: 'migrate'; from: SerializedSchema } | { kind: 'unreadable' }
+
+const CURRENT: RecordSchemaPlan = { kind: 'current' }
+const UNREADABLE: RecordSchemaPlan = { kind: 'unreadable' }
+// By identity: a room's stored meta.schema is one object for as long as nobody rewrites it.
+const plans = new WeakMap<object, RecordSchemaPlan>()
+
+/** What records written under `schema` need before they validate; undefined means ours. */
+export function recordSchemaPlan(schema: unknown): RecordSchemaPlan {
+  if (schema === undefined) return CURRENT
+  if (!isPlainObject(schema)) return UNREADABLE
+  const known = plans.get(schema)
+  if (known !== undefined) return known
+  let plan: RecordSchemaPlan = UNREADABLE
+  if (schema.schemaVersion === 1 || schema.schemaVersion === 2) {
+    try {
+      const migrations = boardSchema.getMigrationsSince(schema as unknown as SerializedSchema)
+      if (migrations.ok) plan = migrations.value.length === 0 ? CURRENT : { kind: 'migrate', from: schema as unknown as SerializedSchema }
+    } catch {
+      plan = UNREADABLE
+    }
+  }
+  plans.set(schema, plan)
+  return plan
+}
+
+/** The room document's `meta.schema`, read without creating anything in the document. */
+export function storedSchemaOf(doc: Y.Doc): unknown {
+  const meta = doc.share.get(META_MAP)
+  const item = meta?._map.get(META_SCHEMA_KEY)
+  if (item === undefined || item.deleted) return undefined
+  const content = item.content.getContent()
+  return content[content.length - 1]
+}
 
 /** Close reasons are limited to 123 bytes of UTF-8. */
 export const MAX_REASON_BYTES = 123
@@ -88,8 +134,11 @@ function looksLikeSchema(value: unknown): boolean {
   return isPlainObject(value) && 'schemaVersion' in value
 }
 
-/** Checks one `{ key, val }` entry of `tl_records`. */
-export function checkRecordEntry(entry: unknown): GuardResult {
+/**
+ * Checks one `{ key, val }` entry of `tl_records`, whose record was written under the schema of
+ * `plan` (ours unless told otherwise): migrated up to ours first when that schema is older.
+ */
+export function checkRecordEntry(entry: unknown, plan: RecordSchemaPlan = CURRENT): GuardResult {
   if (!isPlainObject(entry) || typeof entry.key !== 'string' || !isPlainObject(entry.val)) {
     return refuse('Ongeldige inhoud in tl_records')
   }
@@ -108,7 +157,19 @@ export function checkRecordEntry(entry: unknown): GuardResult {
     return refuse(`Onbekende soort vorm: ${String(record.type)}`)
   }
   const kind = typeName === 'shape' && typeof record.type === 'string' ? record.type : typeName
-  const check = checkRecordWith(recordType, record, kind)
+  let current: unknown = record
+  if (plan.kind === 'unreadable') return refuse('Schema in meta is nieuwer dan de server of onbekend')
+  if (plan.kind === 'migrate') {
+    let migrated: ReturnType<typeof boardSchema.migratePersistedRecord>
+    try {
+      migrated = boardSchema.migratePersistedRecord(record as never, plan.from, 'up')
+    } catch {
+      migrated = { type: 'error' } as never
+    }
+    if (migrated.type !== 'success') return refuse(`${kind} geweigerd: kan niet naar het huidige schema worden bijgewerkt`)
+    current = migrated.value
+  }
+  const check = checkRecordWith(recordType, current, kind)
   if (!check.ok) return refuse(`${kind} geweigerd: ${check.message}`)
   return OK
 }
@@ -230,9 +291,13 @@ export function walkInsertedItems(decoded: DecodedUpdate, doc: Y.Doc | undefined
 
 /**
  * Checks a Yjs update (v1, as y-websocket sends it) for a board's main document before it is
- * applied. `doc` (the room's document) lets items inserted next to existing ones be placed.
- * The board holds `tl_records` entries and `meta.schema`, nothing else: any other root type,
- * map key or nested type is refused.
+ * applied. `doc` (the room's document) lets items inserted next to existing ones be placed, and
+ * gives the schema stored records conform to. The board holds `tl_records` entries and
+ * `meta.schema`, nothing else: any other root type, map key or nested type is refused.
+ *
+ * Records are checked after the walk, against the schema they will be read under: the
+ * `meta.schema` this same update sets (a first writer that migrates the board writes its records
+ * and its schema in one transaction; a restored board carries both), else the document's.
  */
 export function checkBoardUpdate(update: Uint8Array, doc?: Y.Doc, alreadyDecoded?: DecodedUpdate): GuardResult {
   let decoded: DecodedUpdate
@@ -241,7 +306,9 @@ export function checkBoardUpdate(update: Uint8Array, doc?: Y.Doc, alreadyDecoded
   } catch {
     return refuse('Ongeldige Yjs-update')
   }
-  return walkInsertedItems(decoded, doc, (item, place) => {
+  const entries: unknown[] = []
+  let updateSchema: unknown
+  const walked = walkInsertedItems(decoded, doc, (item, place) => {
     const content = item.content
     if (place.kind === 'nested') return refuse('Geneste gegevens horen niet in het bord')
     if (place.kind === 'root' && place.name !== RECORDS_ARRAY && place.name !== META_MAP) return refuse(`Onbekend onderdeel in het bord: ${place.name.slice(0, 40)}`)
@@ -255,15 +322,26 @@ export function checkBoardUpdate(update: Uint8Array, doc?: Y.Doc, alreadyDecoded
     }
     // Also entries this update deletes again: the raw update is stored and relayed as it is.
     for (const value of content.arr) {
-      let result: GuardResult
-      if (inRecords) result = checkRecordEntry(value)
-      else if (isSchema) result = checkSerializedSchema(value)
-      else if (looksLikeEntry(value)) result = checkRecordEntry(value)
-      else if (looksLikeSchema(value)) result = checkSerializedSchema(value)
+      let result: GuardResult = OK
+      if (inRecords || (!isSchema && looksLikeEntry(value))) entries.push(value)
+      else if (isSchema || looksLikeSchema(value)) {
+        result = checkSerializedSchema(value)
+        // Structs come per client in clock order: the last one a writer set is the one that stays.
+        if (result.ok && isSchema) updateSchema = value
+      }
       // Pending or unplaceable content would be integrated later without a check: only entries may wait.
       else result = refuse(place.kind === 'missing' ? MISSING_REASON : 'Onbekende inhoud in het bord')
       if (!result.ok) return result
     }
     return OK
   })
+  if (!walked.ok || entries.length === 0) return walked
+  let plan = recordSchemaPlan(updateSchema ?? (doc !== undefined ? storedSchemaOf(doc) : undefined))
+  // A stored schema from before these rules that no client can read either: judge by ours, as before.
+  if (plan.kind === 'unreadable' && updateSchema === undefined) plan = CURRENT
+  for (const entry of entries) {
+    const result = checkRecordEntry(entry, plan)
+    if (!result.ok) return result
+  }
+  return OK
 }
