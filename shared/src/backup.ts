@@ -19,8 +19,31 @@ import { FACILITATOR_PREP_DOC_KIND, ROLE_CARD_DOC_KIND, ROLE_POSTURE_DOC_KIND } 
 import { CONSENT_DOC_ID, CONSENT_DOC_KIND } from './werkvormen/verslag/consent.ts'
 
 export const BACKUP_FORMAT = 'samenbord-backup'
-/** Raise when the file's meaning changes; a server refuses files newer than it knows. */
+/**
+ * Raise when the file's meaning changes, and add the upgrader from the previous version to
+ * BACKUP_UPGRADERS; a server refuses files newer than it knows. (The boards inside carry their
+ * own tldraw schema in `meta.schema`: a werkvorm's prop change migrates there, not here.)
+ */
 export const BACKUP_VERSION = 1
+/** The first version Samenbord wrote; every version since is read, through the upgraders. */
+export const FIRST_BACKUP_VERSION = 1
+
+/**
+ * Reads a back-up file of version `from` as version `from + 1`. It gets the parsed file before
+ * any check (so anything may be in it, or missing), only reshapes what it knows and leaves the
+ * rest as it is; `checkBackup` checks the result like any current file.
+ */
+export interface BackupUpgrader {
+  from: number
+  upgrade(file: Record<string, unknown>): Record<string, unknown>
+}
+
+/**
+ * The upgrade path: one upgrader from each earlier version to the next, oldest first. Released
+ * upgraders are never edited (files of that version are out there); a unit test checks that
+ * the chain from FIRST_BACKUP_VERSION to BACKUP_VERSION has no gap.
+ */
+export const BACKUP_UPGRADERS: readonly BackupUpgrader[] = []
 /** Documents a back-up may hold unless told otherwise: the relay's default MAX_DOCS_PER_BOARD. */
 export const MAX_BACKUP_DOCUMENTS = 100
 
@@ -61,6 +84,34 @@ export type BackupCheck =
 export interface BackupCheckOptions {
   /** Documents one board may have (the relay's MAX_DOCS_PER_BOARD); a file with more is refused. */
   maxDocuments?: number
+  /** The upgrade path and the versions it spans (BACKUP_UPGRADERS etc. unless a test brings its own). */
+  upgraders?: readonly BackupUpgrader[]
+  firstVersion?: number
+  version?: number
+}
+
+export type BackupUpgrade = { ok: true; file: Record<string, unknown> } | { ok: false; message: string }
+
+/**
+ * Runs the upgraders from the file's version (an integer from `firstVersion` on, not newer than
+ * `version`: checked by the caller) up to `version`, one step at a time. Refuses with a Dutch
+ * message when a step is missing or fails; never throws.
+ */
+export function upgradeBackup(file: Record<string, unknown>, upgraders: readonly BackupUpgrader[] = BACKUP_UPGRADERS, version: number = BACKUP_VERSION): BackupUpgrade {
+  let current = file
+  for (let from = file.version as number; from < version; from++) {
+    const step = upgraders.find((upgrader) => upgrader.from === from)
+    if (step === undefined) return { ok: false, message: `Back-ups met bestandsversie ${from} kan deze server niet meer lezen.` }
+    let next: unknown
+    try {
+      next = step.upgrade(current)
+    } catch {
+      next = null
+    }
+    if (!isRecord(next)) return { ok: false, message: `De back-up kon niet van bestandsversie ${from} naar ${from + 1} worden bijgewerkt.` }
+    current = { ...next, version: from + 1 }
+  }
+  return { ok: true, file: current }
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
@@ -87,13 +138,17 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  */
 export function checkBackup(value: unknown, options: BackupCheckOptions = {}): BackupCheck {
   const maxDocuments = options.maxDocuments ?? MAX_BACKUP_DOCUMENTS
+  const currentVersion = options.version ?? BACKUP_VERSION
   if (!isRecord(value)) return { ok: false, status: 400, message: 'Dit is geen back-up van een Samenbord-bord (geen JSON-object).' }
-  const file = value
-  if (file.format !== BACKUP_FORMAT) return { ok: false, status: 400, message: 'Dit is geen back-up van een Samenbord-bord (het veld "format" ontbreekt of klopt niet).' }
-  if (typeof file.version !== 'number' || !Number.isInteger(file.version) || file.version < 1) return bad('De back-up heeft geen geldig versienummer.')
-  if (file.version > BACKUP_VERSION) {
-    return bad(`Deze back-up is gemaakt met een nieuwere versie van Samenbord (bestandsversie ${file.version}); deze server leest tot versie ${BACKUP_VERSION}. Werk de server bij en probeer het opnieuw.`)
+  if (value.format !== BACKUP_FORMAT) return { ok: false, status: 400, message: 'Dit is geen back-up van een Samenbord-bord (het veld "format" ontbreekt of klopt niet).' }
+  if (typeof value.version !== 'number' || !Number.isInteger(value.version) || value.version < (options.firstVersion ?? FIRST_BACKUP_VERSION)) return bad('De back-up heeft geen geldig versienummer.')
+  if (value.version > currentVersion) {
+    return bad(`Deze back-up is gemaakt met een nieuwere versie van Samenbord (bestandsversie ${value.version}); deze server leest tot versie ${currentVersion}. Werk de server bij en probeer het opnieuw.`)
   }
+  // An older file is first read as a current one; everything below checks only current files.
+  const upgraded = upgradeBackup(value, options.upgraders ?? BACKUP_UPGRADERS, currentVersion)
+  if (!upgraded.ok) return bad(upgraded.message)
+  const file = upgraded.file
   const board = file.board
   if (!isRecord(board)) return bad('De back-up mist de gegevens van het bord.')
   if (typeof board.title !== 'string' || board.title.trim().length === 0 || board.title.trim().length > MAX_TITLE_LENGTH) return bad('De titel van het bord in de back-up ontbreekt of is te lang.')
@@ -140,7 +195,7 @@ export function checkBackup(value: unknown, options: BackupCheckOptions = {}): B
 
   const backup: CheckedBackup = {
     format: BACKUP_FORMAT,
-    version: file.version,
+    version: currentVersion,
     board: { id: board.id, title: board.title.trim(), createdAt: typeof board.createdAt === 'string' ? board.createdAt : '' },
     exportedAt: typeof file.exportedAt === 'string' ? file.exportedAt : '',
     documents: kept,
