@@ -61,6 +61,8 @@ export interface TestServer {
   wsUrl: string
   /** Graceful close (what SIGTERM does); safe to call twice. */
   close(): Promise<void>
+  /** The local beheerder's `sb_session` cookie value (null with `signIn: false` or OIDC): createBoard and boardApi send it. */
+  sessionCookie: string | null
 }
 
 export interface StartServerOptions {
@@ -71,6 +73,11 @@ export interface StartServerOptions {
   build?: BuildAppOptions
   /** Listen on this port (a restart that clients must find again); a free one otherwise. */
   port?: number
+  /**
+   * Sign in as the local beheerder through the real set-up endpoint (default), so createBoard and
+   * boardApi work; false leaves the set-up code unused (tests of the sign-in itself).
+   */
+  signIn?: boolean
 }
 
 /** buildApp + listen on 127.0.0.1 with a free port, in this process. */
@@ -92,7 +99,57 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const close = () => (closed ??= app.close().then(() => undefined))
   onDispose(close)
   const httpUrl = `http://127.0.0.1:${address.port}`
-  return { app, config, port: address.port, dataDir, httpUrl, wsUrl: `ws://127.0.0.1:${address.port}${SYNC_PATH}`, close }
+  const store = options.build?.store as { schema?: unknown } | undefined
+  const sessionKey = typeof store?.schema === 'string' ? `pg:${store.schema}` : dataDir
+  const sessionCookie = options.signIn === false || config.auth.oidc !== null ? null : await beheerderSession(httpUrl, sessionKey, app.beheerderSetupLink())
+  return { app, config, port: address.port, dataDir, httpUrl, wsUrl: `ws://127.0.0.1:${address.port}${SYNC_PATH}`, close, sessionCookie }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in: most tests act as the local beheerder, who may create and restore boards.
+
+/** `sb_session` cookie values by server address, and by data folder (a restart keeps the session). */
+const sessionsByUrl = new Map<string, string>()
+const sessionsByData = new Map<string, string>()
+
+/** The one-time code in a set-up or invite link (`…#code=…`). */
+export function codeOfLink(link: string): string {
+  const code = new URL(link).hash.match(/^#code=([A-Za-z0-9_-]+)$/)?.[1]
+  if (code === undefined) throw new Error(`no code in ${link}`)
+  return code
+}
+
+/** The value of `name` in a response's Set-Cookie headers, or null. */
+export function setCookieValue(response: Response, name: string): string | null {
+  for (const cookie of response.headers.getSetCookie()) {
+    const [pair] = cookie.split(';')
+    const at = pair.indexOf('=')
+    if (pair.slice(0, at).trim() === name) return pair.slice(at + 1)
+  }
+  return null
+}
+
+/** Signs in through `POST /auth/setup` with the link's code, or reuses the session of an earlier start on the same data. */
+async function beheerderSession(httpUrl: string, sessionKey: string, setupLink: string | null): Promise<string | null> {
+  let cookie = sessionsByData.get(sessionKey) ?? null
+  if (setupLink !== null) {
+    const response = await fetch(`${httpUrl}/auth/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: httpUrl },
+      body: JSON.stringify({ code: codeOfLink(setupLink) }),
+    })
+    cookie = setCookieValue(response, 'sb_session')
+    if (response.status !== 200 || cookie === null) throw new Error(`beheerder set-up failed: ${response.status} ${await response.text()}`)
+    sessionsByData.set(sessionKey, cookie)
+  }
+  if (cookie !== null) sessionsByUrl.set(httpUrl, cookie)
+  return cookie
+}
+
+/** Cookie and Origin of the beheerder signed in on this server, for a fetch that needs a session; {} when none. */
+export function sessionHeaders(httpUrl: string): Record<string, string> {
+  const cookie = sessionsByUrl.get(httpUrl)
+  return cookie === undefined ? {} : { cookie: `sb_session=${cookie}`, origin: httpUrl }
 }
 
 export interface ServerProcess {
@@ -105,12 +162,16 @@ export interface ServerProcess {
   output(): string
   /** Sends `signal` and resolves with the exit code (or the signal name). */
   stop(signal?: NodeJS.Signals): Promise<number | string>
+  /** The local beheerder's session (see TestServer.sessionCookie). */
+  sessionCookie: string | null
 }
 
 /** Starts `node server/src/main.ts` with PORT=0 and waits for its "luistert op" line. */
-export async function startServerProcess(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+export async function startServerProcess(options: { dataDir?: string; env?: Record<string, string>; signIn?: boolean } = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? makeTempDir()
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...options.env }
+  const inherited: NodeJS.ProcessEnv = { ...process.env }
+  delete inherited.RESET_BEHEERDER
+  const env: NodeJS.ProcessEnv = { ...inherited, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...options.env }
   delete env.SECRET
   delete env.PUBLIC_URL
   const child = spawn(process.execPath, ['server/src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -141,14 +202,21 @@ export async function startServerProcess(options: { dataDir?: string; env?: Reco
       reject(new Error(`server exited with ${code} before listening:\n${output}`))
     })
   })
+  const httpUrl = `http://127.0.0.1:${port}`
+  // Printed before the listening line while there is no beheerder yet.
+  const setupLink = /Beheerder instellen: (\S+)/.exec(output)?.[1] ?? null
+  const databaseUrl = options.env?.DATABASE_URL
+  const sessionKey = databaseUrl !== undefined ? `pg:${databaseUrl}:${options.env?.DATABASE_SCHEMA ?? 'public'}` : dataDir
+  const sessionCookie = options.signIn === false || options.env?.OIDC_ISSUER !== undefined ? null : await beheerderSession(httpUrl, sessionKey, setupLink)
   return {
     child,
     port,
     dataDir,
-    httpUrl: `http://127.0.0.1:${port}`,
+    httpUrl,
     wsUrl: `ws://127.0.0.1:${port}${SYNC_PATH}`,
     output: () => output,
     stop,
+    sessionCookie,
   }
 }
 
@@ -178,6 +246,8 @@ export async function boardApi(server: { httpUrl: string }, path: string, token:
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      // Create and restore need a signed-in facilitator; other routes ignore the cookie.
+      ...sessionHeaders(server.httpUrl),
     },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   })
@@ -194,7 +264,7 @@ export async function boardApi(server: { httpUrl: string }, path: string, token:
 export async function createBoard(httpUrl: string, title = 'Testbord'): Promise<CreatedBoard> {
   const response = await fetch(`${httpUrl}/api/boards`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...sessionHeaders(httpUrl) },
     body: JSON.stringify({ title }),
   })
   if (response.status !== 201) throw new Error(`createBoard: ${response.status} ${await response.text()}`)

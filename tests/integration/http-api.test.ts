@@ -4,7 +4,7 @@ import { Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
 import { signToken } from '@samenbord/server/auth/tokens'
 import { MAX_TITLE_LENGTH, ROLES, BOARD_ID_PATTERN } from '@samenbord/shared'
-import { connectClient, createBoard, disposeAll, makeTempDir, startServer, waitForSynced } from './helpers.ts'
+import { connectClient, createBoard, disposeAll, makeTempDir, sessionHeaders, startServer, waitForSynced } from './helpers.ts'
 
 afterEach(disposeAll)
 
@@ -16,7 +16,7 @@ async function getJson(url: string, init?: RequestInit) {
 function postBoard(httpUrl: string, body: unknown) {
   return getJson(`${httpUrl}/api/boards`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...sessionHeaders(httpUrl) },
     body: JSON.stringify(body),
   })
 }
@@ -62,7 +62,7 @@ describe('HTTP API', () => {
     expect((await postBoard(server.httpUrl, { title: 'x'.repeat(MAX_TITLE_LENGTH) })).status).toBe(201)
     const notJson = await fetch(`${server.httpUrl}/api/boards`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...sessionHeaders(server.httpUrl) },
       body: 'title=x',
     })
     expect(notJson.status).toBe(415)
@@ -98,11 +98,12 @@ describe('HTTP API', () => {
     expect(missing.body.error).toBe('not-found')
   })
 
-  it('GET /api/config hands out the license key and message limit', async () => {
+  it('GET /api/config hands out the license key, message limit and how facilitators sign in', async () => {
     const plain = await startServer()
-    expect((await getJson(`${plain.httpUrl}/api/config`)).body).toEqual({ tldrawLicenseKey: null, maxMessageBytes: 2 * 1024 * 1024 })
+    const local = { mode: 'local', providerName: null }
+    expect((await getJson(`${plain.httpUrl}/api/config`)).body).toEqual({ tldrawLicenseKey: null, maxMessageBytes: 2 * 1024 * 1024, auth: local })
     const licensed = await startServer({ env: { TLDRAW_LICENSE_KEY: 'tldraw-abc', MAX_MESSAGE_BYTES: '100000' } })
-    expect((await getJson(`${licensed.httpUrl}/api/config`)).body).toEqual({ tldrawLicenseKey: 'tldraw-abc', maxMessageBytes: 100000 })
+    expect((await getJson(`${licensed.httpUrl}/api/config`)).body).toEqual({ tldrawLicenseKey: 'tldraw-abc', maxMessageBytes: 100000, auth: local })
   })
 
   it('GET /healthz reports storage, rooms and connections', async () => {

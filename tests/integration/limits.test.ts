@@ -19,6 +19,7 @@ import {
   type TestServer,
   boardApi,
   boardMap,
+  sessionHeaders,
 } from './helpers.ts'
 
 afterEach(disposeAll)
@@ -113,7 +114,7 @@ describe('limits', () => {
     await createBoard(server.httpUrl)
     const response = await fetch(`${server.httpUrl}/api/boards`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...sessionHeaders(server.httpUrl) },
       body: JSON.stringify({ title: 'Eén te veel' }),
     })
     expect(response.status).toBe(507)

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { createBoard, disposeAll, onDispose, startServer, type CreatedBoard, type TestServer } from './helpers.ts'
+import { createBoard, disposeAll, onDispose, sessionHeaders, startServer, type CreatedBoard, type TestServer } from './helpers.ts'
 
 afterEach(disposeAll)
 
@@ -26,6 +26,8 @@ async function from(server: TestServer, address: string, method: string, path: s
     method,
     headers: {
       'x-forwarded-for': address,
+      // Signed in (creating and restoring need it): a signed-in account can still flood.
+      ...sessionHeaders(server.httpUrl),
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },

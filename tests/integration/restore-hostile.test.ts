@@ -8,7 +8,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { SqliteDocumentStore } from '@samenbord/server/storage/sqlite-store'
-import { boardApi, createBoard, disposeAll, onDispose, startServer, startServerProcess, waitFor, type CreatedBoard } from './helpers.ts'
+import { boardApi, createBoard, disposeAll, onDispose, sessionHeaders, startServer, startServerProcess, waitFor, type CreatedBoard } from './helpers.ts'
 
 afterEach(disposeAll)
 
@@ -47,7 +47,7 @@ interface Upload {
 /** A restore whose body is sent by hand: headers at once, the body bit by bit or never. */
 function startUpload(httpUrl: string, headers: Record<string, string>): Upload {
   const url = new URL('/api/boards/restore', httpUrl)
-  const request = httpRequest({ method: 'POST', host: url.hostname, port: url.port, path: url.pathname, headers: { 'content-type': 'application/json', ...headers } })
+  const request = httpRequest({ method: 'POST', host: url.hostname, port: url.port, path: url.pathname, headers: { 'content-type': 'application/json', ...sessionHeaders(httpUrl), ...headers } })
   let answered = false
   const response = new Promise<{ status: number; headers: IncomingHttpHeaders; json: any }>((resolve, reject) => {
     request.on('response', (incoming) => {
@@ -168,7 +168,7 @@ describe('restore: checked in a process of its own, the boards keep being served
   it('60 MB of nested [ is refused while /healthz keeps answering within 200 ms', { timeout: 120_000 }, async () => {
     const server = await startServerProcess({ env: GENEROUS_RATE_LIMITS })
     const body = Buffer.alloc(60 * 1000 * 1000, '[')
-    const restoring = () => fetch(`${server.httpUrl}/api/boards/restore`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (response) => ({ status: response.status, json: await response.json() }))
+    const restoring = () => fetch(`${server.httpUrl}/api/boards/restore`, { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeaders(server.httpUrl) }, body }).then(async (response) => ({ status: response.status, json: await response.json() }))
     const { result, slowestMs, samples } = await healthzWhile(server.httpUrl, restoring)
     expect(result.status).toBe(422)
     expect(result.json.message).toMatch(/dieper genest dan een back-up ooit is/)
@@ -192,7 +192,7 @@ describe('restore: checked in a process of its own, the boards keep being served
     })
     const body = JSON.stringify(backupFile({ documents: { '': encode(doc) } }))
     doc.destroy()
-    const restoring = () => fetch(`${server.httpUrl}/api/boards/restore`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (response) => ({ status: response.status, json: await response.json() }))
+    const restoring = () => fetch(`${server.httpUrl}/api/boards/restore`, { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeaders(server.httpUrl) }, body }).then(async (response) => ({ status: response.status, json: await response.json() }))
     const { result, slowestMs, samples } = await healthzWhile(server.httpUrl, restoring)
     expect(result.status).toBe(422)
     expect(result.json.message).toBe('Document "bord" in de back-up bestaat uit meer dan 250.000 delen (Yjs-structs); zoveel neemt Samenbord van één document niet aan.')

@@ -240,6 +240,89 @@ function contract(kind: StoreKind) {
     expect(await store.countDocUpdates(whole)).toBe(1)
   })
 
+  it('keeps board owners: lists one owner\'s boards newest first, renames, audit entries with the account', async () => {
+    const { store } = await kind.open()
+    await store.createBoard({ id: 'board-own-aaaaa', title: 'Eerste', createdAt: 1000, owner: 'oidc:anna' })
+    await store.createBoard({ id: 'board-own-bbbbb', title: 'Tweede', createdAt: 2000, owner: 'oidc:anna' })
+    await store.createBoard({ id: 'board-own-ccccc', title: 'Van Bram', createdAt: 3000, owner: 'local:bram' })
+    await store.createBoard({ id: 'board-own-ddddd', title: 'Van niemand', createdAt: 4000 })
+    await store.restoreBoard({ board: { id: 'board-own-eeeee', title: 'Teruggezet', createdAt: 5000, owner: 'oidc:anna' }, documents: [], perspectiefwissel: null, facilitation: null })
+    expect((await store.listBoardsOfOwner('oidc:anna')).map((board) => board.id)).toEqual(['board-own-eeeee', 'board-own-bbbbb', 'board-own-aaaaa'])
+    expect(await store.listBoardsOfOwner('oidc:niemand')).toEqual([])
+    expect(await store.boardOwner('board-own-ccccc')).toBe('local:bram')
+    expect(await store.boardOwner('board-own-ddddd')).toBeNull()
+    expect(await store.boardOwner('board-onbekend')).toBeNull()
+    expect(await store.renameBoard('board-own-aaaaa', 'Hernoemd')).toBe(true)
+    expect(await store.renameBoard('board-onbekend', 'x')).toBe(false)
+    expect((await store.getBoard('board-own-aaaaa'))?.title).toBe('Hernoemd')
+    await store.appendAudit({ boardId: 'board-own-aaaaa', event: 'create', role: 'facilitator', name: null, at: 1, subject: 'oidc:anna' })
+    await store.appendAudit({ boardId: 'board-own-aaaaa', event: 'join', role: 'viewer', name: 'Kim', at: 2 })
+    expect(await store.listAudit('board-own-aaaaa')).toEqual([
+      { boardId: 'board-own-aaaaa', event: 'create', role: 'facilitator', name: null, at: 1, subject: 'oidc:anna' },
+      { boardId: 'board-own-aaaaa', event: 'join', role: 'viewer', name: 'Kim', at: 2 },
+    ])
+  })
+
+  it('keeps sign-in sessions until they expire or end; sign-ins under way are taken once', async () => {
+    const { store } = await kind.open()
+    const session = { idHash: 'hash-1', subject: 'oidc:anna', kind: 'oidc' as const, name: 'Anna', email: 'anna@gemeente.nl', beheerder: false, createdAt: 100, expiresAt: 200 }
+    await store.createAuthSession(session)
+    await store.createAuthSession({ ...session, idHash: 'hash-2', expiresAt: 500 })
+    await store.createAuthSession({ ...session, idHash: 'hash-3', subject: 'local:b', kind: 'local', email: null, beheerder: true })
+    expect(await store.getAuthSession('hash-1', 199)).toEqual(session)
+    expect(await store.getAuthSession('hash-1', 200)).toBeNull()
+    expect(await store.getAuthSession('hash-3', 150)).toMatchObject({ kind: 'local', email: null, beheerder: true })
+    await store.deleteAuthSession('hash-2')
+    expect(await store.getAuthSession('hash-2', 150)).toBeNull()
+    expect(await store.deleteAuthSessionsOf('local:b')).toBe(1)
+    expect(await store.getAuthSession('hash-3', 150)).toBeNull()
+
+    const attempt = { idHash: 'login-1', state: 'state-1', nonce: 'nonce-1', codeVerifier: 'verifier-1', returnTo: '/b/x', expiresAt: 1000 }
+    await store.putLoginAttempt(attempt)
+    const [first, second] = await Promise.all([store.takeLoginAttempt('login-1'), store.takeLoginAttempt('login-1')])
+    expect([first, second].filter((taken) => taken !== null)).toEqual([attempt])
+
+    // Expired ones go; the living stay.
+    await store.createAuthSession({ ...session, idHash: 'hash-4', expiresAt: 2000 })
+    await store.putLoginAttempt({ ...attempt, idHash: 'login-2', expiresAt: 900 })
+    await store.deleteExpiredAuth(1000)
+    expect(await store.getAuthSession('hash-1', 0)).toBeNull()
+    expect(await store.getAuthSession('hash-4', 1000)).toMatchObject({ idHash: 'hash-4' })
+    expect(await store.takeLoginAttempt('login-2')).toBeNull()
+  })
+
+  it('keeps one local beheerder, however many try at once, and spends each invite once', async () => {
+    const { store } = await kind.open()
+    expect(await store.getBeheerder()).toBeNull()
+    const tries = await Promise.all(['local:a', 'local:b', 'local:c'].map((subject) => store.createBeheerder({ subject, name: 'Beheerder', beheerder: true, createdAt: 10 })))
+    expect(tries.filter(Boolean)).toHaveLength(1)
+    const beheerder = await store.getBeheerder()
+    expect(beheerder).toEqual({ subject: ['local:a', 'local:b', 'local:c'][tries.indexOf(true)], name: 'Beheerder', beheerder: true, createdAt: 10 })
+
+    await store.createInvite({ codeHash: 'invite-1', name: 'Bram', createdBy: beheerder!.subject, createdAt: 100, expiresAt: 1000 })
+    await store.createInvite({ codeHash: 'invite-2', name: 'Cor', createdBy: beheerder!.subject, createdAt: 100, expiresAt: 1000 })
+    const redeemed = await Promise.all([
+      store.redeemInvite('invite-1', 500, { subject: 'local:bram-1', name: null, createdAt: 500 }),
+      store.redeemInvite('invite-1', 500, { subject: 'local:bram-2', name: 'Indringer', createdAt: 500 }),
+    ])
+    expect(redeemed.map((outcome) => outcome.status).sort()).toEqual(['ok', 'used'])
+    const ok = redeemed.find((outcome) => outcome.status === 'ok') as { account: { name: string; beheerder: boolean } }
+    expect(ok.account).toMatchObject({ beheerder: false })
+    expect(['Bram', 'Indringer']).toContain(ok.account.name)
+    expect(await store.redeemInvite('invite-2', 1000, { subject: 'local:cor', name: 'Cor', createdAt: 1000 })).toEqual({ status: 'expired' })
+    expect(await store.redeemInvite('invite-onbekend', 1, { subject: 'local:x', name: null, createdAt: 1 })).toEqual({ status: 'unknown' })
+    // An invite given with a name, accepted with none, is the beheerder's name for them.
+    await store.createInvite({ codeHash: 'invite-3', name: 'Dirk', createdBy: beheerder!.subject, createdAt: 100, expiresAt: 1000 })
+    expect(await store.redeemInvite('invite-3', 200, { subject: 'local:dirk', name: null, createdAt: 200 })).toEqual({
+      status: 'ok',
+      account: { subject: 'local:dirk', name: 'Dirk', beheerder: false, createdAt: 200 },
+    })
+    // Expired invites are removed (used ones too); the beheerder stays.
+    await store.deleteExpiredAuth(1000)
+    expect(await store.redeemInvite('invite-1', 1, { subject: 'local:y', name: null, createdAt: 1 })).toEqual({ status: 'unknown' })
+    expect(await store.getBeheerder()).toEqual(beheerder)
+  })
+
   it('keeps data across close and reopen; reports health, and unhealthy once closed', async () => {
     const { store, reopen } = await kind.open()
     expect(await store.health()).toMatchObject({ ok: true })

@@ -100,7 +100,9 @@ export const oidcPlugin: FastifyPluginAsync<OidcPluginOptions> = async (app: Fas
     discovered ??= client
       .discovery(issuer, options.clientId, options.clientSecret, undefined, {
         // config.ts allows http only for a provider on this machine.
-        execute: issuer.protocol === 'http:' && isLoopback(issuer) ? [client.allowInsecureRequests] : [],
+        // The ID token's signature is checked too, against the provider's published keys: the
+        // specification lets TLS to the token endpoint stand in for it, we do not rely on that alone.
+        execute: [...(issuer.protocol === 'http:' && isLoopback(issuer) ? [client.allowInsecureRequests] : []), client.enableNonRepudiationChecks],
         timeout: 10,
       })
       .catch((error: unknown) => {

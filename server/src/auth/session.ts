@@ -70,11 +70,9 @@ export function readCookie(request: FastifyRequest, name: string): string | null
   return null
 }
 
-/** Adds a Set-Cookie header, keeping the ones already set on this reply. */
+/** Adds a Set-Cookie header (Fastify appends set-cookie rather than replacing it). */
 export function appendSetCookie(reply: FastifyReply, cookie: string): void {
-  const existing = reply.getHeader('set-cookie')
-  const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)]
-  reply.header('set-cookie', [...list, cookie])
+  reply.header('set-cookie', cookie)
 }
 
 /** `name=value` with the flags every Samenbord cookie has: script cannot read it, other sites do not get it. */
