@@ -68,7 +68,7 @@ const PROFILE_ARGS = [
   ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
 ]
 
-function startChild(command: string[], env: NodeJS.ProcessEnv, pattern: RegExp): Promise<{ child: ChildProcess; port: number }> {
+function startChild(command: string[], env: NodeJS.ProcessEnv, pattern: RegExp): Promise<{ child: ChildProcess; port: number; output: string }> {
   const child = spawn(process.execPath, [...PROFILE_ARGS, ...command], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   children.push(child)
   let output = ''
@@ -79,7 +79,7 @@ function startChild(command: string[], env: NodeJS.ProcessEnv, pattern: RegExp):
       const match = pattern.exec(output)
       if (match) {
         clearTimeout(timer)
-        resolve({ child, port: Number(match[1]) })
+        resolve({ child, port: Number(match[1]), output })
       }
     }
     child.stdout!.on('data', onData)
@@ -97,8 +97,31 @@ function stopChild(child: ChildProcess): Promise<void> {
   })
 }
 
+/** The local beheerder's session cookie per data folder and per relay address: creating boards needs it. */
+const sessionsByData = new Map<string, string>()
+const sessionsByUrl = new Map<string, string>()
+
+/** Signs in with the set-up link the relay printed (a fresh data folder), or reuses the folder's session. */
+async function signIn(httpUrl: string, dataDir: string, output: string): Promise<void> {
+  const code = /Beheerder instellen: \S+#code=([A-Za-z0-9_-]+)/.exec(output)?.[1]
+  if (code !== undefined) {
+    const response = await fetch(`${httpUrl}/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json', origin: httpUrl }, body: JSON.stringify({ code }) })
+    const cookie = response.headers.getSetCookie().find((header) => header.startsWith('sb_session='))
+    if (response.status !== 200 || cookie === undefined) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`)
+    sessionsByData.set(dataDir, cookie.split(';')[0])
+  }
+  const session = sessionsByData.get(dataDir)
+  if (session === undefined) throw new Error(`no set-up link printed and no earlier session for ${dataDir}`)
+  sessionsByUrl.set(httpUrl, session)
+}
+
+/** Headers for POST /api/boards: the beheerder's cookie, from a page of the relay itself. */
+function sessionHeaders(httpUrl: string): Record<string, string> {
+  return { cookie: sessionsByUrl.get(httpUrl) ?? '', origin: httpUrl }
+}
+
 async function startOurs(dataDir = tempDir()): Promise<Relay & { httpUrl: string; dataDir: string }> {
-  const { child, port } = await startChild(
+  const { child, port, output } = await startChild(
     ['server/src/main.ts'],
     {
       PORT: '0',
@@ -116,6 +139,7 @@ async function startOurs(dataDir = tempDir()): Promise<Relay & { httpUrl: string
     },
     /luistert op http:\/\/[^\s:]+:(\d+)/,
   )
+  await signIn(`http://127.0.0.1:${port}`, dataDir, output)
   return {
     name: 'Samenbord',
     pid: child.pid!,
@@ -150,7 +174,7 @@ async function startReference(): Promise<Relay> {
 async function createBoard(httpUrl: string): Promise<{ id: string; token: string }> {
   const response = await fetch(`${httpUrl}/api/boards`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...sessionHeaders(httpUrl) },
     body: JSON.stringify({ title: 'Bench' }),
   })
   const body = (await response.json()) as { id: string; tokens: { participant: string } }
@@ -696,7 +720,7 @@ async function benchBrowser(): Promise<void> {
   let relay = await startOurs(dataDir)
   const boards: { id: string; link: string }[] = []
   for (let i = 0; i < 6; i++) {
-    const response = await fetch(`${relay.httpUrl}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Bench' }) })
+    const response = await fetch(`${relay.httpUrl}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeaders(relay.httpUrl) }, body: JSON.stringify({ title: 'Bench' }) })
     const body = (await response.json()) as { id: string; links: { participant: string } }
     boards.push({ id: body.id, link: body.links.participant })
   }
