@@ -87,8 +87,17 @@ export function truncateWal(db: DatabaseSync): boolean {
   }
 }
 
+/** A writer thread that died is started again after this long, doubling up to RESPAWN_MAX_MS while it keeps dying. */
+const RESPAWN_MS = 100
+const RESPAWN_MAX_MS = 5000
+
 export class DocWriter {
-  private readonly worker: Worker
+  private readonly path: string
+  private worker: Worker
+  /** Set while no thread runs: a new one starts when it fires. Writes asked for meanwhile wait for it. */
+  private respawnTimer: NodeJS.Timeout | null = null
+  private respawns = 0
+  private closing = false
   private queue: { write: DocWrite; resolve: () => void; reject: (error: Error) => void }[] = []
   private readonly inFlight = new Map<number, { resolve: () => void; reject: (error: Error) => void }[]>()
   private nextId = 1
@@ -98,21 +107,17 @@ export class DocWriter {
   private settledPromise: Promise<void> = Promise.resolve()
 
   constructor(path: string) {
-    this.worker = new Worker(new URL(import.meta.url), { workerData: { [WRITER_THREAD_KEY]: path } })
-    // Idle, the thread does not keep the process alive; with writes on their way it does (ref in flush).
-    this.worker.unref()
-    this.worker.on('message', (result: WriteResult) => this.onResult(result))
-    this.worker.on('error', (error) => this.fail(error))
-    this.worker.on('exit', (code) => this.fail(new Error(`SQLite writer thread exited (${code})`)))
+    this.path = path
+    this.worker = this.spawn()
   }
 
-  /** Null while the thread is healthy; the error it stopped with otherwise. */
+  /** Null while the thread is healthy; the error it stopped with while it is being started again. */
   get error(): Error | null {
     return this.failure
   }
 
   write(write: DocWrite): Promise<void> {
-    if (this.failure !== null) return Promise.reject(this.failure)
+    if (this.closing) return Promise.reject(new Error('SQLite writer is closed'))
     const done = new Promise<void>((resolve, reject) => this.queue.push({ write, resolve, reject }))
     // Every write settles; `settled()` waits for all of them, failed ones included.
     this.settledPromise = Promise.all([this.settledPromise, done.catch(() => {})]).then(() => {})
@@ -136,7 +141,7 @@ export class DocWriter {
   async checkpoint(): Promise<void> {
     this.flush()
     await this.settled()
-    if (this.failure !== null) throw this.failure
+    if (this.respawnTimer !== null || this.closing) throw this.failure ?? new Error('SQLite writer is closed')
     const id = this.nextId++
     const done = new Promise<void>((resolve, reject) => this.inFlight.set(id, [{ resolve, reject }]))
     this.settledPromise = Promise.all([this.settledPromise, done.catch(() => {})]).then(() => {})
@@ -147,20 +152,38 @@ export class DocWriter {
   }
 
   async close(): Promise<void> {
+    this.closing = true
+    if (this.respawnTimer !== null) {
+      // No thread to write them: what waits is refused (the relay keeps it and logs it).
+      clearTimeout(this.respawnTimer)
+      this.respawnTimer = null
+      const error = this.failure ?? new Error('SQLite writer is closed')
+      for (const { reject } of this.queue.splice(0)) reject(error)
+    }
     this.flush()
     await this.settled()
     await this.worker.terminate()
   }
 
+  private spawn(): Worker {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { [WRITER_THREAD_KEY]: this.path } })
+    // Idle, the thread does not keep the process alive; with writes on their way it does (ref in flush).
+    worker.unref()
+    worker.on('message', (result: WriteResult) => this.onResult(result))
+    worker.on('online', () => {
+      if (worker === this.worker) this.failure = null
+    })
+    worker.on('error', (error) => this.lost(worker, error))
+    worker.on('exit', (code) => this.lost(worker, new Error(`SQLite writer thread exited (${code})`)))
+    return worker
+  }
+
   private flush(): void {
     this.flushScheduled = false
-    if (this.queue.length === 0) return
+    // No thread right now: the writes wait for the next one (see `lost`).
+    if (this.queue.length === 0 || this.respawnTimer !== null) return
     const batch = this.queue
     this.queue = []
-    if (this.failure !== null) {
-      for (const entry of batch) entry.reject(this.failure)
-      return
-    }
     const id = this.nextId++
     this.inFlight.set(id, batch.map(({ resolve, reject }) => ({ resolve, reject })))
     const request: WriteRequest = { id, writes: batch.map((entry) => entry.write) }
@@ -173,6 +196,7 @@ export class DocWriter {
     if (waiting === undefined) return
     this.inFlight.delete(result.id)
     const error = result.ok ? null : new Error(result.message)
+    if (error === null) this.respawns = 0
     for (const { resolve, reject } of waiting) {
       if (error === null) resolve()
       else reject(error)
@@ -180,12 +204,25 @@ export class DocWriter {
     if (this.inFlight.size === 0) this.worker.unref()
   }
 
-  private fail(error: Error): void {
-    if (this.failure !== null) return
-    this.failure = error
+  /**
+   * The thread died (an error it did not catch, out of memory): the writes it had may or may not
+   * be committed, so they fail (the relay tries them again: a repeat row is harmless), and a new
+   * thread is started, so the writes that follow are not refused for good.
+   */
+  private lost(worker: Worker, error: Error): void {
+    if (worker !== this.worker) return // an earlier thread's last event
+    this.failure ??= error
     for (const waiting of this.inFlight.values()) for (const { reject } of waiting) reject(error)
     this.inFlight.clear()
-    for (const { reject } of this.queue.splice(0)) reject(error)
+    if (this.closing || this.respawnTimer !== null) return
+    const delay = Math.min(RESPAWN_MS * 2 ** this.respawns, RESPAWN_MAX_MS)
+    this.respawns += 1
+    this.respawnTimer = setTimeout(() => {
+      this.respawnTimer = null
+      if (this.closing) return
+      this.worker = this.spawn()
+      this.flush()
+    }, delay)
   }
 }
 
