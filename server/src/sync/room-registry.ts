@@ -2,10 +2,12 @@ import * as Y from 'yjs'
 import { CloseCode } from '@samenbord/shared'
 import type { FastifyBaseLogger } from 'fastify'
 import { isDocOfBoard, type DocumentStore } from '../storage/document-store.ts'
-import { DEFAULT_PERSISTENCE_OPTIONS, DocPersistence, stateOfUpdates, type PersistenceOptions } from './persistence.ts'
+import { DEFAULT_PERSISTENCE_OPTIONS, DocPersistence, stateOfUpdates, WriteBacklog, type PersistenceOptions } from './persistence.ts'
 import { Room, type Connection } from './room.ts'
 import { BusMessageKind, type RoomBus } from './bus.ts'
 import { DEFAULT_AWARENESS_LIMITS, type AwarenessLimits } from './policies/awareness.ts'
+import { isCurrentDoc } from './doc-kinds.ts'
+import { readFacilitation } from '../facilitation-state.ts'
 
 /** The board was deleted (or is being deleted): nobody may open its documents. */
 export class BoardGoneError extends Error {
@@ -17,6 +19,12 @@ export class BoardGoneError extends Error {
 
 /** How long a deleted board id stays blocked for sockets that were already past the board check. */
 const PURGED_MEMORY_MS = 60_000
+/**
+ * On shutdown, writes that keep failing (the store is away) are tried this long before the
+ * instance gives up on them (within main.ts's 10 s watchdog). Other instances and the clients
+ * still hold those updates; the next instance to load the board stores them again.
+ */
+const SHUTDOWN_WRITE_GRACE_MS = 5000
 
 export interface RoomRegistryOptions {
   /** Unload a room this long after its last connection left. */
@@ -48,6 +56,11 @@ export class RoomRegistry {
   private shuttingDown = false
   /** Boards being deleted, or deleted a moment ago. */
   private readonly purged = new Set<string>()
+  /** Store reads of resyncing rooms, one after the other. */
+  private storeResyncs: Promise<void> = Promise.resolve()
+  private resyncs = 0
+  /** Which documents hold updates not yet stored, and which writes are failing (for /healthz). */
+  readonly writeBacklog = new WriteBacklog()
 
   constructor(store: DocumentStore, log: FastifyBaseLogger, options: RoomRegistryOptions) {
     this.store = store
@@ -213,6 +226,8 @@ export class RoomRegistry {
   /** Writes every pending batch and destroys all rooms; used on shutdown. */
   async shutdown(): Promise<void> {
     this.shuttingDown = true
+    // Writes that keep failing (store away) are given up after a while, rooms unloading included.
+    this.writeBacklog.giveUpAfter(SHUTDOWN_WRITE_GRACE_MS)
     for (const timer of this.idleTimers.values()) clearTimeout(timer)
     this.idleTimers.clear()
     await Promise.allSettled([...this.loading.values()])
@@ -221,7 +236,7 @@ export class RoomRegistry {
     await Promise.all(
       rooms.map(async (room) => {
         try {
-          await room.persistence.flush()
+          await room.persistence.flush({ giveUpAfterMs: SHUTDOWN_WRITE_GRACE_MS })
         } finally {
           room.destroy()
         }
@@ -251,9 +266,15 @@ export class RoomRegistry {
     let unsubscribe: (() => void) | null = null
     /** Updates other instances published while the store was read: applied with the stored ones. */
     const early: Uint8Array[] = []
+    /** The subscriber reconnected while the room was loading: resync it once it exists. */
+    let resyncWhenLoaded = false
     try {
       if (bus) {
         // Listen before reading the store, so nothing published meanwhile is missed.
+        const onResync = () => {
+          if (room === null) resyncWhenLoaded = true
+          else this.resync(room, 'reconnect')
+        }
         unsubscribe = await bus.subscribe(docName, (kind, payload) => {
           if (kind === BusMessageKind.gone) {
             const boardId = docName.split('.')[0]
@@ -269,15 +290,16 @@ export class RoomRegistry {
           } else if (kind === BusMessageKind.update) {
             early.push(payload)
           }
-        })
+        }, onResync)
       }
       // The stored log is not decoded here: the room serves it as it is and builds its Y.Doc after.
       const rows = await this.store.loadDocUpdates(docName)
-      const persistence = new DocPersistence(this.store, docName, this.log, rows.length, this.options.persistence)
+      const persistence = new DocPersistence(this.store, docName, this.log, rows.length, this.options.persistence, this.writeBacklog)
       const created: Room = new Room(docName, doc, persistence, {
         fanout: bus ? { publish: (kind, payload) => bus.publish(docName, kind, payload) } : null,
         awarenessLimits: this.options.awarenessLimits,
         storedUpdates: early.length > 0 ? [...rows, ...early] : rows,
+        ...(bus ? { onMissing: () => this.resync(created, 'missing') } : {}),
         onBroken: (error) => {
           this.log.error({ err: error, doc: docName }, 'stored document could not be loaded')
           if (this.rooms.get(docName) === created) this.rooms.delete(docName)
@@ -299,8 +321,9 @@ export class RoomRegistry {
       if (bus) {
         // Updates another instance applied but has not stored yet (asked with our state vector,
         // so once the document is built), and who is there.
-        room.whenBuilt(() => bus.publish(docName, BusMessageKind.syncRequest, Y.encodeStateVector(doc)))
+        room.requestSync()
         bus.publish(docName, BusMessageKind.syncRequestAwareness, new Uint8Array(0))
+        if (resyncWhenLoaded) this.resync(room, 'reconnect')
       }
       this.log.debug({ doc: docName }, 'room loaded')
       return room
@@ -309,6 +332,67 @@ export class RoomRegistry {
       if (room === null) doc.destroy()
       throw error
     }
+  }
+
+  /**
+   * Asks for what a room may have missed on the bus: the other instances by state vector (they
+   * answer with what it lacks, and ask back for what they lack), and the store, for updates of
+   * instances that have unloaded the document since. After a reconnect it also asks for presence
+   * and checks what the lost control messages would have said (board deleted, card gone, links
+   * renewed). Store reads run one room at a time, so a Redis restart does not stall the relay.
+   */
+  private resync(room: Room, why: 'reconnect' | 'missing'): void {
+    const bus = this.options.bus
+    if (bus === null || room.isDestroyed) return
+    this.resyncs += 1
+    room.requestSync()
+    if (why === 'reconnect') bus.publish(room.name, BusMessageKind.syncRequestAwareness, new Uint8Array(0))
+    this.storeResyncs = this.storeResyncs
+      .then(async () => {
+        if (room.isDestroyed) return
+        if (why === 'reconnect' && !(await this.stillCurrent(room.name))) return
+        room.applyFromStore(await this.store.loadDocUpdates(room.name))
+      })
+      .catch((error: unknown) => this.log.warn({ err: error, doc: room.name }, 'resync from the store failed'))
+  }
+
+  /**
+   * After messages may have been lost: is the document still there for this instance to serve?
+   * Closes what a lost `gone`, `cardGone` or `linksRenewed` would have closed.
+   */
+  private async stillCurrent(docName: string): Promise<boolean> {
+    const boardId = docName.split('.')[0]
+    if ((await this.store.getBoard(boardId)) === null) {
+      // Deleted meanwhile on another instance: also what this one wrote after that goes.
+      await this.purgeBoard(boardId, CloseCode.notFound, 'bord verwijderd', async () => void (await this.store.deleteBoard(boardId)))
+      return false
+    }
+    const session = await this.store.getPerspectiefwissel(boardId)
+    const view = session === null ? null : { phase: session.phase, cardIds: new Set(session.roles.map((role) => role.cardId)) }
+    if (!isCurrentDoc(docName, view)) {
+      await this.dropDocs([docName], CloseCode.roleCardGone, 'rolkaart bestaat niet (meer)')
+      await this.store.deleteDocs([docName])
+      return false
+    }
+    const { linksValidFrom } = await readFacilitation(this.store, boardId)
+    if (linksValidFrom > this.linksRenewedAt(boardId)) this.closeLinksIssuedBefore(boardId, linksValidFrom)
+    return true
+  }
+
+  /** How often rooms asked for what they missed on the bus (for /healthz). */
+  get resyncCount(): number {
+    return this.resyncs
+  }
+
+  /** Documents that have waited longer than `longerThanMs` for updates they never received (for /healthz). */
+  docsWaitingForMissing(longerThanMs: number): string[] {
+    const before = Date.now() - longerThanMs
+    const waiting: string[] = []
+    for (const [name, room] of this.rooms) {
+      const since = room.waitingForMissingSince
+      if (since !== null && since <= before) waiting.push(name)
+    }
+    return waiting
   }
 
   private scheduleIdleUnload(room: Room): void {

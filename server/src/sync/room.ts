@@ -29,6 +29,17 @@ export const STORAGE_ORIGIN = Symbol('storage')
  */
 const BUILD_FALLBACK_MS = 250
 
+/**
+ * A document that holds structs it cannot apply yet (their predecessors never arrived: a message
+ * lost on the bus) asks for what it lacks after this long, then again after twice as long, up to
+ * MISSING_RESYNC_MAX_MS, for as long as it waits. Updates of two instances may arrive out of order
+ * for a moment; a real gap lasts.
+ */
+const MISSING_RESYNC_MS = 250
+const MISSING_RESYNC_MAX_MS = 10_000
+/** An instance asks back for what a requester may have and it lacks at most this often per room (a request within the window waits for its end). */
+const SYNC_BACK_INTERVAL_MS = 200
+
 /** RFC 6455 "internal error": the client retries. */
 const CLOSE_INTERNAL_ERROR = 1011
 
@@ -55,6 +66,8 @@ export interface RoomOptions {
   storedUpdates?: Uint8Array[]
   /** Called when the stored updates cannot be built into the document (the room's sockets are closed by then). */
   onBroken?: (error: unknown) => void
+  /** Called while the document waits for updates it never received (see MISSING_RESYNC_MS): ask the other instances and the store. */
+  onMissing?: () => void
 }
 
 /** Publishes this room's local changes to the other relay instances. */
@@ -116,6 +129,13 @@ export class Room {
   /** Bytes applied since the last measurement. */
   private grownSinceMeasure = 0
   private measuredAt = Number.NEGATIVE_INFINITY
+  private readonly onMissing: (() => void) | null
+  /** Since when the document holds structs or deletions it cannot apply yet (ms), or null. */
+  private missingSince: number | null = null
+  private missingTimer: NodeJS.Timeout | null = null
+  private missingAttempts = 0
+  private syncBackTimer: NodeJS.Timeout | null = null
+  private syncBackAt = Number.NEGATIVE_INFINITY
 
   constructor(name: string, doc: Y.Doc, persistence: DocPersistence, options: RoomOptions = {}) {
     this.name = name
@@ -126,6 +146,7 @@ export class Room {
     this.unbuilt = stored.length > 0 ? stored : null
     this.fullState = stored.length === 1 ? stored[0] : null
     this.onBroken = options.onBroken ?? (() => {})
+    this.onMissing = options.onMissing ?? null
     this.awarenessLimits = options.awarenessLimits ?? DEFAULT_AWARENESS_LIMITS
     // The stored rows are the document's size until it is measured (an upper bound: the log may hold repeats).
     this.sizeBytes = stored.reduce((sum, row) => sum + row.byteLength, 0)
@@ -193,6 +214,15 @@ export class Room {
 
   get connectionCount(): number {
     return this.connections.size
+  }
+
+  get isDestroyed(): boolean {
+    return this.destroyed
+  }
+
+  /** Since when (ms since the epoch) the document waits for updates it never received; null when it lacks nothing it knows of. */
+  get waitingForMissingSince(): number | null {
+    return this.missingSince
   }
 
   /** The connections in this room (a copy). */
@@ -282,20 +312,87 @@ export class Room {
       case BusMessageKind.update:
         if (isEmptyUpdate(payload) || !this.ensureBuilt()) return
         Y.applyUpdate(this.ydoc, payload, BUS_ORIGIN)
+        // A lost message shows here: what follows it cannot be applied and waits.
+        this.checkMissing()
         return
       case BusMessageKind.awareness:
         awarenessProtocol.applyAwarenessUpdate(this.awareness, payload, BUS_ORIGIN)
         return
       case BusMessageKind.syncRequest:
-        // Another instance just loaded this document: send what it may lack (not yet stored).
-        if (this.ensureBuilt()) this.fanout?.publish(BusMessageKind.update, Y.encodeStateAsUpdate(this.ydoc, payload))
+      case BusMessageKind.syncRequestBack: {
+        // Another instance loaded this document, came back to Redis or waits for something it
+        // missed: send what it lacks. Yjs always adds the whole delete set, so deletions it
+        // missed (which the state vector cannot show) come along.
+        if (!this.ensureBuilt()) return
+        const missing = Y.encodeStateAsUpdate(this.ydoc, payload)
+        if (!isEmptyUpdate(missing)) this.fanout?.publish(BusMessageKind.update, missing)
+        // And the other way round: it may hold updates this instance never received.
+        if (kind === BusMessageKind.syncRequest) this.requestSyncBack()
         return
+      }
       case BusMessageKind.syncRequestAwareness: {
         const clients = [...this.awareness.getStates().keys()]
         if (clients.length > 0) this.fanout?.publish(BusMessageKind.awareness, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients))
         return
       }
     }
+  }
+
+  /** Applies the stored log (read again after a reconnect or while updates are missing): what this instance never received comes with it. */
+  applyFromStore(updates: Uint8Array[]): void {
+    if (this.destroyed || updates.length === 0 || !this.ensureBuilt()) return
+    // Not published: whoever stored it had it, and every other instance reads the store itself.
+    applyUpdates(this.ydoc, updates, BUS_ORIGIN)
+    this.checkMissing()
+  }
+
+  /** "Send me what I lack", with this document's state vector (once it is built); `back`: as the answer's other half, not to be asked back. */
+  requestSync(back = false): void {
+    this.whenBuilt(() => {
+      if (!this.destroyed) this.fanout?.publish(back ? BusMessageKind.syncRequestBack : BusMessageKind.syncRequest, Y.encodeStateVector(this.ydoc))
+    })
+  }
+
+  /** Asks back at most once per SYNC_BACK_INTERVAL_MS; a request in the window goes at its end. */
+  private requestSyncBack(): void {
+    if (this.syncBackTimer !== null) return
+    const wait = this.syncBackAt + SYNC_BACK_INTERVAL_MS - performance.now()
+    const send = () => {
+      this.syncBackTimer = null
+      this.syncBackAt = performance.now()
+      this.requestSync(true)
+    }
+    if (wait <= 0) return send()
+    this.syncBackTimer = setTimeout(send, wait)
+    this.syncBackTimer.unref()
+  }
+
+  /**
+   * Notices structs or deletions Yjs keeps aside because what they build on never arrived, and
+   * asks for it (onMissing) until it came: first after MISSING_RESYNC_MS, then less and less often.
+   */
+  private checkMissing(): void {
+    const store = this.ydoc.store
+    if (store.pendingStructs === null && store.pendingDs === null) {
+      this.missingSince = null
+      this.missingAttempts = 0
+      if (this.missingTimer !== null) clearTimeout(this.missingTimer)
+      this.missingTimer = null
+      return
+    }
+    this.missingSince ??= Date.now()
+    if (this.missingTimer !== null || this.onMissing === null) return
+    const delay = Math.min(MISSING_RESYNC_MS * 2 ** this.missingAttempts, MISSING_RESYNC_MAX_MS)
+    this.missingTimer = setTimeout(() => {
+      this.missingTimer = null
+      if (this.destroyed) return
+      const store = this.ydoc.store
+      if (store.pendingStructs === null && store.pendingDs === null) return this.checkMissing()
+      this.missingAttempts += 1
+      this.onMissing?.()
+      this.checkMissing()
+    }, delay)
+    this.missingTimer.unref()
   }
 
   destroy(): void {
@@ -307,6 +404,10 @@ export class Room {
     this.onBuilt.length = 0
     if (this.buildTimer !== null) clearTimeout(this.buildTimer)
     this.buildTimer = null
+    if (this.missingTimer !== null) clearTimeout(this.missingTimer)
+    this.missingTimer = null
+    if (this.syncBackTimer !== null) clearTimeout(this.syncBackTimer)
+    this.syncBackTimer = null
     this.unbuilt = null
     this.ydoc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
@@ -410,6 +511,9 @@ export class Room {
     } finally {
       this.relayedAhead = false
     }
+    // A client's update may fill what the bus lost, or (moved from a dead instance) lean on
+    // updates of that instance that its own sync step 2 brings a moment later.
+    if (this.missingSince !== null || store.pendingStructs !== null || store.pendingDs !== null) this.checkMissing()
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
