@@ -32,7 +32,9 @@ skipMessage('Redis-fan-out-tests', missing)
     const dataDir = makeTempDir() // shared: same secret, so links work on every instance
     const env = { DATABASE_URL: TEST_DATABASE_URL!, DATABASE_SCHEMA: store.schema, REDIS_URL: TEST_REDIS_URL!, ROOM_IDLE_MS: '300' }
     const start = () => startServerProcess({ dataDir, env })
-    const [one, two] = await Promise.all([start(), start()])
+    // One after the other: the first sets the store's beheerder up, the second finds it done.
+    const one = await start()
+    const two = await start()
     return { store, start, one, two }
   }
 
