@@ -36,6 +36,15 @@ export function foreignRequests(requested: string[], ownOrigins: string[]): stri
   )
 }
 
+/**
+ * Signs a browser context in as the facilitator the test server signed in at start (the local
+ * beheerder, see startServer): the same `sb_session` cookie a set-up link would have set.
+ */
+export async function signIn(context: BrowserContext, server: { httpUrl: string; sessionCookie: string | null }): Promise<void> {
+  if (server.sessionCookie === null) throw new Error('signIn: this server has no signed-in beheerder (started with signIn: false or OIDC)')
+  await context.addCookies([{ name: 'sb_session', value: server.sessionCookie, url: server.httpUrl, httpOnly: true, sameSite: 'Lax' }])
+}
+
 /** Opens a board link and answers the name question the way a person would. */
 export async function joinBoard(context: BrowserContext, link: string, name: string): Promise<Page> {
   const page = await context.newPage()

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Download, Page } from 'playwright-core'
 import { REPO_ROOT, createBoard } from '../integration/helpers.ts'
-import { foreignRequests, joinBoard, newRecordingContext } from './browser.ts'
+import { foreignRequests, joinBoard, newRecordingContext, signIn } from './browser.ts'
 import { useServerAndBrowser } from './stage.ts'
 
 const SCREENSHOTS = process.env.SAMENBORD_SCREENSHOTS ? join(REPO_ROOT, 'docs') : null
@@ -190,6 +190,7 @@ describe('verslag and export', () => {
     // Back-up, then restore it from the start page: a new board with the same content.
     const backup = await downloadWith(facilitator, () => panel(facilitator).getByRole('button', { name: /Back-up downloaden/ }).click())
     expect(JSON.parse(backup.bytes.toString('utf8'))).toMatchObject({ format: 'samenbord-backup', version: 1 })
+    await signIn(b.context, stage.server)
     const start = await b.context.newPage()
     await start.goto(stage.server.httpUrl)
     await start.getByLabel('Back-upbestand').setInputFiles({ name: backup.name, mimeType: 'application/json', buffer: backup.bytes })

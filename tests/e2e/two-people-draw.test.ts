@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { createBoard, startServer } from '../integration/helpers.ts'
-import { CLIENT_DIR, foreignRequests, joinBoard, newRecordingContext } from './browser.ts'
+import { CLIENT_DIR, foreignRequests, joinBoard, newRecordingContext, signIn } from './browser.ts'
 import { useServerAndBrowser } from './stage.ts'
 
 const stage = useServerAndBrowser()
 
-/** Creates a board through the start page, as a facilitator would, and returns its links. */
+/** Creates a board through the start page, as a signed-in facilitator would, and returns its links. */
 async function createBoardThroughStartPage(page: Page, title: string) {
+  await signIn(page.context(), stage.server)
   await page.goto(stage.server.httpUrl)
   await page.getByLabel(/Titel van het bord/).fill(title)
   await page.getByRole('button', { name: 'Bord maken' }).click()
