@@ -15,6 +15,11 @@ export default defineConfig({
     proxy: {
       '/api': 'http://127.0.0.1:8080',
       '/healthz': 'http://127.0.0.1:8080',
+      // Sign-in endpoints; the pages /auth/setup and /auth/invite themselves are the client's.
+      '/auth': {
+        target: 'http://127.0.0.1:8080',
+        bypass: (req) => (req.method === 'GET' && /^\/auth\/(setup|invite)(\?|$)/.test(req.url ?? '') ? '/index.html' : undefined),
+      },
       '/sync': { target: 'ws://127.0.0.1:8080', ws: true },
     },
   },

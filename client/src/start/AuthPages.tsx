@@ -27,13 +27,17 @@ function inviteCode(): string {
   }
 }
 
-/** Sent once per page load: the code is spent by its first use (and React may run effects twice). */
+/**
+ * Read and sent once per page load: the fragment is gone after the first read, and the code is
+ * spent by its first use (React may run initialisers and effects twice in development).
+ */
+let setupCode: string | null = null
 let setupAttempt: Promise<void> | null = null
 
 /** `/auth/setup#code=…`: the link the server printed; this browser becomes the local beheerder. */
 export function SetupPage() {
   const { t } = useLocale()
-  const [code] = useState(() => takeCodeFromAddress('/auth/setup'))
+  const [code] = useState(() => (setupCode ??= takeCodeFromAddress('/auth/setup')))
   const [error, setError] = useState<string | null>(code ? null : t.account.noCode)
 
   useEffect(() => {
