@@ -17,6 +17,19 @@ const GENEROUS_RATE_LIMITS = { RESTORE_LIMIT_PER_HOUR: '100000', RATE_LIMIT_PER_
 const MB = 1024 * 1024
 const HEALTHZ_BUDGET_MS = 200
 
+/**
+ * The budget for /healthz during a hostile restore: 200 ms on top of the slowest answer the same
+ * probe saw from the same server with nothing but honest traffic. On a loaded machine (CI shares
+ * two cores) scheduling alone can cost a probe more than 200 ms; the restore must not add to it.
+ * (Before the check moved off the event loop it added seconds.)
+ */
+async function healthzBudget(httpUrl: string): Promise<number> {
+  const { slowestMs } = await healthzWhile(httpUrl, async () => {
+    for (let i = 0; i < 20; i++) await fetch(`${httpUrl}/api/config`).then((response) => response.arrayBuffer())
+  })
+  return HEALTHZ_BUDGET_MS + slowestMs
+}
+
 const encode = (doc: Y.Doc) => Buffer.from(Y.encodeStateAsUpdate(doc)).toString('base64')
 const EMPTY_DOC = encode(new Y.Doc())
 
@@ -167,13 +180,14 @@ describe('restore: refused by size and count before the body is read', () => {
 describe('restore: checked in a process of its own, the boards keep being served', () => {
   it('60 MB of nested [ is refused while /healthz keeps answering within 200 ms', { timeout: 120_000 }, async () => {
     const server = await startServerProcess({ env: GENEROUS_RATE_LIMITS })
+    const budget = await healthzBudget(server.httpUrl)
     const body = Buffer.alloc(60 * 1000 * 1000, '[')
     const restoring = () => fetch(`${server.httpUrl}/api/boards/restore`, { method: 'POST', headers: { 'content-type': 'application/json', ...sessionHeaders(server.httpUrl) }, body }).then(async (response) => ({ status: response.status, json: await response.json() }))
     const { result, slowestMs, samples } = await healthzWhile(server.httpUrl, restoring)
     expect(result.status).toBe(422)
     expect(result.json.message).toMatch(/dieper genest dan een back-up ooit is/)
     expect(samples).toBeGreaterThanOrEqual(3)
-    expect(slowestMs).toBeLessThan(HEALTHZ_BUDGET_MS)
+    expect(slowestMs).toBeLessThan(budget)
     // And a flat one: as many values as the nesting, but side by side.
     const flat = `{"format":"samenbord-backup","documents":[${'0,'.repeat(5 * 1000 * 1000)}0]}`
     const refused = await restore(server, flat)
@@ -185,6 +199,7 @@ describe('restore: checked in a process of its own, the boards keep being served
 
   it('a document of a million structs is refused while /healthz keeps answering within 200 ms', { timeout: 120_000 }, async () => {
     const server = await startServerProcess({ env: GENEROUS_RATE_LIMITS })
+    const budget = await healthzBudget(server.httpUrl)
     const doc = new Y.Doc()
     const meta = doc.getMap('meta')
     doc.transact(() => {
@@ -197,7 +212,7 @@ describe('restore: checked in a process of its own, the boards keep being served
     expect(result.status).toBe(422)
     expect(result.json.message).toBe('Document "bord" in de back-up bestaat uit meer dan 250.000 delen (Yjs-structs); zoveel neemt Samenbord van één document niet aan.')
     expect(samples).toBeGreaterThanOrEqual(3)
-    expect(slowestMs).toBeLessThan(HEALTHZ_BUDGET_MS)
+    expect(slowestMs).toBeLessThan(budget)
     await server.stop()
     expect(await storedBoards(server.dataDir)).toBe(0)
   })
