@@ -243,6 +243,7 @@ describe('Mijn borden', () => {
       lastActiveAt: second.createdAt,
       connectedNow: 0,
       deleteAfter: new Date(Date.parse(second.createdAt) + 90 * DAY_MS).toISOString(),
+      relation: 'owner',
     })
     expect(listedFirst.connectedNow).toBe(1)
     expect(Date.parse(listedFirst.deleteAfter)).toBe(Date.parse(listedFirst.lastActiveAt) + 90 * DAY_MS)

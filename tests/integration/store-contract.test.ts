@@ -263,6 +263,31 @@ function contract(kind: StoreKind) {
     ])
   })
 
+  it('keeps co-facilitators who attached a board: listed newest first, not for the owner, deleted with the board', async () => {
+    const { store } = await kind.open()
+    await store.createBoard({ id: 'board-mem-aaaaa', title: 'Van Anna', createdAt: 1000, owner: 'oidc:anna' })
+    await store.createBoard({ id: 'board-mem-bbbbb', title: 'Ook van Anna', createdAt: 2000, owner: 'oidc:anna' })
+    expect(await store.addBoardMember({ boardId: 'board-mem-aaaaa', subject: 'local:bram', addedAt: 10 })).toBe(true)
+    expect(await store.addBoardMember({ boardId: 'board-mem-bbbbb', subject: 'local:bram', addedAt: 11 })).toBe(true)
+    // Again: the moment moves, still one row.
+    expect(await store.addBoardMember({ boardId: 'board-mem-aaaaa', subject: 'local:bram', addedAt: 12 })).toBe(true)
+    // An unknown board stores nothing; the owner as member is not listed as an attached board.
+    expect(await store.addBoardMember({ boardId: 'board-onbekend', subject: 'local:bram', addedAt: 13 })).toBe(false)
+    expect(await store.boardMemberSince('board-onbekend', 'local:bram')).toBeNull()
+    await store.addBoardMember({ boardId: 'board-mem-aaaaa', subject: 'oidc:anna', addedAt: 14 })
+    expect(await store.listBoardsOfMember('oidc:anna')).toEqual([])
+    expect(await store.listBoardsOfMember('local:bram')).toEqual([
+      { id: 'board-mem-bbbbb', title: 'Ook van Anna', createdAt: 2000, lastActiveAt: 2000, addedAt: 11 },
+      { id: 'board-mem-aaaaa', title: 'Van Anna', createdAt: 1000, lastActiveAt: 1000, addedAt: 12 },
+    ])
+    expect(await store.boardMemberSince('board-mem-aaaaa', 'local:bram')).toBe(12)
+    expect(await store.boardOwner('board-mem-aaaaa')).toBe('oidc:anna')
+    expect(await store.deleteBoard('board-mem-aaaaa')).toBe(true)
+    expect(await store.boardMemberSince('board-mem-aaaaa', 'local:bram')).toBeNull()
+    expect(await store.boardMemberSince('board-mem-aaaaa', 'oidc:anna')).toBeNull()
+    expect((await store.listBoardsOfMember('local:bram')).map((board) => board.id)).toEqual(['board-mem-bbbbb'])
+  })
+
   it('keeps sign-in sessions until they expire or end; sign-ins under way are taken once', async () => {
     const { store } = await kind.open()
     const session = { idHash: 'hash-1', subject: 'oidc:anna', kind: 'oidc' as const, name: 'Anna', email: 'anna@gemeente.nl', beheerder: false, createdAt: 100, expiresAt: 200 }

@@ -35,6 +35,10 @@ export type AuditEvent =
   /** The signed-in owner fetched fresh links from "Mijn borden". */
   | 'owner-links'
   | 'rename'
+  /** A signed-in facilitator attached the board to their own account with a facilitator link. */
+  | 'attach'
+  /** A co-facilitator who attached the board fetched fresh links from "Mijn borden". */
+  | 'member-links'
 
 export type PerspectiefwisselPhase = 'stilte' | 'houdingen' | 'antwoorden' | 'afgerond'
 
@@ -84,6 +88,12 @@ export interface AuditEntry {
   at: number
   /** The signed-in account that did it (its subject id, never a token); absent when nobody was signed in. */
   subject?: string
+}
+
+/** A board attached to a co-facilitator's account (the owner stays in `boards.owner`). */
+export interface MemberBoardRecord extends BoardRecord {
+  /** When the account attached it (ms); a renewal of the board's links after this ends the attachment. */
+  addedAt: number
 }
 
 export type AccountKind = 'oidc' | 'local'
@@ -165,11 +175,20 @@ export interface DocumentStore {
   boardOwner(id: string): Promise<string | null>
   /** The boards of one owner, newest first. */
   listBoardsOfOwner(owner: string): Promise<BoardRecord[]>
+  /**
+   * Attaches the board to a co-facilitator's account, or refreshes `addedAt` when it already was.
+   * False (nothing stored) when there is no such board, also when it is being deleted meanwhile.
+   */
+  addBoardMember(member: { boardId: string; subject: string; addedAt: number }): Promise<boolean>
+  /** The boards attached to `subject` as co-facilitator, newest first (not the ones it owns). */
+  listBoardsOfMember(subject: string): Promise<MemberBoardRecord[]>
+  /** When `subject` attached the board (ms), or null when it did not. */
+  boardMemberSince(boardId: string, subject: string): Promise<number | null>
   /** False when there is no such board. */
   renameBoard(id: string, title: string): Promise<boolean>
   touchBoard(id: string, at?: number): Promise<void>
   countBoards(): Promise<number>
-  /** Deletes the board, every update of every one of its documents, its perspectiefwissel, facilitation state and audit log. */
+  /** Deletes the board, every update of every one of its documents, its perspectiefwissel, facilitation state, members and audit log. */
   deleteBoard(id: string): Promise<boolean>
   /** Deletes every stored update of these documents (e.g. the role cards of an earlier perspectiefwissel). */
   deleteDocs(docs: readonly string[]): Promise<void>

@@ -15,6 +15,7 @@ import type {
   InviteRedemption,
   LocalAccountRecord,
   LoginAttemptRecord,
+  MemberBoardRecord,
   PerspectiefwisselPhase,
   PerspectiefwisselRecord,
   RoleCardClaim,
@@ -106,6 +107,41 @@ export class PostgresDocumentStore implements DocumentStore {
     return rows.map((row) => ({ id: row.id, title: row.title, createdAt: Number(row.created_at), lastActiveAt: Number(row.last_active_at) }))
   }
 
+  async addBoardMember(member: { boardId: string; subject: string; addedAt: number }): Promise<boolean> {
+    return this.transaction(async (client) => {
+      // FOR SHARE waits for a deletion of the board in progress (and then finds nothing), and
+      // holds a deletion back until this row is in, so deleteBoard removes it too.
+      const board = await client.query(`SELECT id FROM ${this.t('boards')} WHERE id = $1 FOR SHARE`, [member.boardId])
+      if (board.rowCount === 0) return false
+      await client.query(
+        `INSERT INTO ${this.t('board_members')} (board_id, subject, added_at) VALUES ($1, $2, $3)
+         ON CONFLICT (board_id, subject) DO UPDATE SET added_at = excluded.added_at`,
+        [member.boardId, member.subject, member.addedAt],
+      )
+      return true
+    })
+  }
+
+  async listBoardsOfMember(subject: string): Promise<MemberBoardRecord[]> {
+    const { rows } = await this.pool.query(
+      `SELECT b.id, b.title, b.created_at, b.last_active_at, m.added_at FROM ${this.t('board_members')} m JOIN ${this.t('boards')} b ON b.id = m.board_id
+       WHERE m.subject = $1 AND (b.owner IS NULL OR b.owner <> m.subject) ORDER BY b.created_at DESC, b.id`,
+      [subject],
+    )
+    return rows.map((row) => ({
+      id: row.id,
+      title: row.title,
+      createdAt: Number(row.created_at),
+      lastActiveAt: Number(row.last_active_at),
+      addedAt: Number(row.added_at),
+    }))
+  }
+
+  async boardMemberSince(boardId: string, subject: string): Promise<number | null> {
+    const { rows } = await this.pool.query(`SELECT added_at FROM ${this.t('board_members')} WHERE board_id = $1 AND subject = $2`, [boardId, subject])
+    return rows.length === 0 ? null : Number(rows[0].added_at)
+  }
+
   async renameBoard(id: string, title: string): Promise<boolean> {
     const result = await this.pool.query(`UPDATE ${this.t('boards')} SET title = $1 WHERE id = $2`, [title, id])
     return (result.rowCount ?? 0) > 0
@@ -128,6 +164,7 @@ export class PostgresDocumentStore implements DocumentStore {
       await client.query(`DELETE FROM ${this.t('perspectiefwissel')} WHERE board_id = $1`, [id])
       await client.query(`DELETE FROM ${this.t('role_card_claims')} WHERE board_id = $1`, [id])
       await client.query(`DELETE FROM ${this.t('facilitation')} WHERE board_id = $1`, [id])
+      await client.query(`DELETE FROM ${this.t('board_members')} WHERE board_id = $1`, [id])
       return (result.rowCount ?? 0) > 0
     })
   }

@@ -139,6 +139,21 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   ALTER TABLE audit_log ADD COLUMN subject TEXT;
 `,
   },
+  {
+    version: 4,
+    description: 'board_members (issue 12): co-facilitators who attached a board to their own account',
+    // The owner stays in boards.owner; a member row only lists the board in the member's "Mijn
+    // borden". Rows are deleted with the board. The index serves one account's list.
+    sql: `
+  CREATE TABLE board_members (
+    board_id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    added_at INTEGER NOT NULL,
+    PRIMARY KEY (board_id, subject)
+  );
+  CREATE INDEX board_members_by_subject ON board_members (subject, board_id);
+`,
+  },
 ]
 
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
@@ -239,6 +254,19 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     );
     CREATE INDEX invites_by_expiry ON ${schema}.invites (expires_at);
     ALTER TABLE ${schema}.audit_log ADD COLUMN subject TEXT;
+  `,
+  },
+  {
+    version: 4,
+    description: 'board_members (issue 12): co-facilitators who attached a board to their own account',
+    sql: (schema) => `
+    CREATE TABLE ${schema}.board_members (
+      board_id TEXT NOT NULL,
+      subject TEXT NOT NULL,
+      added_at BIGINT NOT NULL,
+      PRIMARY KEY (board_id, subject)
+    );
+    CREATE INDEX board_members_by_subject ON ${schema}.board_members (subject, board_id);
   `,
   },
 ]

@@ -17,6 +17,7 @@ import type {
   InviteRedemption,
   LocalAccountRecord,
   LoginAttemptRecord,
+  MemberBoardRecord,
   PerspectiefwisselPhase,
   PerspectiefwisselRecord,
   RoleCardClaim,
@@ -89,6 +90,10 @@ export class SqliteDocumentStore implements DocumentStore {
     boardOwner: StatementSync
     boardsOfOwner: StatementSync
     renameBoard: StatementSync
+    upsertMember: StatementSync
+    boardsOfMember: StatementSync
+    memberSince: StatementSync
+    deleteBoardMembers: StatementSync
     insertAuthSession: StatementSync
     selectAuthSession: StatementSync
     deleteAuthSession: StatementSync
@@ -172,6 +177,17 @@ export class SqliteDocumentStore implements DocumentStore {
       boardOwner: this.db.prepare('SELECT owner FROM boards WHERE id = ?'),
       boardsOfOwner: this.db.prepare('SELECT id, title, created_at, last_active_at FROM boards WHERE owner = ? ORDER BY created_at DESC, id'),
       renameBoard: this.db.prepare('UPDATE boards SET title = ? WHERE id = ?'),
+      // Only for a board that exists: a member row of a deleted board would outlive it.
+      upsertMember: this.db.prepare(
+        `INSERT INTO board_members (board_id, subject, added_at) SELECT id, ?, ? FROM boards WHERE id = ?
+         ON CONFLICT (board_id, subject) DO UPDATE SET added_at = excluded.added_at`,
+      ),
+      boardsOfMember: this.db.prepare(
+        `SELECT b.id, b.title, b.created_at, b.last_active_at, m.added_at FROM board_members m JOIN boards b ON b.id = m.board_id
+         WHERE m.subject = ? AND (b.owner IS NULL OR b.owner <> m.subject) ORDER BY b.created_at DESC, b.id`,
+      ),
+      memberSince: this.db.prepare('SELECT added_at FROM board_members WHERE board_id = ? AND subject = ?'),
+      deleteBoardMembers: this.db.prepare('DELETE FROM board_members WHERE board_id = ?'),
       insertAuthSession: this.db.prepare(
         'INSERT INTO auth_sessions (id_hash, subject, kind, name, email, beheerder, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -225,6 +241,25 @@ export class SqliteDocumentStore implements DocumentStore {
     }))
   }
 
+  async addBoardMember(member: { boardId: string; subject: string; addedAt: number }): Promise<boolean> {
+    return Number(this.statements.upsertMember.run(member.subject, member.addedAt, member.boardId).changes) > 0
+  }
+
+  async listBoardsOfMember(subject: string): Promise<MemberBoardRecord[]> {
+    return (this.statements.boardsOfMember.all(subject) as unknown as (BoardRow & { added_at: number })[]).map((row) => ({
+      id: row.id,
+      title: row.title,
+      createdAt: Number(row.created_at),
+      lastActiveAt: Number(row.last_active_at),
+      addedAt: Number(row.added_at),
+    }))
+  }
+
+  async boardMemberSince(boardId: string, subject: string): Promise<number | null> {
+    const row = this.statements.memberSince.get(boardId, subject) as { added_at: number } | undefined
+    return row === undefined ? null : Number(row.added_at)
+  }
+
   async renameBoard(id: string, title: string): Promise<boolean> {
     return Number(this.statements.renameBoard.run(title, id).changes) > 0
   }
@@ -249,6 +284,7 @@ export class SqliteDocumentStore implements DocumentStore {
       this.statements.deleteSession.run(id)
       this.statements.deleteClaims.run(id)
       this.statements.deleteFacilitation.run(id)
+      this.statements.deleteBoardMembers.run(id)
     })
     await this.truncateWal()
     return deleted

@@ -160,6 +160,14 @@ export class RoomRegistry {
     return count
   }
 
+  /**
+   * Sockets on the board's main document on this instance: about one per person with the board
+   * open, where `boardConnectionCount` counts a facilitator with the preparation open twice.
+   */
+  mainDocConnectionCount(boardId: string): number {
+    return this.rooms.get(boardId)?.connectionCount ?? 0
+  }
+
   /** The current state of a document: from memory when loaded, else from the store. */
   async docState(docName: string): Promise<Uint8Array> {
     const room = this.rooms.get(docName)
