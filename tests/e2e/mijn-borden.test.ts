@@ -163,6 +163,29 @@ describe('Mijn borden with the local beheerder', () => {
     await invited.getByText('Aangemeld als Bram').waitFor()
     await myBoards(invited).getByText('Je hebt nog geen borden.', { exact: false }).waitFor()
     expect(await invited.getByRole('heading', { name: 'Facilitator uitnodigen' }).count()).toBe(0)
+
+    // Bram gets the facilitator link of a board as co-facilitator: signed in, his board page offers to
+    // keep it, and it then shows in his list, marked, with the same actions.
+    await row(page, 'MDO gezin Jansen').getByRole('button', { name: 'Beheren: MDO gezin Jansen' }).click()
+    await page.getByRole('button', { name: 'Links kopiëren' }).click()
+    const facilitatorLink = await page.getByLabel('Facilitator', { exact: true }).inputValue()
+    const bramOnBoard = await joinBoard(bram.context, facilitatorLink.replace(/^https?:\/\/[^/]+/, stage.server.httpUrl), 'Bram')
+    await bramOnBoard.getByRole('button', { name: 'Aan mijn borden toevoegen' }).click()
+    await bramOnBoard.getByRole('status').getByText('Dit bord staat nu onder “Mijn borden”.').waitFor()
+    await bramOnBoard.getByRole('button', { name: 'Mijn voorbereiding' }).click()
+    await bramOnBoard.getByRole('complementary', { name: 'Voorbereiding (alleen voor jou)' }).waitFor()
+    await expect.poll(() => stage.server.app.rooms.boardConnectionCount(new URL(facilitatorLink).pathname.split('/')[2])).toBe(2)
+    await invited.reload()
+    const attachedRow = myBoards(invited).getByRole('row').filter({ hasText: 'MDO gezin Jansen' })
+    await attachedRow.getByText('mede-begeleider', { exact: true }).waitFor()
+    // Bram on the board counts once, though his board page also holds the preparation's document.
+    await attachedRow.getByRole('cell', { name: '1 persoon' }).waitFor()
+    await attachedRow.getByRole('button', { name: 'Beheren: MDO gezin Jansen' }).waitFor()
+    await invited.screenshot({ path: process.env.MIJN_BORDEN_SCREENSHOT ?? '/tmp/mijn-borden-mede-begeleider.png', fullPage: true })
+    // The owner's list still has it as their own, unmarked.
+    await page.reload()
+    expect(await row(page, 'MDO gezin Jansen').getByText('mede-begeleider').count()).toBe(0)
+    await bramOnBoard.close()
     // The invite worked once.
     const again = await other.context.newPage()
     await again.goto(inviteLink.replace(/^https?:\/\/[^/]+/, stage.server.httpUrl))

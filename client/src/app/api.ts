@@ -136,6 +136,8 @@ export interface MyBoard {
   connectedNow: number
   /** When retention deletes it unless someone opens it before then. */
   deleteAfter: string
+  /** Made or restored by this account, or attached with a facilitator link as co-facilitator. */
+  relation: 'owner' | 'co-facilitator'
 }
 
 export interface Invite {
@@ -164,6 +166,11 @@ export async function listMyBoards(): Promise<MyBoard[]> {
 /** Fresh links (and their tokens) for one of the account's own boards. */
 export function myBoardLinks(boardId: string): Promise<Pick<CreateBoardResponse, 'links' | 'tokens'>> {
   return sessionRequest(`/api/my-boards/${encodeURIComponent(boardId)}/links`, 'POST')
+}
+
+/** Puts the board in the signed-in facilitator's "Mijn borden": the facilitator link as proof, the cookie for whose list. */
+export function attachBoard(boardId: string, facilitatorToken: string): Promise<{ id: string; title: string; relation: MyBoard['relation'] }> {
+  return request(`/api/my-boards/${encodeURIComponent(boardId)}/attach`, { method: 'POST', headers: { authorization: `Bearer ${facilitatorToken}` } }, true)
 }
 
 export function renameBoard(boardId: string, facilitatorToken: string, title: string): Promise<{ id: string; title: string }> {

@@ -10,6 +10,7 @@ import { AgendaPanel } from './AgendaPanel.tsx'
 import { useSessionState } from './sessionState.ts'
 import { CoFacilitatorLink } from './CoFacilitatorLink.tsx'
 import { RenewLinks } from './RenewLinks.tsx'
+import { AttachToMyBoards } from './AttachToMyBoards.tsx'
 
 export interface BoardStatus {
   title: string
@@ -129,6 +130,7 @@ export function BoardStatusPanel() {
       )}
       {board.role === 'facilitator' && <CoFacilitatorLink />}
       {board.role === 'facilitator' && <RenewLinks />}
+      {board.role === 'facilitator' && <AttachToMyBoards />}
       <div className="sb-status-panel__row sb-timer">
         {timer ? (
           <span role="timer" aria-label={t.timerLabel} className="sb-timer__left">

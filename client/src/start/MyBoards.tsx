@@ -253,6 +253,11 @@ function BoardRow(props: {
       <tr className={expanded ? 'sb-my-boards__row sb-my-boards__row--open' : 'sb-my-boards__row'}>
         <th scope="row" className="sb-my-boards__title">
           {board.title}
+          {board.relation === 'co-facilitator' && (
+            <span className="sb-my-boards__marker" title={text.coFacilitatorMarkerHint}>
+              {text.coFacilitatorMarker}
+            </span>
+          )}
         </th>
         <td>{dates.day(board.createdAt)}</td>
         <td>{dates.moment(board.lastActiveAt)}</td>

@@ -80,6 +80,7 @@ function Account({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
   const { t } = useLocale()
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const isBeheerderByName = me.beheerder && me.name.trim().toLowerCase() === 'beheerder'
 
   async function onSignOut() {
     setBusy(true)
@@ -96,8 +97,9 @@ function Account({ me, onSignedOut }: { me: Me; onSignedOut(): void }) {
   return (
     <div className="sb-account">
       <span className="sb-account__name">
-        {t.account.signedInAs(me.name)}
-        {me.beheerder && <span className="sb-account__badge">{t.account.beheerder}</span>}
+        {/* The beheerder's account is called "Beheerder": say it once, not as name and badge. */}
+        {isBeheerderByName ? t.account.signedInAsBeheerder : t.account.signedInAs(me.name)}
+        {me.beheerder && !isBeheerderByName && <span className="sb-account__badge">{t.account.beheerder}</span>}
       </span>
       <button type="button" className="sb-secondary" disabled={busy} onClick={() => void onSignOut()}>
         {t.account.signOut}
