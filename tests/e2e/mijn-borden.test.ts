@@ -41,7 +41,9 @@ describe('Mijn borden with the local beheerder', () => {
 
     // The set-up link: signed in as the beheerder; the code was in the address bar only for a moment.
     await page.goto(setupLink!.replace(/^https?:\/\/[^/]+/, stage.server.httpUrl))
-    await page.getByText('Aangemeld als Beheerder').waitFor()
+    await page.getByText('Aangemeld als beheerder', { exact: true }).waitFor()
+    // Said once: not "Beheerder" and a "beheerder" badge beside it.
+    expect(await page.getByText('beheerder', { exact: true }).count()).toBe(0)
     expect(page.url()).toBe(`${stage.server.httpUrl}/`)
     expect(await page.evaluate(() => location.hash)).toBe('')
     expect(requested.filter((url) => url.includes('#code') || url.includes('code='))).toEqual([])
