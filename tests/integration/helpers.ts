@@ -20,23 +20,29 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 // ---------------------------------------------------------------------------------------------
 // Cleanup
 
-const disposers: (() => unknown)[] = []
+const disposers: { dispose: () => unknown; what: string | (() => string) }[] = []
 
-/** Registers something to undo in `disposeAll`, last registered first. */
-export function onDispose(dispose: () => unknown): void {
-  disposers.push(dispose)
+/** Registers something to undo in `disposeAll`, last registered first; `what` names it should it hang. */
+export function onDispose(dispose: () => unknown, what: string | (() => string) = 'a cleanup step'): void {
+  disposers.push({ dispose, what })
 }
 
-/** Runs every registered disposer; call from afterEach/afterAll. */
+/**
+ * Runs every registered disposer; call from afterEach/afterAll. Each gets WAIT_MS: one that hangs
+ * (a server whose close waits for a socket nobody ends) is named in the error, after the others ran.
+ */
 export async function disposeAll(): Promise<void> {
+  const hung: string[] = []
   while (disposers.length > 0) {
-    const dispose = disposers.pop()!
+    const { dispose, what } = disposers.pop()!
     try {
-      await dispose()
-    } catch {
-      // Best effort: a failing cleanup must not hide the test result.
+      await withTimeout(Promise.resolve().then(dispose), what)
+    } catch (error) {
+      // Best effort: a failing cleanup must not hide the test result; a hanging one must not hide itself.
+      if (error instanceof WaitTimeoutError) hung.push(error.message)
     }
   }
+  if (hung.length > 0) throw new Error(`cleanup hung:\n${hung.join('\n')}`)
 }
 
 export function makeTempDir(): string {
@@ -96,8 +102,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const address = app.server.address()
   if (address === null || typeof address !== 'object') throw new Error('server has no port')
   let closed: Promise<void> | null = null
-  const close = () => (closed ??= app.close().then(() => undefined))
-  onDispose(close)
+  const openSockets = () => `the server on port ${address.port} to close (websockets still open: ${app.websocketServer.clients.size})`
+  const close = () => (closed ??= withTimeout(app.close(), openSockets).then(() => undefined))
+  onDispose(close, openSockets)
   const httpUrl = `http://127.0.0.1:${address.port}`
   const store = options.build?.store as { schema?: unknown } | undefined
   const sessionKey = typeof store?.schema === 'string' ? `pg:${store.schema}` : dataDir
@@ -183,9 +190,9 @@ export async function startServerProcess(options: { dataDir?: string; env?: Reco
   })
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal)
-    return exited
+    return withTimeout(exited, `server process ${child.pid} to exit after ${signal}`)
   }
-  onDispose(() => stop('SIGKILL'))
+  onDispose(() => stop('SIGKILL'), `server process ${child.pid} to exit`)
 
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 15_000)
@@ -279,6 +286,11 @@ export interface Client {
   provider: WebsocketProvider
   /** Close events the provider saw: code and reason. */
   closes: { code: number; reason: string }[]
+  /**
+   * Final closes (y-websocket's 'closed' event: a 44xx code, no more reconnecting), recorded from
+   * the start, so a wait that begins after the close still sees it.
+   */
+  finalCloses: { code: number; reason: string }[]
   /** How many times the provider started a connection attempt. */
   attempts(): number
   destroy(): void
@@ -321,6 +333,10 @@ export function connectClient(wsUrl: string, docName: string, token: string | nu
   provider.on('connection-close', (event) => {
     if (event) closes.push({ code: event.code, reason: event.reason })
   })
+  const finalCloses: { code: number; reason: string }[] = []
+  provider.on('closed', ({ code, reason }) => {
+    finalCloses.push({ code, reason })
+  })
   // setupWS ran inside the constructor, before our listener: count that first attempt.
   attempts = provider.ws ? 1 : 0
   let destroyed = false
@@ -331,47 +347,82 @@ export function connectClient(wsUrl: string, docName: string, token: string | nu
     doc.destroy() // also destroys the provider's Awareness and its interval
   }
   onDispose(destroy)
-  return { doc, provider, closes, attempts: () => attempts, destroy }
+  return { doc, provider, closes, finalCloses, attempts: () => attempts, destroy }
 }
 
-export function waitForSynced(client: Client, timeout = 5000): Promise<void> {
-  return waitFor(() => client.provider.synced, { timeout, message: 'provider did not sync' })
+/** What a client went through, for a wait's error message. */
+function describeClient(client: Client): string {
+  const closes = client.closes.map(({ code, reason }) => `${code} ${reason}`.trim()).join(', ')
+  return `${client.provider.roomname} (${client.attempts()} attempts, closes: ${closes || 'none'})`
 }
 
-/** Resolves with the final close ('closed' event) the y-websocket client reports. */
-export function waitForFinalClose(client: Client, timeout = 5000): Promise<{ code: number; reason: string }> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('provider was not closed by the server')), timeout)
-    client.provider.once('closed', (event) => {
-      clearTimeout(timer)
-      resolve(event)
-    })
-  })
+export function waitForSynced(client: Client, timeout = WAIT_MS): Promise<void> {
+  return waitFor(() => client.provider.synced, { timeout, message: () => `waiting for the client on ${describeClient(client)} to sync` })
+}
+
+/**
+ * Resolves with the client's final close (a 44xx code: y-websocket's 'closed' event). It reads
+ * the record kept from the client's start, so it may be called before or after the close came.
+ */
+export async function waitForFinalClose(client: Client, timeout = WAIT_MS): Promise<{ code: number; reason: string }> {
+  await waitFor(() => client.finalCloses.length > 0, { timeout, message: () => `waiting for a final close of the client on ${describeClient(client)}` })
+  return client.finalCloses[0]
 }
 
 export interface RawSocket {
   ws: WebSocket
-  /** Resolves with the close code and reason once the server closes the socket. */
-  closed: Promise<{ code: number; reason: string }>
+  /**
+   * The close code and reason once the socket closed. Recorded from the socket's start; each
+   * read of `closed` waits at most WAIT_MS and then fails saying which socket stayed open.
+   */
+  readonly closed: Promise<{ code: number; reason: string }>
+  /** The close as recorded; null while the socket is open. */
+  readonly closeEvent: { code: number; reason: string } | null
   /** Binary frames received so far. */
   received: Uint8Array[]
 }
 
 /** A bare `ws` socket on the relay (with a fresh ticket), for frames the stock client would never send. */
 export async function openRawSocket(wsUrl: string, docName: string, token: string): Promise<RawSocket> {
-  const ws = new WebSocket(await ticketUrl({ wsUrl }, docName, token))
+  const socket = await rawSocketAt(await ticketUrl({ wsUrl }, docName, token), docName)
+  if (!socket.opened) throw new Error(`the raw socket on ${docName} closed before it opened: ${JSON.stringify(socket.closeEvent)}`)
+  return socket
+}
+
+/**
+ * A bare `ws` socket on `url` as given (no ticket fetched): resolves once it opened, or closed
+ * without opening (`opened` tells which). Frames and the close are recorded from the start.
+ */
+export async function rawSocketAt(url: string, label = new URL(url).pathname): Promise<RawSocket & { readonly opened: boolean }> {
+  const ws = new WebSocket(url)
   const received: Uint8Array[] = []
   ws.on('message', (data: Buffer) => received.push(new Uint8Array(data)))
+  let opened = false
+  let closeEvent: { code: number; reason: string } | null = null
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))
+    ws.once('close', (code, reason) => resolve((closeEvent = { code, reason: reason.toString() })))
   })
   ws.on('error', () => {})
   onDispose(() => ws.terminate())
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve())
-    ws.once('error', reject)
+  const settled = new Promise<void>((resolve) => {
+    ws.once('open', () => resolve(void (opened = true)))
+    ws.once('close', () => resolve())
   })
-  return { ws, closed, received }
+  await withTimeout(settled, `a raw socket on ${label} to open`)
+  return {
+    ws,
+    get closed() {
+      const state = () => ['connecting', 'open', 'closing', 'closed'][ws.readyState]
+      return withTimeout(closed, () => `the raw socket on ${label} to close (${received.length} frames received, still ${state()})`)
+    },
+    get closeEvent() {
+      return closeEvent
+    },
+    get opened() {
+      return opened
+    },
+    received,
+  }
 }
 
 export function sendFrame(socket: RawSocket, frame: Uint8Array | string, options: { binary?: boolean } = {}): Promise<void> {
@@ -424,13 +475,38 @@ export async function roundTrip(socket: RawSocket): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Waiting
 
+/**
+ * How long any wait of the suite may take by default: generous, since CI shares two cores with
+ * other work (at a load average of 14 a 0.3 s test took seconds), yet well under the 30 s test
+ * timeout, so that a wait that fails says what it waited for instead of "test timed out".
+ */
+export const WAIT_MS = 15_000
+
+/** A wait that ran out of time; its message names what was awaited. */
+export class WaitTimeoutError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'WaitTimeoutError'
+  }
+}
+
+/** Settles as `promise` does, or rejects with a WaitTimeoutError naming `what` after `timeout` ms. */
+export function withTimeout<T>(promise: PromiseLike<T>, what: string | (() => string), timeout = WAIT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new WaitTimeoutError(`timed out after ${timeout} ms waiting for ${typeof what === 'function' ? what() : what}`)), timeout)
+  })
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer))
+}
+
+/** Polls `condition` until it holds; fails after `timeout` ms with `message` (a function: read at that moment). */
 export async function waitFor(
   condition: () => boolean | Promise<boolean>,
-  { timeout = 5000, interval = 10, message = 'condition not met' }: { timeout?: number; interval?: number; message?: string } = {},
+  { timeout = WAIT_MS, interval = 10, message = 'condition not met' }: { timeout?: number; interval?: number; message?: string | (() => string) } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeout
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`waitFor timed out after ${timeout} ms: ${message}`)
+    if (Date.now() > deadline) throw new WaitTimeoutError(`waitFor timed out after ${timeout} ms: ${typeof message === 'function' ? message() : message}`)
     await sleep(interval)
   }
 }

@@ -19,30 +19,19 @@ import {
   disposeAll,
   fetchSyncTicket,
   onDispose,
+  rawSocketAt,
   roundTrip,
   startServer,
   ticketUrl,
   waitFor,
+  waitForFinalClose,
   waitForSynced,
-  type RawSocket,
 } from './helpers.ts'
 
 afterEach(disposeAll)
 
-/** A bare socket on `url`: resolves once it is open or closed, with its close (if any) to await. */
-async function rawSocket(url: string): Promise<RawSocket> {
-  const ws = new WebSocket(url)
-  const received: Uint8Array[] = []
-  ws.on('message', (data: Buffer) => received.push(new Uint8Array(data)))
-  ws.on('error', () => {})
-  onDispose(() => ws.terminate())
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })))
-  await new Promise<void>((resolve) => {
-    ws.once('open', () => resolve())
-    ws.once('close', () => resolve())
-  })
-  return { ws, closed, received }
-}
+/** A bare socket on `url` as given: resolves once it is open or closed, with its close (if any) to await. */
+const rawSocket = (url: string) => rawSocketAt(url)
 
 describe('sync tickets', () => {
   it('a link token in the socket URL is refused with 4401, even next to a good ticket', async () => {
@@ -159,7 +148,7 @@ describe('sync tickets', () => {
     const board = await createBoard(server.httpUrl)
     const expired = signToken(server.config.secret, { board: board.id, role: 'participant', exp: Date.now() - 1000 })
     const client = connectClient(server.wsUrl, board.id, expired)
-    const closed = await new Promise<{ code: number; reason: string }>((resolve) => client.provider.once('closed', resolve))
+    const closed = await waitForFinalClose(client)
     expect(closed).toEqual({ code: CloseCode.unauthenticated, reason: 'Link verlopen.' })
     expect(client.provider.shouldConnect).toBe(false)
   })
