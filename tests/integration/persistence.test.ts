@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import * as Y from 'yjs'
+import { SqliteDocumentStore } from '@samenbord/server/storage/sqlite-store'
+import type { DocumentStore } from '@samenbord/server/storage/document-store'
 import {
   connectClient,
   createBoard,
@@ -8,8 +11,10 @@ import {
   sleep,
   startServer,
   startServerProcess,
+  ticketUrl,
   waitFor,
   waitForSynced,
+  withTimeout,
   boardList,
   boardMap,
   boardRecords,
@@ -140,6 +145,47 @@ describe('persistence', () => {
     await waitFor(() => client.closes.length > 0)
     expect(client.closes[0].code).toBe(1001)
     expect(client.provider.shouldConnect).toBe(true) // 1001 is not final
+  })
+
+  it('refuses a socket that arrives while it shuts down, and still finishes shutting down', async () => {
+    // A store whose writes wait while `held` is set: the shutdown's flush, and so the shutdown, waits with them.
+    const dataDir = makeTempDir()
+    const sqlite = new SqliteDocumentStore(dataDir)
+    let held: Promise<void> | null = null
+    let release = () => {}
+    const gated: DocumentStore = Object.assign(Object.create(sqlite) as DocumentStore, {
+      appendDocUpdates: async (doc: string, updates: Uint8Array[]) => (await held, sqlite.appendDocUpdates(doc, updates)),
+    })
+    const server = await startServer({ dataDir, build: { store: gated } })
+    const board = await createBoard(server.httpUrl)
+    const writer = connectClient(server.wsUrl, board.id, board.tokens.participant)
+    await waitForSynced(writer)
+    // A browser that fetched its ticket just before the restart began.
+    const ticketed = await ticketUrl(server, board.id, board.tokens.participant)
+    held = new Promise((resolve) => (release = resolve))
+    boardMap(writer.doc, 'm').set('laatste', true)
+    await waitFor(() => server.app.rooms.peek(board.id)?.doc !== undefined && boardMap(server.app.rooms.peek(board.id)!.doc, 'm').get('laatste') === true)
+
+    const closing = server.close()
+    // The writer's 1001 means the shutdown began; it now waits for the held write.
+    await waitFor(() => writer.closes.some((close) => close.code === 1001), { message: 'the shutdown did not close the sockets' })
+    writer.destroy()
+    const late = new WebSocket(ticketed)
+    late.on('error', () => {})
+    const answer = await withTimeout(
+      new Promise<number>((resolve) => late.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0))),
+      'the answer to a socket opened during the shutdown',
+    )
+    expect(answer).toBe(503)
+    late.terminate()
+    release()
+    // Before the fix the refused socket was never ended, and the server's close waited for it forever.
+    await withTimeout(closing, 'the shutdown to finish after refusing the late socket')
+
+    const again = await startServer({ dataDir })
+    const reader = connectClient(again.wsUrl, board.id, board.tokens.viewer)
+    await waitForSynced(reader)
+    expect(boardMap(reader.doc, 'm').get('laatste')).toBe(true)
   })
 
   it('keeps every edit across kill -9 of the server process once the batch window has passed', async () => {

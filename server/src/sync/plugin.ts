@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream'
 import fp from 'fastify-plugin'
 import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -198,6 +199,9 @@ export const syncPlugin = fp<SyncPluginOptions>(
       },
       preClose: async function preClose(this: FastifyInstance) {
         clearInterval(pingTimer)
+        // From now on Fastify answers an upgrade with 503, but nothing ends that socket (it left
+        // the HTTP server with the upgrade), and the server's close would wait for it forever.
+        this.server.on('upgrade', endRefusedUpgrade)
         const sockets = [...this.websocketServer.clients]
         // 1001 "going away" is not final: clients reconnect once the server is back.
         for (const socket of sockets) socket.close(CloseCode.goingAway, 'server stopt')
@@ -446,6 +450,12 @@ function toUint8Array(data: RawData): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
   if (data instanceof ArrayBuffer) return new Uint8Array(data)
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}
+
+/** Ends the socket of an upgrade that came in during shutdown, once Fastify's 503 is written. */
+function endRefusedUpgrade(_request: unknown, socket: Duplex): void {
+  socket.once('finish', () => socket.destroy())
+  socket.end()
 }
 
 function waitForClosed(sockets: WebSocket[], timeoutMs: number): Promise<void> {
