@@ -39,7 +39,8 @@ async function expectRefused(docName: string, token: string | null, code: number
   expect(closed.code).toBe(code)
   expect(closed.reason).toMatch(reason)
   expect(client.provider.synced).toBe(false)
-  // Longer than the client's first backoff steps (200 ms, 400 ms): no second attempt.
+  // Longer than the client's first backoff steps (200 ms, 400 ms): no second attempt. A sleep,
+  // as there is no event for an attempt that does not happen (under load it can only pass late).
   await sleep(700)
   expect(client.attempts()).toBe(1)
   expect(client.provider.ws).toBeNull()

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { consentDocName, roleCardDocName, rolePostureDocName } from '@samenbord/shared'
-import { boardApi, connectClient, createBoard, disposeAll, startServer, waitFor, waitForSynced, type CreatedBoard, type TestServer } from './helpers.ts'
+import { barrier, boardApi, connectClient, createBoard, disposeAll, startServer, waitFor, waitForSynced, type CreatedBoard, type TestServer } from './helpers.ts'
 
 afterEach(disposeAll)
 
@@ -171,7 +171,8 @@ describe('consent record and verslag data', () => {
     await waitForSynced(participantConsent)
     expect(participantConsent.doc.getMap('toestemming').get('notesAllowed')).toBe('ja')
     participantConsent.doc.getMap('toestemming').set('notesAllowed', 'nee')
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // Everything the participant sent before its presence marker is handled by then.
+    await barrier(participantConsent, [], server)
     expect(server.app.rooms.peek(consentDocName(board.id))?.doc.getMap('toestemming').get('notesAllowed')).toBe('ja')
 
     const before = await call(server, `/boards/${board.id}/verslag`, board.tokens.facilitator)

@@ -77,7 +77,7 @@ skipMessage('Redis-fan-out-tests', missing)
       boardMap(onOne[0].doc, 'm').set(`x${i}`, i)
       boardMap(onOne[1].doc, 'm').set(`y${i}`, i)
       boardMap(onTwo.doc, 'm').set(`z${i}`, i)
-      await sleep(5)
+      await sleep(5) // spread out like people editing (pacing, not waiting for anything)
     }
     await waitFor(() => boardMap(onTwo.doc, 'm').size === 90, { message: 'instance two did not get everything' })
     expect(await one.stop('SIGKILL')).toBe('SIGKILL')
@@ -90,11 +90,13 @@ skipMessage('Redis-fan-out-tests', missing)
       return connectClient(two.wsUrl, board.id, board.tokens.participant, client.doc)
     })
     await Promise.all(moved.map((client) => waitForSynced(client)))
-    await waitFor(() => boardMap(onTwo.doc, 'm').size === 92, { message: 'edits made while away did not arrive' })
+    // Each moved client also gets the other's offline edit, relayed after it arrived.
+    await waitFor(() => [onTwo, ...moved].every((client) => boardMap(client.doc, 'm').size === 92), { message: 'edits made while away did not arrive everywhere' })
     for (const client of moved) expect(boardMap(client.doc, 'm').toJSON()).toEqual(boardMap(onTwo.doc, 'm').toJSON())
 
-    // And it is all stored: a fresh instance on the same database has it.
-    await sleep(300)
+    // And it is all stored: once instance two reports nothing waiting to be written, a fresh
+    // instance on the same database has it.
+    await waitFor(async () => (await (await fetch(`${two.httpUrl}/healthz`)).json()).writes === undefined, { message: 'instance two kept writes pending' })
     const three = await start()
     const reader = connectClient(three.wsUrl, board.id, board.tokens.viewer)
     await waitForSynced(reader)
@@ -103,12 +105,12 @@ skipMessage('Redis-fan-out-tests', missing)
   })
 
   it('deleting a board on one instance closes its sockets on the other with 4404', async () => {
-    const { one, two } = await cluster()
+    const { store, one, two } = await cluster()
     const board = await createBoard(one.httpUrl)
     const there = connectClient(two.wsUrl, board.id, board.tokens.participant)
     await waitForSynced(there)
     boardMap(there.doc, 'm').set('x', 1)
-    await sleep(200)
+    await waitFor(async () => (await store.countDocUpdates(board.id)) > 0, { message: 'the edit was not stored' })
     const response = await fetch(`${one.httpUrl}/api/boards/${board.id}`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${board.tokens.facilitator}` },
@@ -129,8 +131,11 @@ skipMessage('Redis-fan-out-tests', missing)
     const fresh = connectClient(two.wsUrl, board.id, new URL(renewed.json.links.participant).hash.replace(/^#token=/, ''))
     await waitForSynced(fresh)
     await waitFor(() => there.closes.some((close) => close.code === 4401), { message: 'the old link stayed open on the other instance' })
+    // The new link still writes after the renewal went round: a reader on the other instance gets it.
+    const reader = connectClient(one.wsUrl, board.id, new URL(renewed.json.links.viewer).hash.replace(/^#token=/, ''))
+    await waitForSynced(reader)
     boardMap(fresh.doc, 'm').set('na', 'vernieuwd')
-    await sleep(300)
+    await waitFor(() => boardMap(reader.doc, 'm').get('na') === 'vernieuwd', { message: 'the new link’s write did not arrive' })
     expect(fresh.closes).toEqual([])
     expect(fresh.provider.wsconnected).toBe(true)
   })

@@ -130,8 +130,9 @@ describe('fuzz', () => {
           for (let i = 0; i < FRAMES_PER_SOCKET && ws.readyState === ws.OPEN; i++) {
             ws.send(mutate(random, seeds))
             sent += 1
-            if (i % 10 === 9) await sleep(1)
+            if (i % 10 === 9) await sleep(1) // let the server read in between
           }
+          // The server closes most hostile sockets itself; the rest are cut after a moment.
           await Promise.race([closed, sleep(100)])
         }
         ws.terminate()
@@ -146,7 +147,7 @@ describe('fuzz', () => {
         const writer = edits % 2 === 0 ? a : b
         boardMap(writer.doc, 'good').set(`k${edits}`, { n: edits, by: writer === a ? 'a' : 'b' })
         edits += 1
-        await sleep(15)
+        await sleep(15) // editing all along (pacing)
       }
     })()
     await Promise.all([...Array.from({ length: WORKERS }, (_, i) => worker(i)), editing])

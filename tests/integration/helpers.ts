@@ -369,6 +369,25 @@ export async function waitForFinalClose(client: Client, timeout = WAIT_MS): Prom
   return client.finalCloses[0]
 }
 
+let barrierCount = 0
+
+/**
+ * Waits until the relay has handled every frame `client` sent so far and what it passed on from
+ * them reached `others` (and the room on `server`, if given). The relay handles a socket's frames
+ * in order and sends to each socket in order, so a fresh presence marker from `client` arriving
+ * everywhere comes after all of that: the positive event that shows a dropped write was not
+ * passed on, where a sleep would only hope so.
+ */
+export async function barrier(client: Client, others: Client[], server?: { app: App }): Promise<void> {
+  const marker = ++barrierCount
+  client.provider.awareness.setLocalStateField('barrier', marker)
+  const seen = (states: Map<number, Record<string, unknown>> | undefined) => states?.get(client.doc.clientID)?.barrier === marker
+  const room = () => server?.app.rooms.peek(client.provider.roomname)
+  await waitFor(() => others.every((other) => seen(other.provider.awareness.getStates())) && (server === undefined || seen(room()?.awareness.getStates())), {
+    message: () => `waiting for the presence marker of ${describeClient(client)} to reach the others`,
+  })
+}
+
 export interface RawSocket {
   ws: WebSocket
   /**

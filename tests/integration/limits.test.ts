@@ -8,14 +8,17 @@ import {
   frame,
   onDispose,
   openRawSocket,
+  roundTrip,
   sendFrame,
   sleep,
   startServer,
+  syncStep1Frame,
   syncUpdateFrame,
   ticketUrl,
   waitFor,
   waitForFinalClose,
   waitForSynced,
+  withTimeout,
   type TestServer,
   boardApi,
   boardMap,
@@ -50,12 +53,14 @@ describe('limits', () => {
     expect(await raw.closed).toEqual({ code: CloseCode.rateLimited, reason: 'te veel berichten' })
     await stillSync('after-flood')
 
-    // Control: within the rate, a socket stays open.
+    // Control: within the rate (paced, not a synchronisation), a socket stays open.
     const calm = await openRawSocket(server.wsUrl, board.id, board.tokens.participant)
     for (let i = 0; i < 10; i++) {
       await sendFrame(calm, frame([3]))
       await sleep(30)
     }
+    // The server answers after handling all ten: had it closed the socket, there would be no answer.
+    await roundTrip(calm)
     expect(calm.ws.readyState).toBe(calm.ws.OPEN)
   })
 
@@ -95,13 +100,18 @@ describe('limits', () => {
     const board = await createBoard(server.httpUrl)
     const open = async (address: string) => {
       const url = await ticketUrl(server, board.id, board.tokens.participant)
-      return new Promise<{ code: number; reason: string } | 'open'>((resolve) => {
+      // 'open' once the relay answered sync step 1: it admitted the socket.
+      const outcome = new Promise<{ code: number; reason: string } | 'open'>((resolve) => {
         const ws = new WebSocket(url, { headers: { 'x-forwarded-for': address } })
         ws.on('error', () => {})
         onDispose(() => ws.terminate())
         ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))
-        ws.once('open', () => setTimeout(() => resolve('open'), 200))
+        ws.once('open', () => ws.send(syncStep1Frame()))
+        ws.on('message', (data: Buffer) => {
+          if (data[0] === 0 && data[1] === 1) resolve('open')
+        })
       })
+      return withTimeout(outcome, `a socket from ${address} to be admitted or closed`)
     }
     expect(await open('203.0.113.1')).toBe('open')
     expect(await open('203.0.113.2')).toBe('open')
@@ -138,7 +148,8 @@ describe('limits', () => {
     const cardC = connectClient(server.wsUrl, facilitatorPrepDocName(board.id), token)
     expect(await waitForFinalClose(cardC)).toEqual({ code: CloseCode.rateLimited, reason: 'te veel documenten op dit bord' })
     // Once stored and unloaded, a sub-document still counts and can be reopened.
-    await sleep(200)
+    const roomA = () => server.app.rooms.peek(roleCardDocName(board.id, cardIdA))
+    await waitFor(() => roomA()?.doc.getMap(ROLE_CARD_MAP).get('dilemma') === 'a', { message: 'the answer did not reach the server' })
     cardA.destroy()
     cardB.destroy()
     await waitFor(() => server.app.rooms.roomCount === 1, { message: 'sub-documents not unloaded' })
@@ -162,7 +173,7 @@ describe('limits', () => {
     const started = Date.now()
     for (let i = 0; i < 80 && server.app.rooms.connectionCount === 3; i++) {
       boardMap(a.doc, 'big').set(`k${i}`, 'x'.repeat(200 * 1024))
-      await sleep(20)
+      await sleep(20) // pacing: the loop ends once the slow one is cut off
     }
     await waitFor(() => server.app.rooms.connectionCount === 2, { timeout: 10_000, message: 'slow client was not cut off' })
     expect(Date.now() - started).toBeLessThan(15_000)

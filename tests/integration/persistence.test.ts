@@ -70,28 +70,31 @@ describe('persistence', () => {
 
   it('batches updates and compacts the stored log in the background past the row limit', async () => {
     const dataDir = makeTempDir()
-    const server = await startServer({ dataDir, build: { persistence: { batchMs: 20, compactAfterRows: 5 } } })
+    // A batch window long enough that a loaded machine still handles the burst's frames within it.
+    const server = await startServer({ dataDir, build: { persistence: { batchMs: 200, compactAfterRows: 5 } } })
     const board = await createBoard(server.httpUrl)
     const writer = connectClient(server.wsUrl, board.id, board.tokens.participant)
     await waitForSynced(writer)
+    const room = () => server.app.rooms.peek(board.id)
+    const stored = () => waitFor(() => room()?.persistence.pendingCount === 0, { message: 'updates still waiting to be stored' })
 
     // A burst inside one batch window becomes one row.
     for (let i = 0; i < 30; i++) boardList<number>(writer.doc, 'burst').push([i])
     await waitFor(() => {
-      const room = server.app.rooms.peek(board.id)
-      return room !== undefined && boardList(room.doc, 'burst').length === 30
+      const loaded = room()
+      return loaded !== undefined && boardList(loaded.doc, 'burst').length === 30
     })
-    await sleep(100)
+    await stored()
     expect(await server.app.store.countDocUpdates(board.id)).toBe(1)
 
-    // Separate batches: rows grow, then compaction folds them back into one.
+    // Separate batches (each stored before the next edit): rows grow, then compaction folds them back into one.
     let maxRows = 0
     for (let i = 0; i < 12; i++) {
       boardMap(writer.doc, 'm').set(`k${i}`, i)
-      await sleep(40)
+      await waitFor(() => room() !== undefined && boardMap(room()!.doc, 'm').get(`k${i}`) === i)
+      await stored()
       maxRows = Math.max(maxRows, await server.app.store.countDocUpdates(board.id))
     }
-    await sleep(100)
     expect(maxRows).toBeGreaterThan(2)
     expect(maxRows).toBeLessThanOrEqual(6)
     expect(await server.app.store.countDocUpdates(board.id)).toBeLessThanOrEqual(6)
@@ -188,7 +191,7 @@ describe('persistence', () => {
     expect(boardMap(reader.doc, 'm').get('laatste')).toBe(true)
   })
 
-  it('keeps every edit across kill -9 of the server process once the batch window has passed', async () => {
+  it('keeps every edit across kill -9 of the server process once the batch is stored (nothing pending on /healthz)', async () => {
     const dataDir = makeTempDir()
     const first = await startServerProcess({ dataDir })
     const board = await createBoard(first.httpUrl)
@@ -198,7 +201,8 @@ describe('persistence', () => {
     writeEdits(writer.doc)
     // The witness has everything, so the server has applied everything.
     await waitFor(() => boardList(witness.doc, 'order').length === 30 && boardMap(witness.doc, 'records').size === 30)
-    await sleep(1200)
+    // The batch window has passed once the server reports no updates waiting to be stored.
+    await waitFor(async () => (await (await fetch(`${first.httpUrl}/healthz`)).json()).writes === undefined, { message: 'writes still pending' })
     expect(await first.stop('SIGKILL')).toBe('SIGKILL')
     writer.destroy()
     witness.destroy()
@@ -237,10 +241,10 @@ describe('durability under kill -9 while editing', () => {
       for (let n = 0; !stop; n++) {
         boardMap(writer.doc, 'edits').set(`w${w}-${n}`, { w, n, text: `bewerking ${n}` })
         written += 1
-        await sleep(8)
+        await sleep(8) // a steady stream of edits (pacing, not waiting for anything)
       }
     })
-    await sleep(2500)
+    await sleep(2500) // how long they edit before the kill
     const killedAt = Date.now()
     expect(await first.stop('SIGKILL')).toBe('SIGKILL')
     stop = true

@@ -16,7 +16,6 @@ import {
   openRawSocket,
   roundTrip,
   sendFrame,
-  sleep,
   startServer,
   syncUpdateFrame,
   waitFor,
@@ -174,7 +173,12 @@ describe('locking the board', () => {
     // The participant's client did not hear of the lock yet and writes: the relay refuses it.
     put(participant.doc, shape('shape:na-het-slot', 'page:page'))
     expect(await waitForFinalClose(participant)).toEqual({ code: CloseCode.boardLocked, reason: 'bord staat op slot' })
-    await sleep(150)
+    // A later write by another facilitator socket reaching the facilitator: had the refused one
+    // been passed on, it would have come first (the relay sends to a socket in order).
+    const secondFacilitator = connectClient(server.wsUrl, board.id, board.tokens.facilitator)
+    await waitForSynced(secondFacilitator)
+    put(secondFacilitator.doc, shape('shape:daarna', 'page:page'))
+    await waitFor(() => keysOf(facilitator.doc).includes('shape:daarna'), { message: 'the later write did not reach the facilitator' })
     expect(keysOf(facilitator.doc)).not.toContain('shape:na-het-slot')
     expect(keysOf(server.app.rooms.peek(board.id)!.doc)).not.toContain('shape:na-het-slot')
 
@@ -224,7 +228,8 @@ describe('locking the board', () => {
     const early = connectClient(second.wsUrl, board.id, board.tokens.participant)
     await waitForSynced(early)
     expect((await api(first, `/${board.id}/begeleiding`, board.tokens.facilitator, { locked: true })).json.locked).toBe(true)
-    await sleep(2500)
+    // The second instance re-reads the locks of boards in use every 2 s.
+    await waitFor(() => second.app.boardLocks.get(board.id).locked, { message: 'the second instance did not pick up the lock' })
     put(early.doc, shape('shape:via-de-ander', 'page:page'))
     expect((await waitForFinalClose(early)).code).toBe(CloseCode.boardLocked)
     expect(keysOf(second.app.rooms.peek(board.id)!.doc)).not.toContain('shape:via-de-ander')

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { roleCardDocName, rolePostureDocName } from '@samenbord/shared'
 import {
+  barrier,
   connectClient,
   createBoard,
   disposeAll,
@@ -13,7 +14,6 @@ import {
   openRawSocket,
   roundTrip,
   sendFrame,
-  sleep,
   startServer,
   syncUpdateFrame,
   waitFor,
@@ -150,7 +150,9 @@ describe('perspectiefwissel role cards', () => {
     // The owner keeps writing after the reveal; the reader gets it live.
     owner.doc.getMap('kaart').set('gevoel', 'machteloos')
     await waitFor(() => reader.doc.getMap('kaart').get('gevoel') === 'machteloos', { message: 'reader missed a live edit' })
-    await sleep(100)
+    // Everything the reader sent is handled, and whatever the relay passed on from it reached the owner.
+    await barrier(reader, [owner], server)
+    await roundTrip(raw)
     const expected = { dilemma: SECRET, houding: 'ineengedoken', gevoel: 'machteloos' }
     expect(owner.doc.getMap('kaart').toJSON()).toEqual(expected)
     expect(server.app.rooms.peek(docA)!.doc.getMap('kaart').toJSON()).toEqual(expected)

@@ -6,11 +6,11 @@ import {
   createBoard,
   disposeAll,
   makeTempDir,
-  sleep,
   startServer,
   waitFor,
   waitForFinalClose,
   waitForSynced,
+  WAIT_MS,
   type TestServer,
   boardMap,
 } from './helpers.ts'
@@ -40,8 +40,10 @@ describe('AVG: deleting a board', () => {
     boardMap(main.doc, 'm').set('gevoelig', 'gegevens over een kind')
     prep.doc.getMap(FACILITATOR_PREP_MAP).set('casus', 'ook')
     boardMap(other.doc, 'm').set('blijft', true)
-    await sleep(250) // stored
-    expect(await server.app.store.countDocUpdates(board.id)).toBeGreaterThan(0)
+    // Stored, so that the deletion below has something to remove.
+    await waitFor(async () => (await server.app.store.countDocUpdates(board.id)) > 0 && (await server.app.store.countDocUpdates(prepDoc)) > 0, {
+      message: 'the board and the preparation were not stored',
+    })
 
     for (const role of ['viewer', 'participant'] as const) {
       const response = await api(server, `/boards/${board.id}`, board.tokens[role], { method: 'DELETE' })
@@ -97,7 +99,7 @@ describe('AVG: retention', () => {
     const writer = connectClient(first.wsUrl, old.id, old.tokens.participant)
     await waitForSynced(writer)
     boardMap(writer.doc, 'm').set('x', 1)
-    await sleep(200)
+    await waitFor(() => boardMap(first.app.rooms.peek(old.id)?.doc ?? new Y.Doc(), 'm').get('x') === 1, { message: 'the write did not reach the server' })
     writer.destroy()
     await first.close()
 
@@ -131,7 +133,7 @@ describe('AVG: retention', () => {
     const server = await startServer({ env: { RETENTION_DAYS: '1', RETENTION_SWEEP_MS: '1000' } })
     const board = await createBoard(server.httpUrl)
     await server.app.store.touchBoard(board.id, Date.now() - 2 * DAY_MS)
-    await expect.poll(async () => server.app.store.getBoard(board.id), { timeout: 3000 }).toBeNull()
+    await expect.poll(async () => server.app.store.getBoard(board.id), { timeout: WAIT_MS }).toBeNull()
   })
 })
 

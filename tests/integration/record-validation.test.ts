@@ -9,7 +9,6 @@ import {
   openRawSocket,
   roundTrip,
   sendFrame,
-  sleep,
   startServer,
   syncUpdateFrame,
   waitFor,
@@ -75,7 +74,9 @@ describe('the relay checks board records against the schema', () => {
     expect(closed.code).toBe(CloseCode.invalidRecord)
     expect(closed.reason).toMatch(/tijdlijn-kaart/)
     expect(closed.reason).toMatch(/[Ss]oort/)
-    await sleep(200)
+    // A later valid card reaching the watcher: the forged one, had it been passed on, would have come first.
+    await sendFrame(writer, syncUpdateFrame(recordUpdate(watcher.doc, card('shape:daarna'))))
+    await waitFor(() => records.toArray().some((e) => e.key === 'shape:daarna'), { message: 'later valid card not relayed' })
     expect(records.toArray().some((e) => e.key === 'shape:fout')).toBe(false)
 
     // Nothing of it was stored either: a fresh client after a restart sees only the valid card.

@@ -4,6 +4,7 @@ import { SqliteDocumentStore } from '@samenbord/server/storage/sqlite-store'
 import type { DocumentStore } from '@samenbord/server/storage/document-store'
 import { checkBoardUpdate } from '@samenbord/server/sync/record-guard'
 import {
+  barrier,
   connectClient,
   createBoard,
   disposeAll,
@@ -18,6 +19,7 @@ import {
   syncUpdateFrame,
   waitFor,
   waitForSynced,
+  WAIT_MS,
   boardList,
   boardMap,
   boardRecords,
@@ -194,7 +196,8 @@ describe('relay: awareness', () => {
     // removing A is then up to the server.
     a.provider.shouldConnect = false
     ;(a.provider.ws as unknown as { socket: { terminate(): void } }).socket.terminate() // the `ws` socket inside the ticket socket
-    await waitFor(() => !b.provider.awareness.getStates().has(aId), { timeout: 3000, message: 'A still visible to B' })
+    // Bounded well under y-protocols' 30 s awareness timeout: the server removed A, not the timeout.
+    await waitFor(() => !b.provider.awareness.getStates().has(aId), { timeout: WAIT_MS, message: 'A still visible to B' })
   })
 
   it('gives a late joiner the awareness states of those already there', async () => {
@@ -275,9 +278,13 @@ describe('relay: cold open from storage (the room serves the stored bytes before
     await waitFor(() => server.app.rooms.peek(board.id)!.isBuilt, { message: 'room document never built' })
     expect(contentOf(server.app.rooms.peek(board.id)!.doc)).toEqual(contentOf(content.doc))
     // The server's own step 1 follows the build; the stock client answers it, nothing changes.
-    await sleep(100)
+    // (Another client's presence reaching this one comes after that step 1 on its socket.)
+    const other = connectClient(server.wsUrl, board.id, board.tokens.viewer)
+    await waitForSynced(other)
+    await barrier(other, [client])
     expect(contentOf(client.doc)).toEqual(contentOf(content.doc))
     // Unchanged since it was read: unloading does not rewrite the stored row.
+    other.destroy()
     client.destroy()
     raw.ws.terminate()
     await waitFor(() => server.app.rooms.roomCount === 0, { message: 'room was not unloaded' })
@@ -291,10 +298,7 @@ describe('relay: cold open from storage (the room serves the stored bytes before
     await waitForSynced(client)
     // Synced means everything: the stock client (and the board binding) take step 2 as the whole state.
     expect(contentOf(client.doc)).toEqual(contentOf(content.doc))
-    for (let tries = 0; (await server.app.store.countDocUpdates(board.id)) !== 1; tries++) {
-      if (tries > 100) throw new Error('log was not compacted')
-      await sleep(20)
-    }
+    await waitFor(async () => (await server.app.store.countDocUpdates(board.id)) === 1, { message: 'log was not compacted' })
     const late = connectClient(server.wsUrl, board.id, board.tokens.viewer)
     await waitForSynced(late)
     expect(contentOf(late.doc)).toEqual(contentOf(content.doc))
@@ -352,9 +356,12 @@ describe('relay: cold open from storage (the room serves the stored bytes before
     boardMap(doc, 'm').set('k', 1)
     await sendFrame(writer, syncUpdateFrame(Y.encodeStateAsUpdate(doc)))
     expect((await writer.closed).code).toBe(1011)
-    await sleep(50)
-    expect(await server.app.store.loadDocUpdates(board.id)).toEqual([garbage])
     expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200)
+    // A graceful close writes whatever is pending: after it, the row is still untouched.
+    await server.close()
+    const store = new SqliteDocumentStore(server.dataDir)
+    expect(await store.loadDocUpdates(board.id)).toEqual([garbage])
+    await store.close()
   })
 })
 

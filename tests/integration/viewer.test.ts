@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
+  barrier,
   connectClient,
   createBoard,
   disposeAll,
@@ -8,7 +9,6 @@ import {
   openRawSocket,
   roundTrip,
   sendFrame,
-  sleep,
   startServer,
   syncUpdateFrame,
   waitFor,
@@ -57,7 +57,9 @@ describe('viewer links are read-only', () => {
     // Also a fresh participant who syncs the whole state from the server sees no viewer write.
     const fresh = connectClient(server.wsUrl, board.id, board.tokens.participant)
     await waitForSynced(fresh)
-    await sleep(200)
+    // All the viewer sent is handled, and anything the relay passed on from it reached the others.
+    await barrier(viewer, [participant, fresh], server)
+    await roundTrip(raw)
     for (const doc of [participant.doc, fresh.doc, server.app.rooms.peek(board.id)!.doc]) {
       expect(boardMap(doc, 'm').toJSON()).toEqual({ start: 'van deelnemer', live: 'na de hack' })
       expect(boardList(doc, 'list').length).toBe(0)
