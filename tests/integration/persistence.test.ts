@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
@@ -8,6 +9,7 @@ import {
   createBoard,
   disposeAll,
   makeTempDir,
+  onDispose,
   sleep,
   startServer,
   startServerProcess,
@@ -191,6 +193,27 @@ describe('persistence', () => {
     expect(boardMap(reader.doc, 'm').get('laatste')).toBe(true)
   })
 
+  it('finishes shutting down when a request was still coming in as it began', async () => {
+    const server = await startServer()
+    // A request whose body is still on its way (a slow upload), routed before the shutdown.
+    const routed = new Promise<void>((resolve) => server.app.server.once('request', () => resolve()))
+    const socket = connect(server.port, '127.0.0.1')
+    onDispose(() => socket.destroy())
+    let answer = ''
+    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk))
+    const body = JSON.stringify({ doc: 'AAAAAAAAAAAAAAAAAAAAAA' })
+    socket.write(`POST /api/sync-ticket HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`)
+    await withTimeout(routed, 'the request to reach the server')
+
+    const closing = server.close()
+    await waitFor(() => !server.app.server.listening, { message: 'the server kept listening' })
+    socket.write(body.slice(5))
+    await waitFor(() => answer.includes('\r\n\r\n'), { message: 'no answer to the request' })
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /)
+    // Before the fix its keep-alive connection, idle once answered, kept the close waiting 72 s.
+    await withTimeout(closing, 'the shutdown to finish after answering the request')
+  })
+
   it('keeps every edit across kill -9 of the server process once the batch is stored (nothing pending on /healthz)', async () => {
     const dataDir = makeTempDir()
     const first = await startServerProcess({ dataDir })
@@ -244,7 +267,10 @@ describe('durability under kill -9 while editing', () => {
         await sleep(8) // a steady stream of edits (pacing, not waiting for anything)
       }
     })
-    await sleep(2500) // how long they edit before the kill
+    // Editing until well over 100 edits were acknowledged (on a loaded machine that takes longer),
+    // then on for 1.5 s, so the kill also cuts into edits acknowledged just before it.
+    await waitFor(() => seenAt.size >= 150, { message: () => `only ${seenAt.size} edits acknowledged` })
+    await sleep(1500) // how long they edit on before the kill
     const killedAt = Date.now()
     expect(await first.stop('SIGKILL')).toBe('SIGKILL')
     stop = true
