@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { consentDocName, roleCardDocName, rolePostureDocName } from '@samenbord/shared'
-import { barrier, boardApi, connectClient, createBoard, disposeAll, startServer, waitFor, waitForSynced, type CreatedBoard, type TestServer } from './helpers.ts'
+import { barrier, boardApi, connectClient, SLOW_TEST_MS, createBoard, disposeAll, startServer, waitFor, waitForSynced, type CreatedBoard, type TestServer } from './helpers.ts'
 
 afterEach(disposeAll)
 
@@ -107,7 +107,8 @@ describe('back-up and restore', () => {
     }
   })
 
-  it('refuses a bad or foreign file with a clear message and stores nothing', async () => {
+  // Every file is checked in a process of its own: seconds each on a loaded machine.
+  it('refuses a bad or foreign file with a clear message and stores nothing', { timeout: SLOW_TEST_MS }, async () => {
     const server = await startServer()
     const board = await createBoard(server.httpUrl)
     await fillBoard(server, board)

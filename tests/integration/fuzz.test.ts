@@ -18,6 +18,7 @@ import {
   waitForSynced,
   boardList,
   boardMap,
+  SLOW_TEST_MS,
 } from './helpers.ts'
 
 afterEach(disposeAll)
@@ -180,5 +181,5 @@ describe('fuzz', () => {
     await waitForSynced(reader)
     expect(boardMap(reader.doc, 'good').toJSON()).toEqual(expected)
     console.log(`fuzz: ${sent} frames over ${sockets} sockets, close codes ${JSON.stringify(Object.fromEntries(closeCodes))}, ${edits} good edits`)
-  }, 30_000)
+  }, SLOW_TEST_MS)
 })

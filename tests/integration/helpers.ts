@@ -501,6 +501,12 @@ export async function roundTrip(socket: RawSocket): Promise<void> {
  */
 export const WAIT_MS = 15_000
 
+/**
+ * Test timeout for a test that starts several server processes or back-up checking processes:
+ * each start costs seconds on a loaded machine (at a load average of 15, three starts took 30 s).
+ */
+export const SLOW_TEST_MS = 90_000
+
 /** A wait that ran out of time; its message names what was awaited. */
 export class WaitTimeoutError extends Error {
   constructor(message: string) {

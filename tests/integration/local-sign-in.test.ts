@@ -18,6 +18,7 @@ import {
   startServerProcess,
   waitFor,
   waitForSynced,
+  SLOW_TEST_MS,
   type TestServer,
 } from './helpers.ts'
 
@@ -93,7 +94,7 @@ describe('local beheerder', () => {
     expect(server.app.beheerderSetupLink()).toBeNull()
   })
 
-  it('prints the set-up link while there is no beheerder, nothing after, and a new one with RESET_BEHEERDER', async () => {
+  it('prints the set-up link while there is no beheerder, nothing after, and a new one with RESET_BEHEERDER', { timeout: SLOW_TEST_MS }, async () => {
     const dataDir = makeTempDir()
     const first = await startServerProcess({ dataDir })
     const printed = /Beheerder instellen: (http:\/\/localhost:(\d+)\/auth\/setup#code=[A-Za-z0-9_-]{43})\n/.exec(first.output())

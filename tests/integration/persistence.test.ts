@@ -11,6 +11,7 @@ import {
   makeTempDir,
   onDispose,
   sleep,
+  SLOW_TEST_MS,
   startServer,
   startServerProcess,
   ticketUrl,
@@ -239,7 +240,7 @@ describe('persistence', () => {
 })
 
 describe('durability under kill -9 while editing', () => {
-  it('keeps every edit the server acknowledged more than 1 s before SIGKILL, with several clients writing all along', async () => {
+  it('keeps every edit the server acknowledged more than 1 s before SIGKILL, with several clients writing all along', { timeout: SLOW_TEST_MS }, async () => {
     const dataDir = makeTempDir()
     const first = await startServerProcess({ dataDir })
     const board = await createBoard(first.httpUrl)
